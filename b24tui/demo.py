@@ -1,0 +1,27 @@
+"""The demo: the real client talking to the built-in emulated portal, in-process.
+
+No account and no network: requests go through ``httpx.ASGITransport`` straight into
+the emulator's ASGI app, so the demo exercises exactly the code a real portal would.
+"""
+
+from __future__ import annotations
+
+import httpx
+
+from b24tui.api import B24Client, Webhook
+from b24tui.clock import Clock
+from b24tui.emulator import DEMO_USER_ID, EmulatorApp, Portal, build_portal
+
+
+def demo_portal(clock: Clock, seed: int = 0) -> Portal:
+    """The seeded demo portal, its data laid out around ``clock``'s today."""
+    return build_portal("demo", seed=seed, clock=clock)
+
+
+def demo_client(portal: Portal) -> B24Client:
+    """A client for the demo user's webhook on ``portal``, served in-process."""
+    webhook = next(
+        hook for hook in portal.credentials.webhooks.values() if hook.user_id == DEMO_USER_ID
+    )
+    endpoint = Webhook.parse(f"https://{portal.domain}/rest/{webhook.user_id}/{webhook.code}/")
+    return B24Client(endpoint, transport=httpx.ASGITransport(app=EmulatorApp(portal)))
