@@ -1,0 +1,183 @@
+"""The workday: the ``timeman.*`` status object and the user's ``timeman.settings``."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from b24tui.models._coerce import (
+    ModelError,
+    first_key,
+    require_mapping,
+    to_bool,
+    to_datetime,
+    to_duration,
+    to_int,
+    to_str,
+)
+
+__all__ = ["Workday", "WorkdaySettings", "WorkdayStatus"]
+
+
+class WorkdayStatus(enum.StrEnum):
+    """Where the day stands.
+
+    ``EXPIRED`` is a day opened before the current calendar day and never closed.
+    """
+
+    OPENED = "OPENED"
+    PAUSED = "PAUSED"
+    CLOSED = "CLOSED"
+    EXPIRED = "EXPIRED"
+
+    @property
+    def label(self) -> str:
+        """A word for people: "open", "paused", "closed", "expired"."""
+        return {"OPENED": "open", "PAUSED": "paused", "CLOSED": "closed", "EXPIRED": "expired"}[
+            self.value
+        ]
+
+    @classmethod
+    def from_api(cls, value: object) -> WorkdayStatus:
+        """From the ``STATUS`` text (any case).
+
+        Raises:
+            ModelError: The value is not a known status.
+        """
+        text = to_str(value, "STATUS").strip().upper()
+        try:
+            return cls(text)
+        except ValueError:
+            raise ModelError("STATUS", f"unknown workday status {value!r}") from None
+
+
+@dataclass(frozen=True, slots=True)
+class Workday:
+    """The status object answered by ``timeman.status``, ``open``, ``pause`` and ``close``.
+
+    Attributes:
+        time_start: When the day started, in the start-of-day timezone; None for a user who
+            has never opened a day.
+        time_finish: When it ended; None while it is not finished.
+        duration: The worked time, filled only once the day is closed (``00:00:00`` before).
+        time_leaks: The total of breaks.
+        active: False while a change waits for a supervisor's confirmation.
+        tz_offset: The offset of the start-of-day timezone, in seconds.
+        time_finish_default: The suggested end time; only for an expired day.
+    """
+
+    status: WorkdayStatus
+    time_start: datetime | None = None
+    time_finish: datetime | None = None
+    duration: timedelta = timedelta(0)
+    time_leaks: timedelta = timedelta(0)
+    active: bool = True
+    tz_offset: int = 0
+    time_finish_default: datetime | None = None
+    ip_open: str = ""
+    ip_close: str = ""
+
+    @property
+    def is_running(self) -> bool:
+        """Whether the clock is ticking (the day is open)."""
+        return self.status is WorkdayStatus.OPENED
+
+    def worked(self, now: datetime) -> timedelta | None:
+        """How long the user has worked today, never negative.
+
+        While ``OPENED``: `now` minus ``TIME_START`` minus ``TIME_LEAKS``. ``CLOSED``: ``DURATION``.
+        ``PAUSED``: None, because the portal gives no pause start (show the last figure seen).
+        ``EXPIRED``: ``DURATION`` if the portal filled it, otherwise None (the day was never
+        closed, so "now" means nothing for it).
+        """
+        if self.status is WorkdayStatus.OPENED:
+            if self.time_start is None:
+                return None
+            return max(now - self.time_start - self.time_leaks, timedelta(0))
+        if self.status is WorkdayStatus.CLOSED:
+            return max(self.duration, timedelta(0))
+        if self.status is WorkdayStatus.EXPIRED and self.duration > timedelta(0):
+            return self.duration
+        return None
+
+    @classmethod
+    def from_api(cls, data: object) -> Workday:
+        """From a timeman status object (or a ``{"result": {...}}`` wrapper).
+
+        Raises:
+            ModelError: ``STATUS`` is missing or unknown, or a field is malformed.
+        """
+        raw: Mapping[str, Any] = require_mapping(data, "result")
+        if "STATUS" not in raw and isinstance(raw.get("result"), Mapping):
+            raw = raw["result"]
+        if raw.get("STATUS") in (None, ""):
+            raise ModelError("STATUS", "is missing")
+        return cls(
+            status=WorkdayStatus.from_api(raw["STATUS"]),
+            time_start=to_datetime(raw.get("TIME_START"), "TIME_START"),
+            time_finish=to_datetime(raw.get("TIME_FINISH"), "TIME_FINISH"),
+            duration=to_duration(raw.get("DURATION"), "DURATION") or timedelta(0),
+            time_leaks=to_duration(raw.get("TIME_LEAKS"), "TIME_LEAKS") or timedelta(0),
+            active=to_bool(raw.get("ACTIVE"), "ACTIVE", default=True),
+            tz_offset=to_int(raw.get("TZ_OFFSET"), "TZ_OFFSET") or 0,
+            time_finish_default=to_datetime(raw.get("TIME_FINISH_DEFAULT"), "TIME_FINISH_DEFAULT"),
+            ip_open=to_str(raw.get("IP_OPEN"), "IP_OPEN"),
+            ip_close=to_str(raw.get("IP_CLOSE"), "IP_CLOSE"),
+        )
+
+
+def _clock_time(value: object, field: str) -> time | None:
+    """A time of day from ``HH:MM:SS``; None for empty values."""
+    span = to_duration(value, field)
+    if span is None:
+        return None
+    seconds = int(span.total_seconds())
+    if not 0 <= seconds < 24 * 3600:
+        raise ModelError(field, f"expected a time of day, got {value!r}")
+    return time(seconds // 3600, seconds % 3600 // 60, seconds % 60)
+
+
+@dataclass(frozen=True, slots=True)
+class WorkdaySettings:
+    """``timeman.settings``: the user's schedule rules.
+
+    Attributes:
+        enabled: Whether time tracking is on for the user (``UF_TIMEMAN``).
+        flexible: A flexible schedule needs no reasons or approval (``UF_TM_FREE``).
+        max_start: The latest start of the day.
+        min_finish: The earliest finish.
+        min_duration: The shortest day.
+        allowed_delta: Edits smaller than this need no approval.
+        admin: Whether the user may manage other people's days.
+    """
+
+    enabled: bool = False
+    flexible: bool = False
+    max_start: time | None = None
+    min_finish: time | None = None
+    min_duration: timedelta | None = None
+    allowed_delta: timedelta | None = None
+    admin: bool = False
+
+    @classmethod
+    def from_api(cls, data: object) -> WorkdaySettings:
+        """From the method's ``result`` (or a ``{"result": {...}}`` wrapper).
+
+        Raises:
+            ModelError: A field is malformed.
+        """
+        raw: Mapping[str, Any] = require_mapping(data, "result")
+        if "UF_TIMEMAN" not in raw and isinstance(raw.get("result"), Mapping):
+            raw = raw["result"]
+        return cls(
+            enabled=to_bool(first_key(raw, "UF_TIMEMAN"), "UF_TIMEMAN"),
+            flexible=to_bool(first_key(raw, "UF_TM_FREE"), "UF_TM_FREE"),
+            max_start=_clock_time(raw.get("UF_TM_MAX_START"), "UF_TM_MAX_START"),
+            min_finish=_clock_time(raw.get("UF_TM_MIN_FINISH"), "UF_TM_MIN_FINISH"),
+            min_duration=to_duration(raw.get("UF_TM_MIN_DURATION"), "UF_TM_MIN_DURATION"),
+            allowed_delta=to_duration(raw.get("UF_TM_ALLOWED_DELTA"), "UF_TM_ALLOWED_DELTA"),
+            admin=to_bool(raw.get("ADMIN"), "ADMIN"),
+        )
