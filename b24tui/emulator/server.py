@@ -1,0 +1,117 @@
+"""Serving the emulated portal over real HTTP on 127.0.0.1 with uvicorn.
+
+:func:`serve_in_thread` is for tests and benchmarks (a background thread, a free port);
+:func:`serve` blocks, for ``b24tui emulator``. Both bind to loopback only: the emulator
+speaks plain HTTP and has test-only endpoints, so it must never face a network.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import uvicorn
+
+from b24tui.emulator.app import EmulatorApp
+
+HOST = "127.0.0.1"
+"""The only address the emulator listens on."""
+START_TIMEOUT = 10.0
+"""Seconds :func:`serve_in_thread` waits for the server to listen before giving up."""
+
+
+@dataclass(frozen=True)
+class RunningEmulator:
+    """A served emulator: where it listens and the app behind it."""
+
+    app: EmulatorApp
+    port: int
+
+    @property
+    def base_url(self) -> str:
+        """``http://127.0.0.1:PORT`` (no trailing slash)."""
+        return f"http://{HOST}:{self.port}"
+
+
+def bind(port: int = 0) -> socket.socket:
+    """A listening-ready TCP socket on 127.0.0.1 (``port=0`` picks a free port)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((HOST, port))
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def _server(app: EmulatorApp, sock: socket.socket, *, log_level: str) -> uvicorn.Server:
+    config = uvicorn.Config(
+        app,
+        host=HOST,
+        port=sock.getsockname()[1],
+        lifespan="off",
+        log_config=None,
+        log_level=log_level,
+        access_log=False,
+        timeout_graceful_shutdown=2,
+    )
+    return uvicorn.Server(config)
+
+
+@contextmanager
+def serve_in_thread(app: EmulatorApp, port: int = 0) -> Iterator[RunningEmulator]:
+    """Serve ``app`` on 127.0.0.1 from a background thread for the ``with`` block.
+
+    Returns once the server listens; stops it and joins the thread on exit.
+    """
+    sock = bind(port)
+    server = _server(app, sock, log_level="warning")
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [sock]}, name="b24tui-emulator", daemon=True
+    )
+    thread.start()
+    try:
+        _wait_started(server, thread)
+        yield RunningEmulator(app, sock.getsockname()[1])
+    finally:
+        server.should_exit = True
+        thread.join(timeout=START_TIMEOUT)
+        sock.close()
+
+
+def _wait_started(server: uvicorn.Server, thread: threading.Thread) -> None:
+    """Poll ``server.started`` in short steps, bounded by :data:`START_TIMEOUT`."""
+    deadline = time.monotonic() + START_TIMEOUT
+    while not server.started:
+        if not thread.is_alive():
+            raise RuntimeError("the emulator server stopped while starting")
+        if time.monotonic() > deadline:
+            raise TimeoutError("the emulator server did not start listening")
+        time.sleep(0.002)
+
+
+def serve(
+    app: EmulatorApp,
+    port: int = 0,
+    *,
+    on_ready: Callable[[int], None] | None = None,
+    log_level: str = "info",
+) -> None:
+    """Serve ``app`` on 127.0.0.1 until interrupted (Ctrl+C or SIGTERM).
+
+    ``on_ready(port)`` runs once the port is bound, before requests are accepted, so a
+    caller can announce the URL.
+    """
+    sock = bind(port)
+    try:
+        server = _server(app, sock, log_level=log_level)
+        if on_ready is not None:
+            on_ready(sock.getsockname()[1])
+        server.run(sockets=[sock])
+    finally:
+        sock.close()
