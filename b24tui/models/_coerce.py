@@ -132,13 +132,13 @@ def to_str(value: object, field: str = "value") -> str:
 def to_datetime(value: object, field: str = "value", *, assume_tz: tzinfo = UTC) -> datetime | None:
     """An aware datetime from ISO 8601 text (``2025-09-11T08:00:00+02:00``, ``...Z``).
 
-    ``None``, ``""`` and ``[]`` give None. Text without an offset is taken in `assume_tz`
-    (UTC unless told). A bare date is its midnight. A number is a Unix timestamp.
+    ``None``, ``""``, ``[]`` and ``{}`` give None. Text without an offset is taken in
+    `assume_tz` (UTC unless told). A bare date is its midnight. A number is a Unix timestamp.
 
     Raises:
         ModelError: The value is not a date.
     """
-    if value is None or value == "" or value == []:
+    if value is None or value == "" or value == [] or value == {}:
         return None
     if isinstance(value, datetime):
         moment = value

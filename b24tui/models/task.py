@@ -12,7 +12,7 @@ import enum
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any, ClassVar, Final, Self
 
 from b24tui.models._coerce import (
@@ -919,33 +919,41 @@ class TaskChanges:
         return fields
 
     @classmethod
-    def from_v1_fields(cls, fields: Mapping[str, Any]) -> TaskChanges:
+    def from_v1_fields(cls, fields: Mapping[str, Any], *, assume_tz: tzinfo = UTC) -> TaskChanges:
         """Read the UPPER ``fields`` of a v1 request (unknown names are ignored).
+
+        Dates without an offset (``"2025-12-31T23:59:59"``) are taken in `assume_tz`.
 
         Raises:
             ModelError: A known field has an impossible value.
         """
         by_v1 = {v1: name for name, v1 in cls._V1_NAMES.items()}
         upper = {str(key).upper(): value for key, value in fields.items()}
-        return cls._from_named({by_v1[key]: value for key, value in upper.items() if key in by_v1})
+        return cls._from_named(
+            {by_v1[key]: value for key, value in upper.items() if key in by_v1}, assume_tz
+        )
 
     @classmethod
-    def from_v3_fields(cls, fields: Mapping[str, Any]) -> TaskChanges:
+    def from_v3_fields(cls, fields: Mapping[str, Any], *, assume_tz: tzinfo = UTC) -> TaskChanges:
         """Read the camelCase ``fields`` of a v3 request (unknown names are ignored).
+
+        Dates without an offset are taken in `assume_tz`.
 
         Raises:
             ModelError: A known field has an impossible value.
         """
         by_v3 = {v3: name for name, v3 in cls._V3_NAMES.items()}
-        return cls._from_named({by_v3[key]: value for key, value in fields.items() if key in by_v3})
+        return cls._from_named(
+            {by_v3[key]: value for key, value in fields.items() if key in by_v3}, assume_tz
+        )
 
     @classmethod
-    def _from_named(cls, named: Mapping[str, Any]) -> TaskChanges:
+    def _from_named(cls, named: Mapping[str, Any], assume_tz: tzinfo) -> TaskChanges:
         values: dict[str, Any] = {}
         for name, raw in named.items():
             v1_name = cls._V1_NAMES[name]
             if name in cls._DATES:
-                values[name] = to_datetime(raw, v1_name)
+                values[name] = to_datetime(raw, v1_name, assume_tz=assume_tz)
             elif name == "priority":
                 values[name] = Priority.from_api(raw, v1_name)
             elif name in ("accomplices", "auditors"):

@@ -35,6 +35,7 @@ class User:
     Attributes:
         departments: Ids of the user's departments (``UF_DEPARTMENT``).
         is_online: Whether the portal sees the user online now.
+        user_type: ``employee``, ``extranet`` or ``email`` ("" when not sent).
     """
 
     id: int
@@ -48,6 +49,7 @@ class User:
     departments: tuple[int, ...] = ()
     last_login: datetime | None = None
     photo: str = ""
+    user_type: str = ""
 
     @property
     def full_name(self) -> str:
@@ -78,6 +80,7 @@ class User:
             departments=to_id_tuple(get("UF_DEPARTMENT", "ufDepartment"), "UF_DEPARTMENT"),
             last_login=to_datetime(get("LAST_LOGIN", "lastLogin"), "LAST_LOGIN"),
             photo=to_str(get("PERSONAL_PHOTO", "personalPhoto"), "PERSONAL_PHOTO"),
+            user_type=to_str(get("USER_TYPE", "userType"), "USER_TYPE"),
         )
 
     @classmethod
