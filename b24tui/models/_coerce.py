@@ -15,6 +15,7 @@ from typing import Any
 
 __all__ = [
     "ModelError",
+    "brief",
     "first_key",
     "require",
     "require_id",
@@ -34,6 +35,12 @@ _TRUE_WORDS = frozenset({"y", "yes", "true", "1", "on"})
 _FALSE_WORDS = frozenset({"n", "no", "false", "0", "off", ""})
 _DURATION = re.compile(r"^(-)?(\d+):([0-5]?\d)(?::([0-5]?\d))?$")
 _MISSING: Any = object()
+
+
+def brief(value: object, limit: int = 60) -> str:
+    """`repr(value)` cut to `limit` characters, for error messages that stay one line."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class ModelError(ValueError):
@@ -65,13 +72,13 @@ def to_int(value: object, field: str = "value") -> int | None:
     if value is None or value == "" or value == [] or value == {}:
         return None
     if isinstance(value, bool):
-        raise ModelError(field, f"expected a number, got {value!r}")
+        raise ModelError(field, f"expected a number, got {brief(value)}")
     if isinstance(value, int):
         return value
     if isinstance(value, float):
         if value.is_integer():
             return int(value)
-        raise ModelError(field, f"expected a whole number, got {value!r}")
+        raise ModelError(field, f"expected a whole number, got {brief(value)}")
     if isinstance(value, str):
         text = value.strip()
         if not text:
@@ -83,10 +90,10 @@ def to_int(value: object, field: str = "value") -> int | None:
         try:
             number = float(text)
         except ValueError:
-            raise ModelError(field, f"expected a number, got {value!r}") from None
+            raise ModelError(field, f"expected a number, got {brief(value)}") from None
         if number.is_integer():
             return int(number)
-    raise ModelError(field, f"expected a number, got {value!r}")
+    raise ModelError(field, f"expected a number, got {brief(value)}")
 
 
 def to_bool(value: object, field: str = "value", *, default: bool = False) -> bool:
@@ -104,14 +111,14 @@ def to_bool(value: object, field: str = "value", *, default: bool = False) -> bo
     if isinstance(value, int | float):
         if value in (0, 1):
             return bool(value)
-        raise ModelError(field, f"expected a yes/no flag, got {value!r}")
+        raise ModelError(field, f"expected a yes/no flag, got {brief(value)}")
     if isinstance(value, str):
         word = value.strip().lower()
         if word in _TRUE_WORDS:
             return True
         if word in _FALSE_WORDS:
             return False
-    raise ModelError(field, f"expected a yes/no flag, got {value!r}")
+    raise ModelError(field, f"expected a yes/no flag, got {brief(value)}")
 
 
 def to_str(value: object, field: str = "value") -> str:
@@ -153,7 +160,7 @@ def to_datetime(value: object, field: str = "value", *, assume_tz: tzinfo = UTC)
         except ValueError:
             moment = _legacy_datetime(text, field)
     else:
-        raise ModelError(field, f"expected a date and time, got {value!r}")
+        raise ModelError(field, f"expected a date and time, got {brief(value)}")
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=assume_tz)
     return moment
@@ -166,7 +173,7 @@ def _legacy_datetime(text: str, field: str) -> datetime:
             return datetime.strptime(text, pattern)
         except ValueError:
             continue
-    raise ModelError(field, f"expected a date and time, got {text!r}")
+    raise ModelError(field, f"expected a date and time, got {brief(text)}")
 
 
 def to_timestamp(moment: datetime | date) -> str:
@@ -204,7 +211,7 @@ def to_duration(value: object, field: str = "value") -> timedelta | None:
         seconds_value = to_int(value, field)
         if seconds_value is not None:
             return timedelta(seconds=seconds_value)
-    raise ModelError(field, f"expected a duration like HH:MM:SS, got {value!r}")
+    raise ModelError(field, f"expected a duration like HH:MM:SS, got {brief(value)}")
 
 
 def to_list(value: object, field: str = "value") -> list[Any]:
@@ -268,7 +275,7 @@ def require_id(data: Mapping[str, Any], *keys: str) -> int:
         raise ModelError(field, "is missing")
     number = to_int(raw, field)
     if number is None or number <= 0:
-        raise ModelError(field, f"expected a positive id, got {raw!r}")
+        raise ModelError(field, f"expected a positive id, got {brief(raw)}")
     return number
 
 

@@ -23,6 +23,7 @@ from b24tui.models._coerce import (
     to_int,
     to_list,
     to_str,
+    to_timestamp,
 )
 
 __all__ = [
@@ -111,6 +112,25 @@ class ChecklistItem:
     def is_root(self) -> bool:
         """Whether the item is a checklist (``PARENT_ID`` 0)."""
         return self.parent_id == 0
+
+    def to_v1(self) -> dict[str, Any]:
+        """This item as an entry of a task's camelCase ``checklist`` map (`from_api` reads it)."""
+        return {
+            "id": str(self.id),
+            "taskId": str(self.task_id),
+            "parentId": str(self.parent_id),
+            "title": self.title,
+            "sortIndex": str(self.sort_index),
+            "isComplete": "Y" if self.is_complete else "N",
+            "isImportant": "Y" if self.is_important else "N",
+            "createdBy": str(self.created_by),
+            "toggledBy": None if self.toggled_by is None else str(self.toggled_by),
+            "toggledDate": None if self.toggled_date is None else to_timestamp(self.toggled_date),
+            "members": [
+                {"ID": str(m.id), "TYPE": m.role.value, "NAME": m.name, "IMAGE": m.image}
+                for m in self.members
+            ],
+        }
 
     @classmethod
     def from_api(cls, data: object, *, task_id: int | None = None) -> ChecklistItem:

@@ -17,6 +17,7 @@ from typing import Any, ClassVar, Final, Self
 
 from b24tui.models._coerce import (
     ModelError,
+    brief,
     first_key,
     require_id,
     require_mapping,
@@ -97,7 +98,7 @@ class TaskStatus(enum.IntEnum):
         try:
             return cls[key.upper()]
         except KeyError:
-            raise ModelError("status", f"unknown status {name!r}") from None
+            raise ModelError("status", f"unknown status {brief(name)}") from None
 
     @classmethod
     def from_api(cls, value: object, field: str = "status") -> TaskStatus:
@@ -114,7 +115,7 @@ class TaskStatus(enum.IntEnum):
         try:
             return cls(number)
         except ValueError:
-            raise ModelError(field, f"unknown status {value!r}") from None
+            raise ModelError(field, f"unknown status {brief(value)}") from None
 
 
 _STATUS_LABELS: Final[Mapping[TaskStatus, str]] = {
@@ -157,7 +158,7 @@ class Priority(enum.IntEnum):
         try:
             return cls[key.upper()]
         except KeyError:
-            raise ModelError("priority", f"unknown priority {name!r}") from None
+            raise ModelError("priority", f"unknown priority {brief(name)}") from None
 
     @classmethod
     def from_api(cls, value: object, field: str = "priority") -> Priority:
@@ -174,7 +175,7 @@ class Priority(enum.IntEnum):
         try:
             return cls(number)
         except ValueError:
-            raise ModelError(field, f"unknown priority {value!r}") from None
+            raise ModelError(field, f"unknown priority {brief(value)}") from None
 
 
 class Mark(enum.Enum):
@@ -219,7 +220,7 @@ class Mark(enum.Enum):
             }.get(key)
             if found is not None:
                 return found
-        raise ModelError(field, f"unknown mark {value!r}")
+        raise ModelError(field, f"unknown mark {brief(value)}")
 
 
 class TaskRole(enum.StrEnum):
@@ -289,6 +290,19 @@ class Person:
     def from_v3(cls, data: object, *, fallback_id: int | None = None) -> Person | None:
         """A person from a v3 user object (``id``, ``name``, ``email``, ``image``...)."""
         return cls.from_v1(data, fallback_id=fallback_id)
+
+    def to_v1(self) -> dict[str, str]:
+        """This person as a v1 ``creator``/``responsible`` entry (`from_v1` reads it back)."""
+        entry = {
+            "id": str(self.id),
+            "name": self.name,
+            "link": self.link,
+            "icon": self.icon,
+            "workPosition": self.work_position,
+        }
+        if self.email:
+            entry["email"] = self.email
+        return entry
 
 
 @dataclass(frozen=True, slots=True)
@@ -377,6 +391,10 @@ class TaskActions:
         "elapsedtime_add",
     )
     """The canonical action names the UI asks about."""
+
+    def to_v1(self) -> dict[str, bool]:
+        """The map as a v1 ``action`` object, normalized names (`from_v1` reads it back)."""
+        return {name: name in self.allowed for name in sorted(self.known)}
 
     def allows(self, name: str) -> bool:
         """Whether the action is allowed; any spelling of the name works, unknown → False."""
@@ -491,7 +509,7 @@ class Task:
     responsible: Person | None = None
     accomplices: tuple[int, ...] = ()
     auditors: tuple[int, ...] = ()
-    people: Mapping[int, Person] = field(default_factory=dict, hash=False, compare=False)
+    people: Mapping[int, Person] = field(default_factory=dict, hash=False)
     deadline: datetime | None = None
     start_date_plan: datetime | None = None
     end_date_plan: datetime | None = None
@@ -576,6 +594,82 @@ class Task:
     def allows(self, action: str) -> bool:
         """Whether the task's permission map allows `action` (False when there is no map)."""
         return self.actions is not None and self.actions.allows(action)
+
+    # ----------------------------------------------------------------- writing
+
+    def to_v1(self) -> dict[str, Any]:
+        """This task as a v1 camelCase object, as ``tasks.task.get`` answers it.
+
+        Numbers become strings and flags ``"Y"``/``"N"``, as the portal sends them, and
+        ``Task.from_v1(task.to_v1()) == task``: the form to keep in a snapshot cache.
+        """
+
+        def flag(value: bool) -> str:
+            return "Y" if value else "N"
+
+        def moment(value: datetime | None) -> str | None:
+            return None if value is None else to_timestamp(value)
+
+        def optional_id(value: int | None) -> str | None:
+            return None if value is None else str(value)
+
+        def people_of(user_ids: tuple[int, ...]) -> dict[str, dict[str, str]] | list[Any]:
+            found = {str(uid): self.people[uid].to_v1() for uid in user_ids if uid in self.people}
+            return found or []
+
+        data: dict[str, Any] = {
+            "id": str(self.id),
+            "title": self.title,
+            "description": self.description,
+            "descriptionInBbcode": flag(self.description_in_bbcode),
+            "status": str(int(self.status)),
+            "subStatus": optional_id(self.sub_status),
+            "priority": str(int(self.priority)),
+            "mark": self.mark.v1_value,
+            "parentId": optional_id(self.parent_id),
+            "groupId": str(self.group_id or 0),
+            "group": (
+                {"id": str(self.group.id), "name": self.group.name}
+                if self.group is not None
+                else []
+            ),
+            "createdBy": str(self.created_by),
+            "creator": self.creator.to_v1() if self.creator is not None else [],
+            "responsibleId": str(self.responsible_id),
+            "responsible": self.responsible.to_v1() if self.responsible is not None else [],
+            "accomplices": [str(uid) for uid in self.accomplices],
+            "auditors": [str(uid) for uid in self.auditors],
+            "accomplicesData": people_of(self.accomplices),
+            "auditorsData": people_of(self.auditors),
+            "deadline": moment(self.deadline),
+            "startDatePlan": moment(self.start_date_plan),
+            "endDatePlan": moment(self.end_date_plan),
+            "createdDate": moment(self.created_date),
+            "changedDate": moment(self.changed_date),
+            "changedBy": optional_id(self.changed_by),
+            "statusChangedDate": moment(self.status_changed_date),
+            "closedDate": moment(self.closed_date),
+            "dateStart": moment(self.date_start),
+            "timeEstimate": str(self.time_estimate),
+            "timeSpentInLogs": str(self.time_spent),
+            "commentsCount": str(self.comments_count),
+            "isMuted": flag(self.is_muted),
+            "favorite": flag(self.is_favorite),
+            "isPinned": flag(self.is_pinned),
+            "taskControl": flag(self.task_control),
+            "notViewed": flag(self.not_viewed),
+            "allowChangeDeadline": flag(self.allow_change_deadline),
+            "allowTimeTracking": flag(self.allow_time_tracking),
+            "checklist": {str(item.id): item.to_v1() for item in self.checklist} or [],
+            "chatId": optional_id(self.chat_id),
+        }
+        if self.actions is not None:
+            data["action"] = self.actions.to_v1()
+        if self.contains_checklist and not self.checklist:
+            data["containsChecklist"] = True
+        if self.link:
+            data["link"] = self.link
+        return data
 
     # ----------------------------------------------------------------- parsing
 
@@ -702,8 +796,10 @@ class Task:
             ),
             actions=None if raw_actions is None else TaskActions.from_v1(raw_actions),
             checklist=checklist,
-            contains_checklist=bool(checklist),
+            contains_checklist=bool(checklist)
+            or to_bool(get("containsChecklist", "CONTAINS_CHECKLIST"), "containsChecklist"),
             chat_id=to_int(get("chatId", "CHAT_ID"), "chatId") or None,
+            link=to_str(get("link", "LINK"), "link"),
         )
 
     @classmethod
@@ -961,7 +1057,7 @@ class TaskChanges:
             elif name == "responsible_id":
                 number = to_int(raw, v1_name)
                 if not number:
-                    raise ModelError(v1_name, f"expected a user id, got {raw!r}")
+                    raise ModelError(v1_name, f"expected a user id, got {brief(raw)}")
                 values[name] = number
             elif name == "group_id":
                 values[name] = to_int(raw, v1_name) or None

@@ -10,6 +10,7 @@ from typing import Any
 
 from b24tui.models._coerce import (
     ModelError,
+    brief,
     first_key,
     require_mapping,
     to_bool,
@@ -51,7 +52,7 @@ class WorkdayStatus(enum.StrEnum):
         try:
             return cls(text)
         except ValueError:
-            raise ModelError("STATUS", f"unknown workday status {value!r}") from None
+            raise ModelError("STATUS", f"unknown workday status {brief(value)}") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +137,7 @@ def _clock_time(value: object, field: str) -> time | None:
         return None
     seconds = int(span.total_seconds())
     if not 0 <= seconds < 24 * 3600:
-        raise ModelError(field, f"expected a time of day, got {value!r}")
+        raise ModelError(field, f"expected a time of day, got {brief(value)}")
     return time(seconds // 3600, seconds % 3600 // 60, seconds % 60)
 
 

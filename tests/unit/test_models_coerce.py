@@ -178,3 +178,10 @@ def test_require_id_names_the_missing_field(row: dict[str, object]) -> None:
 
 def test_require_id_reads_either_spelling() -> None:
     assert require_id({"ID": "431"}, "id", "ID") == 431
+
+
+def test_error_messages_stay_short_for_long_values() -> None:
+    with pytest.raises(ModelError) as caught:
+        to_int("x" * 5000, "timeEstimate")
+    assert len(str(caught.value)) < 120
+    assert str(caught.value).startswith("timeEstimate: ")

@@ -609,3 +609,37 @@ def test_counters_read_php_empty_array_as_none() -> None:
 
 def test_history_of_a_missing_task_is_empty() -> None:
     assert HistoryEntry.many_from_api({"list": []}) == ()
+
+
+# --------------------------------------------------------------------------- writing back
+
+
+@needs_pages
+@pytest.mark.parametrize("seed", ["000", "001", "003"])
+def test_seed_tasks_survive_a_trip_through_the_v1_form(seed: str) -> None:
+    task = Task.from_v1(response_body(f"seed:{seed}")["result"])
+    again = Task.from_v1(task.to_v1())
+    assert again == task
+    assert again.people == task.people
+    assert again.checklist == task.checklist
+
+
+@needs_pages
+def test_v3_task_survives_a_trip_through_the_v1_form() -> None:
+    body = response_body("api-reference/tasks/tasks-task-get-rest-v3.md")
+    task = Task.from_v3(body["result"], current_user_id=1)
+    again = Task.from_v1(task.to_v1())
+    assert again == task
+    assert again.allows("checklist_add")
+    assert again.contains_checklist
+
+
+def test_v1_form_uses_the_portal_spellings() -> None:
+    data = Task.from_v1(v1_task(isMuted="Y", groupId="0", mark=None)).to_v1()
+    assert data["id"] == "77"
+    assert data["status"] == "2"
+    assert data["isMuted"] == "Y"
+    assert data["groupId"] == "0"
+    assert data["group"] == []
+    assert data["mark"] is None
+    assert data["checklist"] == []
