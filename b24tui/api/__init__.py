@@ -1,0 +1,102 @@
+"""The typed async Bitrix24 REST client: endpoints, errors, batch, paging, resources."""
+
+from __future__ import annotations
+
+from b24tui.api.batch import MAX_BATCH_COMMANDS, Batch, BatchCommand, BatchResult, Params
+from b24tui.api.client import DEFAULT_TIMEOUT, B24Client
+from b24tui.api.endpoint import (
+    ApiGeneration,
+    Endpoint,
+    EndpointError,
+    OAuthToken,
+    TokenRefresher,
+    Webhook,
+    is_loopback_host,
+    redact,
+)
+from b24tui.api.errors import (
+    AccessDenied,
+    ActionNotAllowed,
+    ApiError,
+    AuthError,
+    B24Error,
+    BadResponse,
+    BatchError,
+    ConnectError,
+    ConnectionDropped,
+    HttpsRequired,
+    MethodNotFound,
+    NotFound,
+    OperationTimeLimit,
+    Overloaded,
+    PortalMoved,
+    RateLimited,
+    RequestTimeout,
+    ScopeError,
+    ServerError,
+    TokenExpired,
+    TransportError,
+    ValidationError,
+    translate,
+)
+from b24tui.api.generations import ApiGenerations
+from b24tui.api.paging import TASKS, USERS, ListShape, fetch_all, fetch_page
+from b24tui.api.policy import NoPolicy, RequestPolicy, is_read_method
+from b24tui.api.query import Ref, encode_query
+from b24tui.api.resources import MethodInfo
+from b24tui.api.response import CallTime, Response
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "MAX_BATCH_COMMANDS",
+    "TASKS",
+    "USERS",
+    "AccessDenied",
+    "ActionNotAllowed",
+    "ApiError",
+    "ApiGeneration",
+    "ApiGenerations",
+    "AuthError",
+    "B24Client",
+    "B24Error",
+    "BadResponse",
+    "Batch",
+    "BatchCommand",
+    "BatchError",
+    "BatchResult",
+    "CallTime",
+    "ConnectError",
+    "ConnectionDropped",
+    "Endpoint",
+    "EndpointError",
+    "HttpsRequired",
+    "ListShape",
+    "MethodInfo",
+    "MethodNotFound",
+    "NoPolicy",
+    "NotFound",
+    "OAuthToken",
+    "OperationTimeLimit",
+    "Overloaded",
+    "Params",
+    "PortalMoved",
+    "RateLimited",
+    "Ref",
+    "RequestPolicy",
+    "RequestTimeout",
+    "Response",
+    "ScopeError",
+    "ServerError",
+    "TokenExpired",
+    "TokenRefresher",
+    "TransportError",
+    "ValidationError",
+    "Webhook",
+    "encode_query",
+    "fetch_all",
+    "fetch_page",
+    "is_loopback_host",
+    "is_read_method",
+    "redact",
+    "translate",
+]

@@ -1,0 +1,321 @@
+"""The Bitrix24 REST client: one long-lived ``httpx.AsyncClient`` and typed resources.
+
+Every call is a JSON POST. Answers are decoded and errors translated in one place
+(:mod:`b24tui.api.errors`); pacing and retries are left to a policy object
+(:mod:`b24tui.api.policy`). Redirects are not followed: a moved portal is reported as
+:class:`~b24tui.api.errors.PortalMoved`. Nothing logged or raised contains the webhook
+code or a token.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import ssl
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from datetime import date, datetime
+from enum import Enum
+from types import TracebackType
+from typing import Any, Literal
+
+import httpx
+
+from b24tui import __version__
+from b24tui.api.batch import Batch, BatchResult, Params
+from b24tui.api.endpoint import ApiGeneration, Endpoint, OAuthToken, TokenRefresher, redact
+from b24tui.api.errors import (
+    B24Error,
+    BadResponse,
+    MethodNotFound,
+    ScopeError,
+    TokenExpired,
+    decode_answer,
+    translate_transport,
+)
+from b24tui.api.generations import ApiGenerations
+from b24tui.api.policy import NoPolicy, RequestPolicy
+from b24tui.api.resources import (
+    ChecklistResource,
+    SystemResource,
+    TasksResource,
+    TimemanResource,
+    UsersResource,
+)
+from b24tui.api.response import Response
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT = httpx.Timeout(65.0, connect=10.0)
+"""The cloud ends a request after 60 s; wait a little longer than that for the answer."""
+
+ApiChoice = Literal["v1", "v3", "auto"]
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, set | frozenset | tuple):
+        return list(value)
+    raise TypeError(f"cannot send a {type(value).__name__} to the portal")
+
+
+class _RedactingFilter(logging.Filter):
+    """Masks webhook codes and ``auth=`` values in httpx's own request log lines."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):
+            return True
+        record.msg = redact(message)
+        record.args = None
+        return True
+
+
+_HTTPX_FILTER = _RedactingFilter()
+
+
+def _guard_httpx_logging() -> None:
+    """Install the redacting filter on the ``httpx`` logger (once, on first client)."""
+    logger = logging.getLogger("httpx")
+    if _HTTPX_FILTER not in logger.filters:
+        logger.addFilter(_HTTPX_FILTER)
+
+
+class B24Client:
+    """An async Bitrix24 REST client for one portal and one credential.
+
+    Use it as an async context manager (or call :meth:`aclose`)::
+
+        async with B24Client(Webhook.parse(url)) as client:
+            tasks = await client.tasks.list(filter={"RESPONSIBLE_ID": 1})
+
+    Args:
+        endpoint: a :class:`~b24tui.api.endpoint.Webhook` or
+            :class:`~b24tui.api.endpoint.OAuthToken`.
+        transport: an httpx transport (tests, the in-process emulator); default: the network.
+        timeout: seconds or an ``httpx.Timeout``.
+        user_agent: the ``User-Agent`` header.
+        policy: pacing and retries (default :class:`~b24tui.api.policy.NoPolicy`).
+        token_refresher: renews an expired OAuth token once per call.
+        ca_file: an extra CA bundle to trust (the emulator's ``--tls`` certificate).
+        sleep: the coroutine used to wait between retries (tests pass a fake).
+    """
+
+    def __init__(
+        self,
+        endpoint: Endpoint,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        user_agent: str = f"b24tui/{__version__}",
+        policy: RequestPolicy | None = None,
+        token_refresher: TokenRefresher | None = None,
+        ca_file: str | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self._endpoint = endpoint
+        self._policy: RequestPolicy = policy or NoPolicy()
+        self._token_refresher = token_refresher
+        self._refresh_lock = asyncio.Lock()
+        self._sleep = sleep
+        self.generations = ApiGenerations()
+        """Which API generation each portal answers task writes on (learned, per host)."""
+        verify: ssl.SSLContext | bool = True
+        if ca_file is not None:
+            verify = ssl.create_default_context(cafile=ca_file)
+        _guard_httpx_logging()
+        self._http = httpx.AsyncClient(
+            transport=transport,
+            timeout=timeout,
+            follow_redirects=False,
+            verify=verify,
+            headers={
+                "Accept": "application/json",
+                "Content-Type": "application/json",
+                "User-Agent": user_agent,
+            },
+        )
+        self.tasks = TasksResource(self)
+        """Tasks: list, get, add, update, status actions, watch/mute/favourite, history."""
+        self.checklist = ChecklistResource(self)
+        """A task's checklist items (``task.checklistitem.*``)."""
+        self.timeman = TimemanResource(self)
+        """The current user's workday (``timeman.*``)."""
+        self.users = UsersResource(self)
+        """Users: the current one and several by id."""
+        self.system = SystemResource(self)
+        """The credential itself: profile, scopes, method availability."""
+
+    @property
+    def endpoint(self) -> Endpoint:
+        """Where and as whom calls go (a refreshed token replaces it)."""
+        return self._endpoint
+
+    @property
+    def host(self) -> str:
+        """The portal's host."""
+        return self._endpoint.host
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`aclose` has run."""
+        return self._http.is_closed
+
+    async def __aenter__(self) -> B24Client:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the connection pool."""
+        await self._http.aclose()
+
+    def __repr__(self) -> str:
+        return f"B24Client({self._endpoint!r})"
+
+    # --- calls -------------------------------------------------------------------------
+
+    async def call(
+        self, method: str, params: Params | None = None, *, api: ApiChoice = "v1"
+    ) -> Response:
+        """Call ``method`` and return its :class:`~b24tui.api.response.Response`.
+
+        ``params`` is a mapping of named parameters or a sequence for positional (legacy)
+        methods, sent as a root JSON array. ``api="auto"`` tries REST 3.0 first where the
+        portal has it (see :meth:`call_either`) with the same parameters.
+
+        Raises:
+            B24Error: any failure, translated (see :mod:`b24tui.api.errors`).
+        """
+        if api == "auto":
+            return await self.call_either(method, v3=params, v1=params)
+        return await self._call(method, params, api)
+
+    async def call_either(self, method: str, *, v3: Params | None, v1: Params | None) -> Response:
+        """Call ``method`` on REST 3.0 if the portal has it there, else on the classic API.
+
+        The first call per portal tries v3; ``ERROR_METHOD_NOT_FOUND``, a missing scope or
+        a 404 page there mean "no v3": the client falls back to v1 and remembers it for the
+        portal, so later calls go straight to the generation that works. The two generations
+        take different parameters, hence one set per generation. ``Response.api`` says which
+        one answered.
+        """
+        host = self._endpoint.host
+        if self.generations.known(host) != "v1":
+            try:
+                response = await self._call(method, v3, "v3")
+            except (MethodNotFound, ScopeError) as error:
+                self.generations.remember(host, "v1", reason=f"{method} on v3: {error.title}")
+            except BadResponse as error:
+                if error.http_status != 404:
+                    raise
+                self.generations.remember(host, "v1", reason=f"{method} on v3: HTTP 404")
+            else:
+                self.generations.remember(host, "v3", reason=f"{method} answered on v3")
+                return response
+        return await self._call(method, v1, "v1")
+
+    async def batch(self, batch: Batch) -> BatchResult:
+        """Run ``batch`` in one request; per-command errors are in the result, not raised.
+
+        Raises:
+            B24Error: the batch as a whole failed (transport, auth, limits).
+        """
+        if not batch.commands:
+            return BatchResult((), {}, {}, {}, {}, {})
+        response = await self._call("batch", batch.params(), "v1")
+        return BatchResult.from_result(batch, response.result, secrets=self._endpoint.secrets())
+
+    async def _call(self, method: str, params: Params | None, api: ApiGeneration) -> Response:
+        """One call with the policy's pacing and retries and one token refresh."""
+        attempt = 0
+        refreshed = False
+        while True:
+            await self._policy.before_call(method)
+            endpoint = self._endpoint
+            try:
+                response = await self._send(endpoint, method, params, api)
+            except TokenExpired:
+                if refreshed or not await self._refresh(endpoint):
+                    raise
+                refreshed = True
+                continue
+            except B24Error as error:
+                attempt += 1
+                delay = self._policy.retry_delay(error, method=method, attempt=attempt)
+                if delay is None:
+                    raise
+                log.info("%s failed (%s); retry %d in %.1f s", method, error.title, attempt, delay)
+                await self._sleep(delay)
+                continue
+            self._policy.after_call(method, response.time)
+            return response
+
+    async def _refresh(self, expired: Endpoint) -> bool:
+        """Renew an expired OAuth token; ``False`` when there is nothing to renew with."""
+        if self._token_refresher is None or not isinstance(expired, OAuthToken):
+            return False
+        async with self._refresh_lock:
+            if self._endpoint is expired:
+                log.info("access token for %s expired; refreshing", expired.host)
+                self._endpoint = await self._token_refresher(expired)
+        return True
+
+    def _request_parts(
+        self, endpoint: Endpoint, params: Params | None, api: ApiGeneration
+    ) -> tuple[bytes, dict[str, str]]:
+        """The JSON body and the query parameters of a call."""
+        auth = endpoint.auth_params()
+        body: Any
+        query: dict[str, str] = {}
+        if params is None:
+            body = dict(auth)
+        elif isinstance(params, Mapping):
+            body = {**params, **auth}
+        elif isinstance(params, Sequence) and not isinstance(params, str | bytes):
+            body = list(params)
+            query = dict(auth)
+        else:
+            raise TypeError("params must be a mapping or a sequence")
+        encoded = json.dumps(body, ensure_ascii=False, separators=(",", ":"), default=_json_default)
+        return encoded.encode("utf-8"), query
+
+    async def _send(
+        self, endpoint: Endpoint, method: str, params: Params | None, api: ApiGeneration
+    ) -> Response:
+        """POST one call and decode the answer (no retries)."""
+        url = endpoint.method_url(method, api)
+        secrets = endpoint.secrets()
+        shown_url = redact(url, secrets)
+        content, query = self._request_parts(endpoint, params, api)
+        try:
+            answer = await self._http.post(url, content=content, params=query or None)
+        except httpx.HTTPError as exc:
+            error = translate_transport(exc, method, api, secrets=secrets)
+            log.warning("POST %s failed: %s", shown_url, error.description)
+            raise error from None
+        log.debug("POST %s -> %d (%d bytes)", shown_url, answer.status_code, len(answer.content))
+        try:
+            envelope = decode_answer(
+                answer.status_code,
+                answer.content,
+                answer.headers.get("content-type"),
+                method,
+                api,
+                location=answer.headers.get("location"),
+                secrets=secrets,
+            )
+        except B24Error as error:
+            log.info("POST %s: %r", shown_url, error)
+            raise
+        return Response.from_envelope(envelope, method=method, api=api)

@@ -1,0 +1,216 @@
+"""Reading whole lists: one page for small asks, chained batches for everything.
+
+Bitrix24 list methods answer 50 rows a page. The fast full scan the docs recommend orders
+by ``ID`` ascending, filters ``>ID`` on the last id seen and sends ``start=-1`` so the portal
+skips its ``COUNT``. :func:`fetch_all` runs 50 such pages per HTTP request: each batch
+command filters ``>ID`` on the previous command's last row through a
+``$result[prev][tasks][49][id]`` reference, so one request reads up to 2,500 rows. The
+first command of the next request continues from the last id kept.
+
+Paging stops at the first page with fewer than 50 rows. Rows of later commands are dropped
+(a reference past a short page does not resolve, may become an empty filter and repeat
+earlier rows), as is any row whose id is not above the last one kept.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from b24tui.api.batch import MAX_BATCH_COMMANDS, Batch
+from b24tui.api.errors import BadResponse
+from b24tui.api.query import Ref
+
+if TYPE_CHECKING:
+    from b24tui.api.client import B24Client
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZE = 50
+"""Rows per page of a v1 list method (fixed by the portal)."""
+
+Row = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class ListShape:
+    """How one list method is asked and answers.
+
+    ``tasks.task.list`` filters on ``ID`` but answers ``id`` inside ``{"tasks": [...]}``;
+    ``user.get`` answers its rows at the top level with ``ID``.
+    """
+
+    method: str
+    rows_key: str | None
+    """The key holding the rows in ``result``; ``None`` when ``result`` is the row list."""
+    row_id_key: str
+    """The id's key in a row."""
+    id_filter: str = "ID"
+    """The filter field of the id (the ``>`` prefix is added)."""
+    order_params: Mapping[str, Any] = field(default_factory=dict)
+    """The parameters that order by id ascending."""
+
+    def rows(self, result: Any) -> list[Row]:
+        """The rows of one page's ``result`` (``[]`` and missing keys give none)."""
+        container: Any = result
+        if self.rows_key is not None:
+            if isinstance(result, Mapping):
+                container = result.get(self.rows_key, [])
+            elif result in ([], None):
+                container = []
+            else:
+                raise BadResponse(
+                    "The portal's list answer has an unexpected shape", method=self.method
+                )
+        if container is None:
+            return []
+        if not isinstance(container, list) or not all(isinstance(r, Mapping) for r in container):
+            raise BadResponse(
+                "The portal's list answer has an unexpected shape", method=self.method
+            )
+        return list(container)
+
+    def row_id(self, row: Row) -> int:
+        """A row's id as an int."""
+        try:
+            return int(row[self.row_id_key])
+        except (KeyError, TypeError, ValueError):
+            raise BadResponse(
+                "The portal sent a list row without an id", method=self.method
+            ) from None
+
+    def last_id_ref(self, command_id: str) -> Ref:
+        """A reference to the id of the last row of a full page of ``command_id``."""
+        ref = Ref(command_id)
+        if self.rows_key is not None:
+            ref = ref[self.rows_key]
+        return ref[PAGE_SIZE - 1][self.row_id_key]
+
+    def page_params(
+        self,
+        filter: Mapping[str, Any],
+        select: Sequence[str] | None,
+        extra: Mapping[str, Any] | None,
+        after: int | Ref | None,
+    ) -> dict[str, Any]:
+        """The parameters of one page: id order, ``>ID`` after ``after``, ``start=-1``."""
+        page_filter = dict(filter)
+        if after is not None:
+            page_filter[f">{self.id_filter}"] = after
+        params: dict[str, Any] = {**(extra or {}), **self.order_params, "filter": page_filter}
+        if select is not None:
+            params["select"] = list(select)
+        params["start"] = -1
+        return params
+
+
+TASKS = ListShape(
+    method="tasks.task.list",
+    rows_key="tasks",
+    row_id_key="id",
+    order_params={"order": {"ID": "asc"}},
+)
+"""``tasks.task.list``: ``{"tasks": [{"id": "8017", ...}]}``."""
+
+USERS = ListShape(
+    method="user.get",
+    rows_key=None,
+    row_id_key="ID",
+    order_params={"sort": "ID", "order": "ASC"},
+)
+"""``user.get``: ``[{"ID": "1", ...}]``."""
+
+
+def _with_id(select: Sequence[str] | None, shape: ListShape) -> list[str] | None:
+    """``select`` with the id field added (paging needs every row's id)."""
+    if select is None:
+        return None
+    wanted = list(select)
+    if not any(s.upper() == shape.id_filter or s == "*" for s in wanted):
+        wanted.insert(0, shape.id_filter)
+    return wanted
+
+
+async def fetch_page(
+    client: B24Client,
+    shape: ListShape,
+    *,
+    filter: Mapping[str, Any] | None = None,
+    select: Sequence[str] | None = None,
+    extra: Mapping[str, Any] | None = None,
+) -> list[Row]:
+    """The first page (up to 50 rows) in id order, without the portal's row count."""
+    params = shape.page_params(filter or {}, select, extra, None)
+    response = await client.call(shape.method, params)
+    return shape.rows(response.result)
+
+
+async def fetch_all(
+    client: B24Client,
+    shape: ListShape,
+    *,
+    filter: Mapping[str, Any] | None = None,
+    select: Sequence[str] | None = None,
+    extra: Mapping[str, Any] | None = None,
+    pages_per_request: int = MAX_BATCH_COMMANDS,
+    max_rows: int | None = None,
+) -> list[Row]:
+    """Every row matching ``filter``, in id order, each id once.
+
+    Makes ``rows // (50 * pages_per_request) + 1`` HTTP requests.
+
+    Args:
+        filter: the list filter; a ``>ID`` in it is where reading starts.
+        select: fields to return; the id field is added when missing.
+        extra: other parameters of the method (``params`` of ``tasks.task.list``).
+        pages_per_request: pages chained in one batch (at most 50).
+        max_rows: stop once this many rows are read.
+
+    Raises:
+        B24Error: the batch failed, or one of its pages did (its translated error).
+    """
+    if not 1 <= pages_per_request <= MAX_BATCH_COMMANDS:
+        raise ValueError(f"pages_per_request must be 1..{MAX_BATCH_COMMANDS}")
+    base_filter = dict(filter or {})
+    start_key = f">{shape.id_filter}"
+    last_id: int | None = None
+    if start_key in base_filter:
+        last_id = int(base_filter.pop(start_key))
+    wanted_select = _with_id(select, shape)
+    rows: list[Row] = []
+    requests = 0
+    while True:
+        batch = Batch()
+        previous: str | None = None
+        for index in range(pages_per_request):
+            command_id = f"page{index}"
+            after: int | Ref | None = last_id
+            if previous is not None:
+                after = shape.last_id_ref(previous)
+            batch.add(
+                shape.method,
+                shape.page_params(base_filter, wanted_select, extra, after),
+                id=command_id,
+            )
+            previous = command_id
+        result = await client.batch(batch)
+        requests += 1
+        finished = False
+        kept_before = len(rows)
+        for command in batch.commands:
+            page = shape.rows(result[command.id])
+            for row in page:
+                row_id = shape.row_id(row)
+                if last_id is None or row_id > last_id:
+                    rows.append(row)
+                    last_id = row_id
+            if len(page) < PAGE_SIZE or (max_rows is not None and len(rows) >= max_rows):
+                finished = True
+                break
+        if finished:
+            log.debug("%s: %d rows in %d requests", shape.method, len(rows), requests)
+            return rows if max_rows is None else rows[:max_rows]
+        if len(rows) == kept_before:
+            raise BadResponse("The portal keeps sending the same list rows", method=shape.method)

@@ -1,0 +1,307 @@
+"""``client.tasks``: listing, reading, writing and acting on tasks.
+
+Parameter names follow each method's doc page exactly: most ``tasks.task.*`` methods take
+``taskId``, ``mute``/``unmute`` take ``id``, ``delegate`` adds ``userId``; REST 3.0 methods
+take ``id`` and camelCase ``fields``. Add, update and delete go to REST 3.0 where the
+portal has it and fall back to the classic API (see
+:meth:`~b24tui.api.client.B24Client.call_either`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from b24tui.api.errors import ApiError, BadResponse, NotFound
+from b24tui.api.paging import TASKS, fetch_all, fetch_page
+from b24tui.api.resources._base import Resource, parse
+from b24tui.models import (
+    UNSET,
+    HistoryEntry,
+    Task,
+    TaskAccess,
+    TaskChanges,
+    TaskCounters,
+)
+
+__all__ = ["TasksResource"]
+
+NOT_FOUND_TITLE = "Task not found or you have no access"
+
+
+def _is_empty(value: Any) -> bool:
+    return value is None or value == [] or value == {}
+
+
+class TasksResource(Resource):
+    """Tasks (``tasks.task.*``), returning :class:`~b24tui.models.Task` and friends."""
+
+    _current_user_id: int | None = None
+
+    # --- reading ---------------------------------------------------------------------
+
+    async def list(
+        self,
+        filter: Mapping[str, Any] | None = None,
+        select: Sequence[str] | None = None,
+        order: Mapping[str, str] | None = None,
+        *,
+        params: Mapping[str, Any] | None = None,
+    ) -> tuple[Task, ...]:
+        """One page (up to 50 tasks) of ``tasks.task.list``, without the row count.
+
+        ``order`` defaults to ``{"ID": "asc"}``; ``params`` are the method's
+        ``WITH_*`` flags.
+        """
+        if order is None:
+            rows = await fetch_page(
+                self._client,
+                TASKS,
+                filter=filter,
+                select=select,
+                extra={"params": dict(params)} if params else None,
+            )
+        else:
+            call_params: dict[str, Any] = {"order": dict(order), "filter": dict(filter or {})}
+            if select is not None:
+                call_params["select"] = list(select)
+            if params:
+                call_params["params"] = dict(params)
+            call_params["start"] = -1
+            response = await self._client.call("tasks.task.list", call_params)
+            rows = TASKS.rows(response.result)
+        return parse("tasks.task.list", lambda: tuple(Task.from_v1(row) for row in rows))
+
+    async def list_all(
+        self,
+        filter: Mapping[str, Any] | None = None,
+        select: Sequence[str] | None = None,
+        *,
+        params: Mapping[str, Any] | None = None,
+        max_rows: int | None = None,
+    ) -> tuple[Task, ...]:
+        """Every task matching ``filter``, in id order, read by chained batches.
+
+        About 2,500 tasks per HTTP request (see :func:`~b24tui.api.paging.fetch_all`).
+        """
+        rows = await fetch_all(
+            self._client,
+            TASKS,
+            filter=filter,
+            select=select,
+            extra={"params": dict(params)} if params else None,
+            max_rows=max_rows,
+        )
+        return parse("tasks.task.list", lambda: tuple(Task.from_v1(row) for row in rows))
+
+    async def get(self, task_id: int, select: Sequence[str] | None = None) -> Task:
+        """``tasks.task.get``: one task.
+
+        Raises:
+            NotFound: the task does not exist or the user cannot see it.
+        """
+        params: dict[str, Any] = {"taskId": task_id}
+        if select is not None:
+            params["select"] = list(select)
+        response = await self._client.call("tasks.task.get", params)
+        return _task_from("tasks.task.get", response.result)
+
+    async def access(self, task_id: int, users: Sequence[int] | None = None) -> TaskAccess:
+        """``tasks.task.getaccess``: what each user (default: the caller) may do.
+
+        ``TaskAccess.has_access`` is false when the caller has no access at all.
+        """
+        params: dict[str, Any] = {"taskId": task_id}
+        if users is not None:
+            params["users"] = list(users)
+        response = await self._client.call("tasks.task.getaccess", params)
+        return parse("tasks.task.getaccess", lambda: TaskAccess.from_api(response.result))
+
+    async def history(
+        self,
+        task_id: int,
+        *,
+        filter: Mapping[str, Any] | None = None,
+        order: Mapping[str, str] | None = None,
+    ) -> tuple[HistoryEntry, ...]:
+        """``tasks.task.history.list``: the task's change log (newest first by default)."""
+        params: dict[str, Any] = {"taskId": task_id}
+        if filter is not None:
+            params["filter"] = dict(filter)
+        if order is not None:
+            params["order"] = dict(order)
+        response = await self._client.call("tasks.task.history.list", params)
+        return parse("tasks.task.history.list", lambda: HistoryEntry.many_from_api(response.result))
+
+    async def counters(
+        self,
+        *,
+        user_id: int | None = None,
+        group_id: int | None = None,
+        type: str | None = None,
+    ) -> TaskCounters:
+        """``tasks.task.counters.get``: overdue and unread counters (default: the caller)."""
+        params: dict[str, Any] = {}
+        if user_id is not None:
+            params["userId"] = user_id
+        if group_id is not None:
+            params["groupId"] = group_id
+        if type is not None:
+            params["type"] = type
+        response = await self._client.call("tasks.task.counters.get", params)
+        return parse("tasks.task.counters.get", lambda: TaskCounters.from_api(response.result))
+
+    # --- writing ---------------------------------------------------------------------
+
+    async def add(self, changes: TaskChanges, *, creator_id: int | None = None) -> Task:
+        """Create a task from ``changes`` and return it as the portal now has it.
+
+        ``title`` is required; the responsible person and the creator default to the
+        caller. REST 3.0 is used where the portal has it.
+        """
+        if changes.title is UNSET or not changes.title:
+            raise ValueError("a new task needs a title")
+        me = 0
+        if changes.responsible_id is UNSET or creator_id is None:
+            me = await self._me()
+        if changes.responsible_id is UNSET:
+            changes = dataclasses.replace(changes, responsible_id=me)
+        creator = creator_id if creator_id is not None else me
+        v3_fields = {**changes.to_v3_fields(), "creatorId": creator}
+        v1_fields = changes.to_v1_fields()
+        if creator_id is not None:
+            v1_fields["CREATED_BY"] = creator_id
+        response = await self._client.call_either(
+            "tasks.task.add", v3={"fields": v3_fields}, v1={"fields": v1_fields}
+        )
+        if response.api == "v3":
+            item = response.result.get("item") if isinstance(response.result, Mapping) else None
+            created = parse("tasks.task.add", lambda: Task.from_v3(item))
+            return await self.get(created.id)
+        return _task_from("tasks.task.add", response.result)
+
+    async def update(self, task_id: int, changes: TaskChanges) -> Task:
+        """Change the fields set in ``changes``; return the task as the portal now has it.
+
+        REST 3.0 answers only ``true``, so the task is read back after a v3 update.
+
+        Raises:
+            ValueError: ``changes`` is empty.
+        """
+        if not changes:
+            raise ValueError("there is nothing to change")
+        response = await self._client.call_either(
+            "tasks.task.update",
+            v3={"id": task_id, "fields": changes.to_v3_fields()},
+            v1={"taskId": task_id, "fields": changes.to_v1_fields()},
+        )
+        if response.api == "v3":
+            _require_true("tasks.task.update", response.result, "The portal did not save the task")
+            return await self.get(task_id)
+        return _task_from("tasks.task.update", response.result)
+
+    async def delete(self, task_id: int) -> None:
+        """Delete the task (REST 3.0 where the portal has it)."""
+        response = await self._client.call_either(
+            "tasks.task.delete", v3={"id": task_id}, v1={"taskId": task_id}
+        )
+        key = "result" if response.api == "v3" else "task"
+        result = response.result
+        done = result.get(key) if isinstance(result, Mapping) else result
+        _require_true("tasks.task.delete", done, "The portal did not delete the task")
+
+    # --- status actions (taskId) -----------------------------------------------------
+
+    async def start(self, task_id: int) -> Task:
+        """``tasks.task.start``: in progress."""
+        return await self._act("tasks.task.start", {"taskId": task_id})
+
+    async def pause(self, task_id: int) -> Task:
+        """``tasks.task.pause``: back to pending."""
+        return await self._act("tasks.task.pause", {"taskId": task_id})
+
+    async def complete(self, task_id: int) -> Task:
+        """``tasks.task.complete``: completed, or awaiting control when the creator checks."""
+        return await self._act("tasks.task.complete", {"taskId": task_id})
+
+    async def defer(self, task_id: int) -> Task:
+        """``tasks.task.defer``: deferred."""
+        return await self._act("tasks.task.defer", {"taskId": task_id})
+
+    async def renew(self, task_id: int) -> Task:
+        """``tasks.task.renew``: reopen a completed or deferred task."""
+        return await self._act("tasks.task.renew", {"taskId": task_id})
+
+    async def approve(self, task_id: int) -> Task:
+        """``tasks.task.approve``: accept a task awaiting control."""
+        return await self._act("tasks.task.approve", {"taskId": task_id})
+
+    async def disapprove(self, task_id: int) -> Task:
+        """``tasks.task.disapprove``: send a task awaiting control back for rework."""
+        return await self._act("tasks.task.disapprove", {"taskId": task_id})
+
+    async def delegate(self, task_id: int, user_id: int) -> Task:
+        """``tasks.task.delegate``: make ``user_id`` responsible."""
+        return await self._act("tasks.task.delegate", {"taskId": task_id, "userId": user_id})
+
+    # --- per-user actions --------------------------------------------------------------
+
+    async def startwatch(self, task_id: int) -> Task:
+        """``tasks.task.startwatch``: add the caller to the auditors."""
+        return await self._act("tasks.task.startwatch", {"taskId": task_id})
+
+    async def stopwatch(self, task_id: int) -> Task:
+        """``tasks.task.stopwatch``: remove the caller from the auditors (not a timer)."""
+        return await self._act("tasks.task.stopwatch", {"taskId": task_id})
+
+    async def mute(self, task_id: int) -> Task:
+        """``tasks.task.mute`` (parameter ``id``): stop notifications for the caller."""
+        return await self._act("tasks.task.mute", {"id": task_id})
+
+    async def unmute(self, task_id: int) -> Task:
+        """``tasks.task.unmute`` (parameter ``id``): notifications again."""
+        return await self._act("tasks.task.unmute", {"id": task_id})
+
+    async def favorite_add(self, task_id: int) -> None:
+        """``tasks.task.favorite.add``."""
+        response = await self._client.call("tasks.task.favorite.add", {"taskId": task_id})
+        _require_true("tasks.task.favorite.add", response.result, "The portal did not add it")
+
+    async def favorite_remove(self, task_id: int) -> None:
+        """``tasks.task.favorite.remove``."""
+        response = await self._client.call("tasks.task.favorite.remove", {"taskId": task_id})
+        _require_true("tasks.task.favorite.remove", response.result, "The portal did not remove it")
+
+    # --- helpers ---------------------------------------------------------------------
+
+    async def _act(self, method: str, params: Mapping[str, Any]) -> Task:
+        response = await self._client.call(method, params)
+        return _task_from(method, response.result)
+
+    async def _me(self) -> int:
+        """The caller's user id: the webhook's, or the profile's for an OAuth token."""
+        if self._current_user_id is None:
+            user_id = getattr(self._client.endpoint, "user_id", None)
+            if not isinstance(user_id, int):
+                user_id = (await self._client.system.profile()).id
+            self._current_user_id = user_id
+        return self._current_user_id
+
+
+def _task_from(method: str, result: Any) -> Task:
+    """The task in ``{"task": {...}}``; ``[]`` (not found or no access) raises NotFound."""
+    task = result.get("task") if isinstance(result, Mapping) else result
+    if _is_empty(task):
+        raise NotFound(NOT_FOUND_TITLE, method=method, api="v1")
+    if not isinstance(task, Mapping):
+        raise BadResponse("The portal's task answer has an unexpected shape", method=method)
+    return parse(method, lambda: Task.from_v1(task))
+
+
+def _require_true(method: str, value: Any, title: str) -> None:
+    """Methods that answer ``true``: anything else is a refusal."""
+    if isinstance(value, Mapping):
+        value = value.get("result", value)
+    if value is not True and value not in (1, "1", "Y"):
+        raise ApiError(title, method=method, description=repr(value)[:200])
