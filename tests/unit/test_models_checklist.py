@@ -15,7 +15,7 @@ from b24tui.models import (
     Task,
     build_checklist_tree,
 )
-from tests.unit.test_models_pages import needs_pages, response_body
+from tests.pages import response_body
 
 PLUS_TWO = timezone(timedelta(hours=2))
 
@@ -42,7 +42,6 @@ def shape(nodes: tuple[ChecklistNode, ...]) -> list[Any]:
 # --------------------------------------------------------------------------- doc examples
 
 
-@needs_pages
 def test_getlist_example_builds_the_checklist_people_see() -> None:
     body = response_body("api-reference/tasks/checklist-item/task-checklist-item-get-list.md")
     items = ChecklistItem.many_from_api(body["result"])
@@ -66,7 +65,6 @@ def test_getlist_example_builds_the_checklist_people_see() -> None:
     assert (details.done, details.total) == (1, 3)
 
 
-@needs_pages
 def test_getlist_example_reads_members_and_toggles() -> None:
     body = response_body("api-reference/tasks/checklist-item/task-checklist-item-get-list.md")
     by_id = {row.id: row for row in ChecklistItem.many_from_api(body["result"])}
@@ -85,7 +83,6 @@ def test_getlist_example_reads_members_and_toggles() -> None:
     assert by_id[477].task_id == 8017
 
 
-@needs_pages
 def test_get_example_reads_an_important_item_with_attachments() -> None:
     body = response_body("api-reference/tasks/checklist-item/task-checklist-item-get.md")
     row = ChecklistItem.from_api(body["result"])
@@ -96,7 +93,6 @@ def test_get_example_reads_an_important_item_with_attachments() -> None:
     assert [m.name for m in row.members] == ["Andrew Brown", "Andrew Smith", "Jessica Johnson"]
 
 
-@needs_pages
 def test_task_checklist_tree_and_map_agree() -> None:
     task_body = response_body("seed:000")["result"]["task"]
     from_tree = ChecklistItem.many_from_tree(task_body["checkListTree"])

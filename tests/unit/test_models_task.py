@@ -23,7 +23,7 @@ from b24tui.models import (
     TaskRole,
     TaskStatus,
 )
-from tests.unit.test_models_pages import needs_pages, request_body, response_body
+from tests.pages import request_body, response_body
 
 PLUS_TWO = timezone(timedelta(hours=2))
 PLUS_THREE = timezone(timedelta(hours=3))
@@ -49,7 +49,6 @@ def v1_task(**overrides: Any) -> dict[str, Any]:
 # --------------------------------------------------------------------------- seed pages
 
 
-@needs_pages
 def test_stopwatch_seed_task_reads_as_people_see_it() -> None:
     task = Task.from_v1(response_body("seed:000")["result"])
 
@@ -86,7 +85,6 @@ def test_stopwatch_seed_task_reads_as_people_see_it() -> None:
     assert "[B]formatting[/B]" in task.description
 
 
-@needs_pages
 def test_stopwatch_seed_leaves_the_caller_out_of_the_auditors() -> None:
     task = Task.from_v1(response_body("seed:000")["result"])
     # The caller (503, the checklist tree's userId) stopped watching: no longer an auditor,
@@ -99,7 +97,6 @@ def test_stopwatch_seed_leaves_the_caller_out_of_the_auditors() -> None:
     assert task.role_of(999) is None
 
 
-@needs_pages
 def test_stopwatch_seed_actions_drive_the_buttons() -> None:
     task = Task.from_v1(response_body("seed:000")["result"])
     assert task.actions is not None
@@ -113,7 +110,6 @@ def test_stopwatch_seed_actions_drive_the_buttons() -> None:
     assert task.allows("change_deadline")
 
 
-@needs_pages
 def test_stopwatch_seed_checklist_comes_from_the_camel_case_map() -> None:
     task = Task.from_v1(response_body("seed:000")["result"])
     titles = {item.id: item.title for item in task.checklist}
@@ -124,7 +120,6 @@ def test_stopwatch_seed_checklist_comes_from_the_camel_case_map() -> None:
     assert task.checklist_progress == (0, 2)
 
 
-@needs_pages
 def test_mute_seed_reads_as_muted() -> None:
     task = Task.from_v1(response_body("seed:001")["result"])
     assert task.is_muted is True
@@ -133,7 +128,6 @@ def test_mute_seed_reads_as_muted() -> None:
     assert task.status.label == "In progress"
 
 
-@needs_pages
 def test_disapprove_seed_task_is_back_to_pending_under_control() -> None:
     task = Task.from_v1(response_body("seed:003")["result"])
     assert task.status is TaskStatus.PENDING
@@ -152,7 +146,6 @@ def test_disapprove_seed_task_is_back_to_pending_under_control() -> None:
     assert task.role_of(503) is TaskRole.CREATOR
 
 
-@needs_pages
 def test_v3_update_seed_request_fields_round_trip() -> None:
     fields = request_body("seed:004")["fields"]
     changes = TaskChanges.from_v3_fields(fields)
@@ -174,7 +167,6 @@ def test_v3_update_seed_request_fields_round_trip() -> None:
 # --------------------------------------------------------------------------- doc examples
 
 
-@needs_pages
 def test_list_example_reads_names_and_empty_maps() -> None:
     body = response_body("api-reference/tasks/tasks-task-list.md")
     (task,) = [Task.from_v1(row) for row in body["result"]["tasks"]]
@@ -195,7 +187,6 @@ def test_list_example_reads_names_and_empty_maps() -> None:
     assert not task.allows("complete")
 
 
-@needs_pages
 def test_get_example_reads_creator_favourite_and_actions() -> None:
     task = Task.from_v1(response_body("api-reference/tasks/tasks-task-get.md")["result"])
     assert task.created_by == 503
@@ -211,7 +202,6 @@ def test_get_example_reads_creator_favourite_and_actions() -> None:
     assert task.checklist_progress == (0, 0)
 
 
-@needs_pages
 def test_v3_get_example_reads_names_and_rights() -> None:
     body = response_body("api-reference/tasks/tasks-task-get-rest-v3.md")
     task = Task.from_v3(body["result"])
@@ -239,7 +229,6 @@ def test_v3_get_example_reads_names_and_rights() -> None:
     assert task.is_favorite is False  # "inFavorite": []
 
 
-@needs_pages
 def test_v3_list_example_reads_statuses_and_null_deadlines() -> None:
     body = response_body("api-reference/tasks/tasks-task-list-rest-v3.md")
     tasks = [Task.from_v3(item) for item in body["result"]["items"]]
@@ -254,7 +243,6 @@ def test_v3_list_example_reads_statuses_and_null_deadlines() -> None:
     assert [task.is_open for task in tasks] == [True, True, False]
 
 
-@needs_pages
 def test_getaccess_example_gives_actions_per_user() -> None:
     body = response_body("api-reference/tasks/tasks-task-get-access.md")
     access = TaskAccess.from_api(body["result"])
@@ -271,7 +259,6 @@ def test_getaccess_example_gives_actions_per_user() -> None:
     assert not access.for_user(12345).allows("edit")
 
 
-@needs_pages
 def test_history_example_reads_events_and_authors() -> None:
     body = response_body("api-reference/tasks/tasks-task-history-list.md")
     entries = HistoryEntry.many_from_api(body["result"])
@@ -285,7 +272,6 @@ def test_history_example_reads_events_and_authors() -> None:
     assert created[:2] == ["What to do", "Contact the client"]
 
 
-@needs_pages
 def test_counters_example_reads_overdue_and_unread() -> None:
     body = response_body("api-reference/tasks/tasks-task-counters-get.md")
     counters = TaskCounters.from_api(body["result"])
@@ -560,7 +546,6 @@ def test_changes_render_every_field_in_both_generations() -> None:
     assert TaskChanges.from_v3_fields(changes.to_v3_fields()) == changes
 
 
-@needs_pages
 def test_v1_add_page_request_reads_naive_dates_in_the_given_zone() -> None:
     fields = request_body("api-reference/tasks/tasks-task-add.md")["fields"]
     changes = TaskChanges.from_v1_fields(fields, assume_tz=PLUS_THREE)
@@ -614,7 +599,6 @@ def test_history_of_a_missing_task_is_empty() -> None:
 # --------------------------------------------------------------------------- writing back
 
 
-@needs_pages
 @pytest.mark.parametrize("seed", ["000", "001", "003"])
 def test_seed_tasks_survive_a_trip_through_the_v1_form(seed: str) -> None:
     task = Task.from_v1(response_body(f"seed:{seed}")["result"])
@@ -624,7 +608,6 @@ def test_seed_tasks_survive_a_trip_through_the_v1_form(seed: str) -> None:
     assert again.checklist == task.checklist
 
 
-@needs_pages
 def test_v3_task_survives_a_trip_through_the_v1_form() -> None:
     body = response_body("api-reference/tasks/tasks-task-get-rest-v3.md")
     task = Task.from_v3(body["result"], current_user_id=1)

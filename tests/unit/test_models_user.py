@@ -7,10 +7,9 @@ from datetime import UTC, datetime
 import pytest
 
 from b24tui.models import InactiveProfileError, ModelError, Profile, User
-from tests.unit.test_models_pages import needs_pages, response_body
+from tests.pages import response_body
 
 
-@needs_pages
 def test_current_user_example_reads_name_and_presence() -> None:
     body = response_body("api-reference/user/user-current.md")
     me = User.from_api(body["result"])
@@ -24,7 +23,6 @@ def test_current_user_example_reads_name_and_presence() -> None:
     assert me.last_login == datetime(2024, 7, 23, 8, 7, 26, tzinfo=UTC)
 
 
-@needs_pages
 def test_user_get_example_reads_every_row() -> None:
     body = response_body("api-reference/user/user-get.md")
     users = User.many_from_api(body["result"])
@@ -35,7 +33,6 @@ def test_user_get_example_reads_every_row() -> None:
     assert users[0].user_type == "employee"
 
 
-@needs_pages
 def test_profile_example_reads_the_owner() -> None:
     body = response_body("api-reference/common/users/profile.md")
     profile = Profile.from_api(body["result"])

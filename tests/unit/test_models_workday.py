@@ -7,7 +7,7 @@ from datetime import UTC, datetime, time, timedelta, timezone
 import pytest
 
 from b24tui.models import ModelError, Workday, WorkdaySettings, WorkdayStatus
-from tests.unit.test_models_pages import needs_pages, response_body
+from tests.pages import response_body
 
 PLUS_TWO = timezone(timedelta(hours=2))
 DAY_START = datetime(2025, 3, 27, 8, 0, 1, tzinfo=PLUS_TWO)
@@ -31,7 +31,6 @@ def opened(leaks: str = "00:00:00") -> Workday:
 # --------------------------------------------------------------------------- doc examples
 
 
-@needs_pages
 def test_status_example_is_an_expired_day_with_a_suggested_finish() -> None:
     body = response_body("api-reference/timeman/base/timeman-status.md")
     day = Workday.from_api(body["result"])
@@ -47,7 +46,6 @@ def test_status_example_is_an_expired_day_with_a_suggested_finish() -> None:
     assert day.worked(datetime(2025, 3, 28, 9, 0, tzinfo=UTC)) is None
 
 
-@needs_pages
 def test_close_example_shows_the_duration_the_portal_computed() -> None:
     body = response_body("api-reference/timeman/base/timeman-close.md")
     day = Workday.from_api(body["result"])
@@ -59,7 +57,6 @@ def test_close_example_shows_the_duration_the_portal_computed() -> None:
     assert day.worked(datetime(2030, 1, 1, tzinfo=UTC)) == expected
 
 
-@needs_pages
 def test_pause_seed_gives_no_invented_figure() -> None:
     day = Workday.from_api(response_body("seed:002")["result"])
     assert day.status is WorkdayStatus.PAUSED
@@ -68,14 +65,12 @@ def test_pause_seed_gives_no_invented_figure() -> None:
     assert day.worked(DAY_START + timedelta(hours=3)) is None
 
 
-@needs_pages
 def test_open_example_ticks_from_the_start() -> None:
     day = Workday.from_api(response_body("api-reference/timeman/base/timeman-open.md")["result"])
     assert day.is_running
     assert day.worked(DAY_START + timedelta(hours=1, minutes=30)) == timedelta(hours=1, minutes=30)
 
 
-@needs_pages
 def test_settings_example_reads_the_schedule() -> None:
     body = response_body("api-reference/timeman/base/timeman-settings.md")
     settings = WorkdaySettings.from_api(body["result"])
