@@ -40,7 +40,7 @@ from b24tui.emulator.registry import REGISTRY, ApiGeneration, Registry
 if TYPE_CHECKING:
     from b24tui.emulator.state import Portal
 
-__all__ = ["EmulatorApp", "Route", "parse_route"]
+__all__ = ["ASGIApp", "EmulatorApp", "Route", "parse_route"]
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +48,7 @@ Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 _METHOD = r"([A-Za-z0-9_.]+?)(?:\.json)?"
 _ROUTES: tuple[tuple[re.Pattern[str], ApiGeneration, bool], ...] = (

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import uvicorn
 
-from b24tui.emulator.app import EmulatorApp
+from b24tui.emulator.app import ASGIApp, EmulatorApp, Receive, Scope, Send
 
 HOST = "127.0.0.1"
 """The only address the emulator listens on."""
@@ -28,7 +28,7 @@ START_TIMEOUT = 10.0
 class RunningEmulator:
     """A served emulator: where it listens and the app behind it."""
 
-    app: EmulatorApp
+    app: ASGIApp
     port: int
 
     @property
@@ -38,8 +38,12 @@ class RunningEmulator:
 
 
 def bind(port: int = 0) -> socket.socket:
-    """A listening-ready TCP socket on 127.0.0.1 (``port=0`` picks a free port)."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    """A listening-ready TCP socket on 127.0.0.1 (``port=0`` picks a free port).
+
+    The protocol is given explicitly: asyncio turns Nagle's algorithm off only on sockets
+    whose ``proto`` says TCP, and with it on every answer waits ~40 ms for a delayed ACK.
+    """
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((HOST, port))
@@ -49,7 +53,28 @@ def bind(port: int = 0) -> socket.socket:
     return sock
 
 
-def _server(app: EmulatorApp, sock: socket.socket, *, log_level: str) -> uvicorn.Server:
+class AppSlot:
+    """An ASGI app forwarding to whichever :class:`EmulatorApp` is plugged in.
+
+    One server can then outlive many portals: a test session serves one slot and plugs
+    each test's fresh app into it, instead of starting a server per test.
+    """
+
+    def __init__(self, app: EmulatorApp | None = None) -> None:
+        self.app: EmulatorApp | None = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        app = self.app
+        if app is None:
+            if scope["type"] != "http":
+                return
+            await send({"type": "http.response.start", "status": 503, "headers": []})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        await app(scope, receive, send)
+
+
+def _server(app: ASGIApp, sock: socket.socket, *, log_level: str) -> uvicorn.Server:
     config = uvicorn.Config(
         app,
         host=HOST,
@@ -64,7 +89,7 @@ def _server(app: EmulatorApp, sock: socket.socket, *, log_level: str) -> uvicorn
 
 
 @contextmanager
-def serve_in_thread(app: EmulatorApp, port: int = 0) -> Iterator[RunningEmulator]:
+def serve_in_thread(app: ASGIApp, port: int = 0) -> Iterator[RunningEmulator]:
     """Serve ``app`` on 127.0.0.1 from a background thread for the ``with`` block.
 
     Returns once the server listens; stops it and joins the thread on exit.
