@@ -1,19 +1,32 @@
 """What the emulated portal was asked: a bounded request journal and running counters.
 
 Tests read the journal to assert the exact request the portal received; ``GET
-/_emulator/stats`` serves the counters. Neither ever holds a webhook code or a token: the
-``auth`` parameter is dropped before anything is recorded and paths are not kept.
+/_emulator/stats`` serves the counters. Neither ever holds a webhook code or a token: paths
+are not kept, and ``auth`` is dropped from parameters, even inside batch command strings.
 """
 
 from __future__ import annotations
 
-import copy
+import re
 from collections import Counter, deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from b24tui.emulator.registry import ApiGeneration
+
+_AUTH_IN_QUERY = re.compile(r"(?i)(^|[?&])auth=[^&]*")
+
+
+def scrubbed(params: Any) -> Any:
+    """A deep copy of ``params`` with ``auth=…`` hidden inside strings (batch commands)."""
+    if isinstance(params, dict):
+        return {key: scrubbed(value) for key, value in params.items() if key != "auth"}
+    if isinstance(params, list):
+        return [scrubbed(value) for value in params]
+    if isinstance(params, str) and "auth=" in params.lower():
+        return _AUTH_IN_QUERY.sub(r"\1auth=[hidden]", params)
+    return params
 
 
 @dataclass(frozen=True)
@@ -71,13 +84,14 @@ class Journal:
         error: str | None,
         user_id: int | None,
     ) -> JournalEntry:
-        """Append one call (its params are deep-copied so later changes do not leak in)."""
+        """Append one call. Its params are copied (later changes do not leak in) and any
+        ``auth`` in them is hidden."""
         self._sequence += 1
         entry = JournalEntry(
             sequence=self._sequence,
             method=method,
             api=api,
-            params=copy.deepcopy(params),
+            params=scrubbed(params),
             http_method=http_method,
             content_type=content_type,
             via_batch=via_batch,

@@ -64,3 +64,45 @@ def test_chained_batch_scans_every_visible_task_once(
         "start": "-1",
         "filter": {">ID": str(first[-1])},
     }
+
+
+def test_documented_batch_of_identity_tasks_and_workday(
+    emulator: ServedEmulator, http: httpx.Client
+) -> None:
+    cmd = {
+        "me": "user.current",
+        "tasks": "tasks.task.list?filter[RESPONSIBLE_ID]=1&select[]=ID&select[]=TITLE&start=0",
+        "day": "timeman.status",
+    }
+    result = http.post(emulator.webhook_url + "batch", json={"halt": 0, "cmd": cmd}).json()
+    answers = result["result"]
+    assert answers["result"]["me"]["ID"] == str(emulator.webhook.user_id)
+    mine = [t for t in emulator.portal.tasks.values() if t.responsible_id == 1]
+    assert answers["result_total"] == {"tasks": len(mine)}
+    assert answers["result"]["day"]["STATUS"] == "OPENED"
+    assert answers["result_error"] == []
+    assert set(answers["result_time"]) == set(cmd)
+
+
+def test_a_webhook_without_timeman_fails_only_that_command(
+    emulator: ServedEmulator, http: httpx.Client
+) -> None:
+    narrow = emulator.portal.credentials.add_webhook(1, frozenset({"task", "user"}))
+    url = f"{emulator.base_url}/rest/1/{narrow.code}/"
+    result = http.post(
+        url + "batch", json={"cmd": {"me": "user.current", "day": "timeman.status"}}
+    ).json()["result"]
+    assert list(result["result"]) == ["me"]
+    assert result["result_error"]["day"]["error"] == "insufficient_scope"
+    direct = http.post(url + "timeman.status", json={})
+    assert direct.status_code == 403
+    assert http.post(url + "scope", json={}).json()["result"] == ["task", "user"]
+
+
+def test_moving_the_clock_past_midnight_expires_the_open_workday(
+    emulator: ServedEmulator, http: httpx.Client
+) -> None:
+    status = emulator.webhook_url + "timeman.status"
+    assert http.post(status, json={}).json()["result"]["STATUS"] == "OPENED"
+    http.post(emulator.base_url + "/_emulator/clock", json={"to": "2026-03-17T08:00:00+02:00"})
+    assert http.post(status, json={}).json()["result"]["STATUS"] == "EXPIRED"

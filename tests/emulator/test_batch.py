@@ -136,6 +136,7 @@ def test_form_encoded_batch_with_double_encoded_commands(
         "fields": {"TITLE": "Café"},
         "select": ["ID"],
     }
+    assert "leak" not in repr(emulator.app.journal.entries())
 
 
 def test_sub_commands_are_journaled_and_counted(
