@@ -585,7 +585,17 @@ def error_from_payload(
             "api": api,
             "description": message,
         }
-        error = _v3_error(code, message, raw.get("validation"), common)
+        validation = raw.get("validation")
+        if isinstance(validation, list):
+            validation = [
+                {
+                    "field": redact(str(entry.get("field", "")), secrets),
+                    "message": redact(str(entry.get("message", "")), secrets),
+                }
+                for entry in validation
+                if isinstance(entry, Mapping)
+            ]
+        error = _v3_error(code, message, validation, common)
     else:
         code = redact("" if raw is None else str(raw), secrets)
         description = redact(str(payload.get("error_description") or ""), secrets)
