@@ -60,8 +60,9 @@ def probe_registry() -> Registry:
     """The portal's methods plus probe methods for tests of the HTTP layer.
 
     ``test.echo`` (v1 and v3) answers the parameters it got, ``test.page`` is a 120-row
-    list, ``test.crm`` needs the ``crm`` scope, ``test.v3fail`` raises a v3 error and
-    ``test.crash`` a bug. The shared method table is left untouched.
+    list, ``test.crm`` needs the ``crm`` scope, ``test.v3fail`` raises a v3 error,
+    ``test.crash`` has a bug and ``test.unjsonable`` answers a value JSON cannot carry.
+    The shared method table is left untouched.
     """
     registry = Registry(methods=dict(REGISTRY.methods))
 
@@ -94,6 +95,10 @@ def probe_registry() -> Registry:
     @registry.method("test.crash", scope="basic")
     def crash(call: Call) -> Any:
         raise RuntimeError("handler bug")
+
+    @registry.method("test.unjsonable", scope="basic")
+    def unjsonable(call: Call) -> Any:
+        return {"when": FIXED_NOW}
 
     return registry
 

@@ -58,6 +58,7 @@ _ROUTES: tuple[tuple[re.Pattern[str], ApiGeneration, bool], ...] = (
     (re.compile(rf"^/rest/{_METHOD}/?$"), "v1", False),
 )
 _JSON = [(b"content-type", b"application/json; charset=utf-8")]
+_INTERNAL_ERROR = {"error": "INTERNAL_SERVER_ERROR", "error_description": "Internal server error"}
 
 
 @dataclass(frozen=True)
@@ -156,7 +157,13 @@ class EmulatorApp:
         )
         if self.delay_ms and scope["path"].startswith("/rest/"):
             await asyncio.sleep(self.delay_ms / 1000)
-        payload = response.encoded()
+        try:
+            payload = response.encoded()
+        except (TypeError, ValueError):
+            route = parse_route(scope["path"])
+            logger.exception("the answer of %s is not JSON", route.method if route else "?")
+            response = HttpResponse(500, _INTERNAL_ERROR)
+            payload = response.encoded()
         await send(
             {
                 "type": "http.response.start",

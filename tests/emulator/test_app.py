@@ -205,6 +205,10 @@ def test_a_crashing_handler_answers_500(
     assert response.status_code == 500
     assert response.json()["error"] == "INTERNAL_SERVER_ERROR"
     assert "handler bug" in caplog.text
+    unjsonable = http.post(emulator.webhook_url + "test.unjsonable", json={})
+    assert unjsonable.status_code == 500
+    assert unjsonable.json()["error"] == "INTERNAL_SERVER_ERROR"
+    assert emulator.webhook.code not in caplog.text
 
 
 # Envelope ----------------------------------------------------------------------------
