@@ -106,3 +106,16 @@ def test_moving_the_clock_past_midnight_expires_the_open_workday(
     assert http.post(status, json={}).json()["result"]["STATUS"] == "OPENED"
     http.post(emulator.base_url + "/_emulator/clock", json={"to": "2026-03-17T08:00:00+02:00"})
     assert http.post(status, json={}).json()["result"]["STATUS"] == "EXPIRED"
+
+
+def test_v3_task_get_reads_the_json_body_and_ignores_the_query(
+    emulator: ServedEmulator, http: httpx.Client
+) -> None:
+    url = emulator.v3_url + "tasks.task.get"
+    by_body = http.post(url, json={"id": 101, "select": ["id", "title"]})
+    assert by_body.status_code == 200
+    assert by_body.json()["result"]["item"]["id"] == 101
+    by_query = http.get(url, params={"id": "101"})
+    assert by_query.status_code == 400
+    error = by_query.json()["error"]
+    assert error["code"] == "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION"
