@@ -15,11 +15,11 @@ What comes back without ``select``:
 
 With ``select`` the answer holds ``id`` plus the selected fields, and the objects that go
 with them: ``creator`` with ``CREATED_BY``, ``responsible`` with ``RESPONSIBLE_ID``,
-``accomplicesData`` with ``ACCOMPLICES``, ``auditorsData`` with ``AUDITORS``, ``group``
-with ``GROUP_ID`` (always on ``get``), ``checkListTree`` with ``CHECKLIST``. ``get`` always
-adds ``favorite``, ``group`` and ``action``; ``list`` adds ``action`` only when ``ACTION``
-(or ``*``) is selected. Selecting one of ``UF_CRM_TASK``, ``UF_TASK_WEBDAV_FILES``,
-``UF_MAIL_MESSAGE`` returns all three.
+``accomplicesData`` with ``ACCOMPLICES``, ``auditorsData`` with ``AUDITORS``,
+``descriptionInBbcode`` with ``DESCRIPTION``, ``group`` with ``GROUP_ID``, ``checkListTree``
+with ``CHECKLIST``. ``get`` always adds ``favorite``, ``group`` and ``action``; ``list`` adds
+``action`` only when ``ACTION`` (or ``*``) is selected. Selecting one of ``UF_CRM_TASK``,
+``UF_TASK_WEBDAV_FILES``, ``UF_MAIL_MESSAGE`` returns all three.
 """
 
 from __future__ import annotations
@@ -207,6 +207,8 @@ def task_v1(
         wanted |= {"FAVORITE", "ACTION"}
     if wanted & set(_UF_FIELDS):
         wanted |= set(_UF_FIELDS)
+    if "DESCRIPTION" in wanted:
+        wanted.add("DESCRIPTION_IN_BBCODE")
 
     answer: dict[str, Any] = {}
     for name, getter in _RECORD_FIELDS:
