@@ -28,6 +28,11 @@ def user_fields(portal: Portal, user: User) -> dict[str, Any]:
         "DATE_REGISTER": fmt_dt(user.date_register, portal.tz),
         "TIME_ZONE": user.time_zone,
         "IS_ONLINE": "Y" if user.is_online else "N",
+        "LAST_ACTIVITY_DATE": (
+            user.last_login.astimezone(portal.tz).strftime("%Y-%m-%d %H:%M:%S")
+            if user.last_login
+            else ""
+        ),
         "PERSONAL_GENDER": user.gender,
         "PERSONAL_BIRTHDAY": "",
         "PERSONAL_CITY": user.personal_city,
