@@ -25,6 +25,7 @@ from b24tui.api import (
     RateLimited,
     RequestTimeout,
     TokenExpired,
+    ValidationError,
     Webhook,
 )
 
@@ -273,3 +274,67 @@ async def test_empty_result_of_get_is_not_found() -> None:
     async with wire.client() as client:
         with pytest.raises(NotFound, match="Task not found or you have no access"):
             await client.tasks.get(404)
+
+
+def routed(v3_answer: httpx.Response) -> Recorder:
+    """A portal whose REST 3.0 path gives ``v3_answer`` and whose v1 path succeeds."""
+
+    class Router(Recorder):
+        def __call__(self, request: httpx.Request) -> httpx.Response:
+            self.requests.append(request)
+            if "/rest/api/" in request.url.path:
+                return v3_answer
+            return ok({"task": True})
+
+    return Router(ok(None))
+
+
+@pytest.mark.parametrize(
+    "v3_answer",
+    [
+        httpx.Response(
+            403,
+            json={
+                "error": {
+                    "code": "BITRIX_REST_V3_EXCEPTION_INSUFFICIENTSCOPEEXCEPTION",
+                    "message": "Insufficient scope",
+                }
+            },
+        ),
+        httpx.Response(
+            404, json={"error": "ERROR_METHOD_NOT_FOUND", "error_description": "Method not found!"}
+        ),
+        httpx.Response(404, html="<html><body>Not Found</body></html>"),
+    ],
+    ids=["scope", "method-not-found", "html-404"],
+)
+async def test_auto_falls_back_to_v1_and_remembers_the_portal(v3_answer: httpx.Response) -> None:
+    wire = routed(v3_answer)
+    async with wire.client() as client:
+        first = await client.call("tasks.task.delete", {"taskId": 5}, api="auto")
+        second = await client.call("tasks.task.delete", {"taskId": 6}, api="auto")
+        assert client.generations.known("acme.bitrix24.com") == "v1"
+    assert (first.api, second.api) == ("v1", "v1")
+    paths = ["/rest/api/" in request.url.path for request in wire.requests]
+    assert paths == [True, False, False]
+
+
+async def test_auto_does_not_fall_back_on_a_real_refusal() -> None:
+    wire = routed(
+        httpx.Response(
+            400,
+            json={
+                "error": {
+                    "code": "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION",
+                    "message": "Error during request object validation",
+                    "validation": [{"field": "id", "message": "Required field `id`"}],
+                }
+            },
+        )
+    )
+    async with wire.client() as client:
+        with pytest.raises(ValidationError) as caught:
+            await client.call("tasks.task.delete", {}, api="auto")
+        assert client.generations.known("acme.bitrix24.com") is None
+    assert caught.value.fields == (("id", "Required field `id`"),)
+    assert len(wire.requests) == 1

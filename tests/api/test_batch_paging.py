@@ -1,0 +1,158 @@
+"""Batches with references and per-command errors, and reading whole lists by chained
+batches, against the emulated portal."""
+
+from __future__ import annotations
+
+import pytest
+
+from b24tui.api import (
+    TASKS,
+    USERS,
+    B24Client,
+    Batch,
+    BatchError,
+    NotFound,
+    ValidationError,
+    fetch_all,
+)
+from b24tui.clock import FrozenClock
+from b24tui.emulator import DEMO_USER_ID, Portal, build_portal
+from tests.api.conftest import named
+from tests.conftest import ServedEmulator
+
+
+def visible_ids(portal: Portal, **wanted: int) -> list[int]:
+    """The ids of the tasks the demo user can see (matching ``wanted``), ascending."""
+    return sorted(
+        task.id
+        for task in portal.tasks.values()
+        if portal.visible_task(DEMO_USER_ID, task.id) is not None
+        and all(getattr(task, name) == value for name, value in wanted.items())
+    )
+
+
+async def test_batch_with_a_reference_and_a_failing_command(
+    client: B24Client, emulator: ServedEmulator
+) -> None:
+    batch = Batch()
+    me = batch.add("user.current", id="me")
+    batch.add(
+        "tasks.task.list",
+        {"filter": {"RESPONSIBLE_ID": me["ID"]}, "select": ["ID", "RESPONSIBLE_ID"], "start": -1},
+        id="mine",
+    )
+    batch.add("tasks.task.stopwatch", {"taskId": 999_999}, id="gone")
+    batch.add("timeman.status", id="day")
+    result = await client.batch(batch)
+
+    assert emulator.app.journal.http_requests == 1
+    listed = emulator.app.journal.last("tasks.task.list")
+    assert listed.via_batch
+    assert named(listed)["filter"] == {"RESPONSIBLE_ID": str(DEMO_USER_ID)}
+    assert result["me"]["ID"] == str(DEMO_USER_ID)
+    rows = result["mine"]["tasks"]
+    assert rows
+    assert {int(row["responsibleId"]) for row in rows} == {DEMO_USER_ID}
+    with pytest.raises(NotFound):
+        result["gone"]
+    assert result.ok("day")
+    assert result.response("day").time is not None
+
+
+async def test_halted_batch_leaves_later_commands_unrun(
+    client: B24Client, emulator: ServedEmulator
+) -> None:
+    batch = Batch(halt=True)
+    batch.add("tasks.task.get", {"taskId": "abc"}, id="bad")
+    batch.add("user.current", id="me")
+    result = await client.batch(batch)
+    assert isinstance(result.error("bad"), ValidationError)
+    with pytest.raises(BatchError, match="did not run"):
+        result["me"]
+    assert emulator.app.journal.calls["user.current"] == 0
+
+
+async def test_an_empty_batch_sends_nothing(client: B24Client, emulator: ServedEmulator) -> None:
+    result = await client.batch(Batch())
+    assert result.results == {}
+    assert emulator.app.journal.http_requests == 0
+
+
+async def test_list_all_on_the_demo_portal_takes_one_request(
+    client: B24Client, emulator: ServedEmulator
+) -> None:
+    expected = visible_ids(emulator.portal)
+    assert 50 < len(expected) < 100
+    tasks = await client.tasks.list_all(select=["ID", "TITLE"])
+    assert [t.id for t in tasks] == expected
+    assert emulator.app.journal.http_requests == 1
+    pages = emulator.app.journal.entries("tasks.task.list")
+    assert len(pages) == 50
+    assert all(page.via_batch for page in pages)
+    assert all(str(named(page)["start"]) == "-1" for page in pages)
+    assert all(named(page)["order"] == {"ID": "asc"} for page in pages)
+    assert ">ID" not in named(pages[0]).get("filter", {})
+    assert str(named(pages[1])["filter"][">ID"]) == str(expected[49])
+
+
+async def test_list_all_with_a_filter(client: B24Client, emulator: ServedEmulator) -> None:
+    expected = visible_ids(emulator.portal, responsible_id=DEMO_USER_ID)
+    tasks = await client.tasks.list_all(
+        filter={"RESPONSIBLE_ID": DEMO_USER_ID}, select=["TITLE", "RESPONSIBLE_ID"]
+    )
+    assert [t.id for t in tasks] == expected
+    assert {t.responsible_id for t in tasks} == {DEMO_USER_ID}
+    first = emulator.app.journal.entries("tasks.task.list")[0]
+    assert named(first)["select"] == ["ID", "TITLE", "RESPONSIBLE_ID"]
+
+
+class TestLargePortal:
+    """10,000 seeded tasks: every visible one, once, in the fewest requests."""
+
+    @pytest.fixture
+    def portal(self, clock: FrozenClock) -> Portal:
+        return build_portal("large", seed=0, clock=clock)
+
+    async def test_list_all_reads_every_task_once_in_the_fewest_requests(
+        self, client: B24Client, emulator: ServedEmulator
+    ) -> None:
+        expected = visible_ids(emulator.portal)
+        tasks = await client.tasks.list_all(select=["ID", "TITLE", "STATUS"])
+        ids = [task.id for task in tasks]
+        assert ids == expected
+        assert len(set(ids)) == len(ids)
+        assert emulator.app.journal.http_requests == len(expected) // 2500 + 1
+        batches = emulator.app.journal.entries("batch")
+        first_of_second = named(batches[1])["cmd"]["page0"]
+        assert f"filter[>ID]={expected[2499]}&" in first_of_second
+
+    async def test_list_all_starts_after_a_given_id_and_stops_at_max_rows(
+        self, client: B24Client, emulator: ServedEmulator
+    ) -> None:
+        expected = visible_ids(emulator.portal)
+        start = expected[100]
+        tasks = await client.tasks.list_all(filter={">ID": start}, select=["ID"], max_rows=120)
+        assert [t.id for t in tasks] == expected[101:221]
+        assert emulator.app.journal.http_requests == 1
+
+    async def test_small_pages_per_request_still_return_each_row_once(
+        self, client: B24Client, emulator: ServedEmulator
+    ) -> None:
+        expected = visible_ids(emulator.portal)[:730]
+        rows = await fetch_all(
+            client,
+            TASKS,
+            filter={"<=ID": expected[-1]},
+            select=["ID"],
+            pages_per_request=4,
+        )
+        assert [int(row["id"]) for row in rows] == expected
+        assert emulator.app.journal.http_requests == len(expected) // 200 + 1
+
+
+async def test_fetch_all_works_for_user_get(client: B24Client, emulator: ServedEmulator) -> None:
+    rows = await fetch_all(client, USERS, select=["ID", "NAME"])
+    assert [int(row["ID"]) for row in rows] == sorted(emulator.portal.users)
+    assert emulator.app.journal.http_requests == 1
+    first = emulator.app.journal.entries("user.get")[0]
+    assert (named(first)["sort"], named(first)["order"]) == ("ID", "ASC")
