@@ -21,7 +21,6 @@ if TYPE_CHECKING:
 ENV_WEBHOOK = "B24TUI_WEBHOOK_URL"
 
 
-
 def build_parser() -> argparse.ArgumentParser:
     """The ``b24tui`` argument parser (the emulator subcommand parses its own flags)."""
     parser = argparse.ArgumentParser(
@@ -69,7 +68,7 @@ def _run_demo() -> int:
 
 
 def _run_portal() -> int:
-    from b24tui.api import B24Client, Webhook, WebhookError
+    from b24tui.api import B24Client, EndpointError, Webhook
     from b24tui.clock import SystemClock
 
     url = os.environ.get(ENV_WEBHOOK, "").strip()
@@ -80,7 +79,7 @@ def _run_portal() -> int:
         )
     try:
         endpoint = Webhook.parse(url)
-    except WebhookError as error:
+    except EndpointError as error:
         return _fail(f"{ENV_WEBHOOK}: {error}")
     return asyncio.run(_run_app(B24Client(endpoint), SystemClock(), demo=False))
 

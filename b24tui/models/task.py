@@ -734,6 +734,11 @@ class Task:
                 key=lambda item: (item.parent_id, item.sort_index, item.id),
             )
         )
+        if not checklist:
+            # tasks.task.list sends the nested checkListTree (select CHECKLIST) instead.
+            checklist = ChecklistItem.many_from_tree(
+                get("checkListTree", "CHECK_LIST_TREE"), task_id=task_id
+            )
         status_raw = get("status", "STATUS")
         if status_raw in (None, ""):
             status_raw = get("realStatus", "REAL_STATUS")

@@ -1,0 +1,31 @@
+"""The look of the dashboard on the seeded demo at a frozen moment, wide and 80x24."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from textual.pilot import Pilot
+
+from b24tui.app import B24App
+from b24tui.clock import FrozenClock
+from b24tui.demo import demo_client, demo_portal
+from b24tui.screenshots import DEMO_MOMENT
+from b24tui.services import Services
+
+SnapCompare = Callable[..., bool]
+
+
+async def _loaded(pilot: Pilot[None]) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def _demo_app() -> B24App:
+    clock = FrozenClock(DEMO_MOMENT)
+    return B24App(Services(client=demo_client(demo_portal(clock)), clock=clock, demo=True))
+
+
+@pytest.mark.parametrize("size", [(120, 36), (80, 24)])
+def test_dashboard(snap_compare: SnapCompare, size: tuple[int, int]) -> None:
+    assert snap_compare(_demo_app(), terminal_size=size, run_before=_loaded)
