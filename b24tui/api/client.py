@@ -157,7 +157,12 @@ class B24Client:
 
     @property
     def host(self) -> str:
-        """The portal's host."""
+        """The portal's host (``acme.bitrix24.com``, ``127.0.0.1:8080``)."""
+        return self._endpoint.host
+
+    @property
+    def portal(self) -> str:
+        """The portal's host, for headers and messages (never contains a secret)."""
         return self._endpoint.host
 
     @property

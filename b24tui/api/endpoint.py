@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import urllib.parse
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal, Protocol
@@ -263,12 +264,9 @@ class OAuthToken:
         return f"{self.v1_base_url} (OAuth)"
 
 
-class TokenRefresher(Protocol):
-    """Gets a fresh access token when the portal answers ``expired_token``."""
-
-    async def __call__(self, expired: OAuthToken) -> OAuthToken:
-        """Return a new token for the same portal (and store it where it belongs)."""
-        ...
+TokenRefresher = Callable[[OAuthToken], Awaitable[OAuthToken]]
+"""Gets a fresh access token (for the same portal) when the portal answers
+``expired_token``; it is also where the new tokens get stored."""
 
 
 _WEBHOOK_PATH = re.compile(r"(/rest/(?:api/)?\d+/)[^/?#\s]+")
