@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -28,8 +27,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="A keyboard-first terminal client for Bitrix24 tasks and the workday.",
         epilog=(
             "commands: 'b24tui emulator --help' serves the emulated portal on 127.0.0.1. "
-            f"Credentials: set {ENV_WEBHOOK} to your inbound webhook URL "
-            "(https://<portal>/rest/<user>/<code>/)."
+            "Credentials: 'b24tui login' stores your inbound webhook URL "
+            f"(https://<portal>/rest/<user>/<code>/) in the OS keyring; {ENV_WEBHOOK} overrides it."
         ),
     )
     parser.add_argument("--version", action="version", version=f"b24tui {__version__}")
@@ -38,7 +37,24 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="open the dashboard against the built-in emulated portal (no account, no network)",
     )
+    profile_help = "the profile (portal account) to use; default: the config's default_profile"
+    parser.add_argument("--profile", metavar="NAME", help=profile_help)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, text in _AUTH_COMMANDS.items():
+        command = commands.add_parser(name, help=text, description=text)
+        command.add_argument(
+            "--profile", metavar="NAME", default=argparse.SUPPRESS, help=profile_help
+        )
     return parser
+
+
+_AUTH_COMMANDS = {
+    "login": "check an inbound webhook URL with the portal and store it in the OS keyring "
+    "(one hidden prompt; read from stdin when it is not a terminal)",
+    "logout": "remove the stored webhook of the profile",
+    "doctor": "report keyring backend, credential, portal, scopes and API version "
+    "(never prints a secret)",
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -49,9 +65,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return emulator_main(args[1:])
     options = build_parser().parse_args(args)
+    if options.command in _AUTH_COMMANDS:
+        from b24tui.auth.cli import run_auth_command
+
+        return run_auth_command(options.command, options.profile)
     if options.demo:
         return _run_demo()
-    return _run_portal()
+    return _run_portal(options.profile)
 
 
 def _fail(message: str) -> int:
@@ -67,20 +87,16 @@ def _run_demo() -> int:
     return asyncio.run(_run_app(demo_client(demo_portal(clock)), clock, demo=True))
 
 
-def _run_portal() -> int:
-    from b24tui.api import B24Client, EndpointError, Webhook
+def _run_portal(profile: str | None) -> int:
+    from b24tui.api import B24Client
+    from b24tui.auth import CredentialsUnavailable
     from b24tui.clock import SystemClock
+    from b24tui.startup import endpoint_for_run
 
-    url = os.environ.get(ENV_WEBHOOK, "").strip()
-    if not url:
-        return _fail(
-            f"no credentials: set {ENV_WEBHOOK} to your inbound webhook URL "
-            "(https://<portal>/rest/<user>/<code>/), or try 'b24tui --demo'"
-        )
     try:
-        endpoint = Webhook.parse(url)
-    except EndpointError as error:
-        return _fail(f"{ENV_WEBHOOK}: {error}")
+        endpoint = endpoint_for_run(profile)
+    except CredentialsUnavailable as error:
+        return _fail(str(error))
     return asyncio.run(_run_app(B24Client(endpoint), SystemClock(), demo=False))
 
 
