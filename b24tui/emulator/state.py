@@ -293,7 +293,13 @@ class Portal:
 
     def can_read(self, user_id: int, task: Task) -> bool:
         """Whether ``user_id`` sees ``task``: any role in it, admin, or its group's member."""
-        if user_id in task.members() or self.is_admin(user_id):
+        if (
+            user_id == task.responsible_id
+            or user_id == task.created_by
+            or user_id in task.accomplices
+            or user_id in task.auditors
+            or self.is_admin(user_id)
+        ):
             return True
         group = self.groups.get(task.group_id)
         return group is not None and user_id in group.member_ids

@@ -12,6 +12,7 @@ accomplice) are accepted like the portal's own list pages use them.
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Callable
 from datetime import datetime, tzinfo
@@ -154,6 +155,28 @@ def _compare(op: str, actual: Any, wanted: Any) -> bool:
     return False
 
 
+_OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
+    "=": operator.eq,
+    "@": operator.eq,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
+
+
+def _single_test(
+    scalar: TaskValue, compare: Callable[[Any, Any], bool], target: Any
+) -> Callable[[Task], bool]:
+    """A fast test for the common one-value condition (``>ID: 5000``)."""
+
+    def test(task: Task) -> bool:
+        actual = scalar(task)
+        return actual is not None and bool(compare(actual, target))
+
+    return test
+
+
 def _negated(test: Callable[[Task], bool]) -> Callable[[Task], bool]:
     return lambda task: not test(task)
 
@@ -223,6 +246,8 @@ class TaskFilter:
             if name == "MARK":
                 sample = ""
             targets = [_coerce(sample, item, tz) for item in wanted]
+            if len(targets) == 1 and targets[0] is not None and op in _OPERATORS:
+                return _single_test(scalar, _OPERATORS[op], targets[0])
 
             def scalar_test(task: Task) -> bool:
                 actual = scalar(task)

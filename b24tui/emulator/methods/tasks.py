@@ -98,7 +98,7 @@ def task_list(call: Call) -> Page:
     visible = [
         task
         for task in portal.tasks.values()
-        if portal.can_read(call.user_id, task) and matches(task)
+        if matches(task) and portal.can_read(call.user_id, task)
     ]
     try:
         ordered = sort_tasks(portal, call.user_id, visible, params.get("order"))
