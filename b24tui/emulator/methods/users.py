@@ -47,9 +47,11 @@ def user_fields(portal: Portal, user: User) -> dict[str, Any]:
 
 
 @REGISTRY.method("user.current", scope="user")
-def user_current(call: Call) -> dict[str, Any]:
-    """The caller (for a webhook, its owner)."""
-    user = call.portal.users[call.user_id]
+def user_current(call: Call) -> Any:
+    """The caller (for a webhook, its owner); ``[]`` if that person no longer exists."""
+    user = call.portal.users.get(call.user_id)
+    if user is None:
+        return []
     return user_fields(call.portal, user)
 
 
