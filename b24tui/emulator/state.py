@@ -284,6 +284,27 @@ class Portal:
             self._ids[kind] = itertools.count(1)
         return next(self._ids[kind])
 
+    def draft_task(self, creator_id: int) -> Task:
+        """A new task created by ``creator_id`` now, not yet stored (``id`` 0).
+
+        Both API generations' ``tasks.task.add`` start from it and fill in the fields.
+        """
+        now = self.now()
+        return Task(
+            id=0,
+            title="",
+            created_by=creator_id,
+            responsible_id=creator_id,
+            created_date=now,
+            changed_date=now,
+            changed_by=creator_id,
+            status_changed_date=now,
+            status_changed_by=creator_id,
+            activity_date=now,
+            viewed_by={creator_id},
+            guid="{" + f"{0:08x}-0000-4000-8000-{len(self.tasks):012x}" + "}",
+        )
+
     # People and visibility ------------------------------------------------------------
 
     def is_admin(self, user_id: int) -> bool:

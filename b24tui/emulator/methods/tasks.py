@@ -296,21 +296,7 @@ def task_add(call: Call) -> Any:
         raise _core("Task title is not specified")
     if php_int(upper.get("RESPONSIBLE_ID")) in (None, 0):
         raise _core(_ADD_MESSAGES["responsible_missing"])
-    now = portal.now()
-    task = Task(
-        id=0,
-        title="",
-        created_by=call.user_id,
-        responsible_id=call.user_id,
-        created_date=now,
-        changed_date=now,
-        changed_by=call.user_id,
-        status_changed_date=now,
-        status_changed_by=call.user_id,
-        activity_date=now,
-        viewed_by={call.user_id},
-        guid="{" + f"{0:08x}-0000-4000-8000-{len(portal.tasks):012x}" + "}",
-    )
+    task = portal.draft_task(call.user_id)
     if "STATUS" in upper:
         status = php_int(upper["STATUS"])
         if status not in (2, 3, 4, 5, 6):

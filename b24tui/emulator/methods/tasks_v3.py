@@ -764,20 +764,7 @@ def task_add(call: Call) -> dict[str, Any]:
     writer = _Writer(call, creating=True)
     values = writer.check(fields)
     portal = call.portal
-    now = portal.now()
-    task = Task(
-        id=0,
-        title="",
-        created_by=call.user_id,
-        responsible_id=call.user_id,
-        created_date=now,
-        changed_date=now,
-        changed_by=call.user_id,
-        status_changed_date=now,
-        status_changed_by=call.user_id,
-        activity_date=now,
-        viewed_by={call.user_id},
-    )
+    task = portal.draft_task(call.user_id)
     writer.apply(task, values)
     task.id = portal.next_id("task")
     task.guid = "{" + f"{task.id:08x}-0000-4000-8000-{task.id:012x}" + "}"
