@@ -80,7 +80,7 @@ async def diagnose(
         timeout=settings.keyring_timeout,
         environ=env,
     )
-    findings.append(_keyring_finding(status))
+    findings.append(_keyring_finding(status, env_set=EnvStore(env).present))
     credential, secret_finding = await asyncio.to_thread(_find_secret, name, settings, status, env)
     findings.append(secret_finding)
     if credential is None:
@@ -94,9 +94,13 @@ async def diagnose(
     return findings
 
 
-def _keyring_finding(status: KeyringStatus) -> Finding:
-    outcome: Outcome = "ok" if status.usable else "fail"
-    return Finding("keyring", outcome, f"{status.backend_label}: {status.detail}")
+def _keyring_finding(status: KeyringStatus, *, env_set: bool) -> Finding:
+    text = f"{status.backend_label}: {status.detail}"
+    if status.usable:
+        return Finding("keyring", "ok", text)
+    if env_set:
+        return Finding("keyring", "info", f"{text} (not needed: {ENV_WEBHOOK} is set)")
+    return Finding("keyring", "fail", text)
 
 
 def _find_secret(
