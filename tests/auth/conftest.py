@@ -238,3 +238,26 @@ def run_cli() -> CliRunner:
         )
 
     return run
+
+
+InProcessRunner = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def cli_main(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> InProcessRunner:
+    """Run ``b24tui.cli.main(ARGS)`` in this process with stdin from ``input``;
+    returns the exit code, stdout and stderr."""
+    import io
+
+    from b24tui.cli import main
+
+    def run(args: Sequence[str], input: str = "") -> tuple[int, str, str]:
+        capsys.readouterr()
+        monkeypatch.setattr(sys, "stdin", io.StringIO(input))
+        code = main(list(args))
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return run
