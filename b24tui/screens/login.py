@@ -34,13 +34,12 @@ from b24tui.config import Settings
 __all__ = ["FirstRunApp", "LoginScreen"]
 
 _STEPS = (
-    "b24tui talks to Bitrix24 through an [b]inbound webhook[/b]: a private URL that acts "
-    "as you.\n\n"
+    "b24tui works through an [b]inbound webhook[/b], a private URL that acts as you:\n"
     "1. In Bitrix24 open [b]Applications > Developer resources[/b].\n"
     "2. Choose [b]Ready-made scenarios > Other > Incoming webhook[/b].\n"
     f"3. Tick the scopes [b]{', '.join(REQUIRED_SCOPES)}[/b] and save.\n"
-    "4. Copy the webhook URL and paste it below.\n\n"
-    "The URL is checked with the portal, then kept in your system keyring, never in a file."
+    "4. Copy the webhook URL and paste it below.\n"
+    "It is checked with the portal, then kept in your system keyring, never in a file."
 )
 
 
