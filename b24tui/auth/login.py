@@ -300,6 +300,8 @@ def run_login(
         f"Logged in as {verified.summary} (scopes: {scopes}).\n"
         f"The webhook is stored in {store.description} for profile '{name}'.\n"
     )
+    if (os.environ if environ is None else environ).get(ENV_WEBHOOK, "").strip():
+        stdout.write(f"Note: {ENV_WEBHOOK} is set and overrides the keyring while it is.\n")
     return 0
 
 

@@ -14,7 +14,7 @@ from b24tui.clock import FrozenClock
 from b24tui.services import Services
 from b24tui.startup import endpoint_for_run
 from b24tui.widgets import TaskTable
-from tests.auth.conftest import CliRunner, Home
+from tests.auth.conftest import CliRunner, Home, InProcessRunner
 from tests.conftest import ServedEmulator
 
 FAST = 10.0
@@ -85,3 +85,13 @@ def test_a_bad_variable_is_named_and_refused(
     assert result.stderr.startswith("b24tui: B24TUI_WEBHOOK_URL: ")
     assert "plain http://" in result.stderr
     assert "envcode77" not in result.output
+
+
+def test_a_bad_config_file_is_named_with_its_key(home: Home, cli_main: InProcessRunner) -> None:
+    home.config_file.parent.mkdir(parents=True)
+    home.config_file.write_text("refresh_interval = 'often'\n", encoding="utf-8")
+    for args in ([], ["login"], ["logout"]):
+        code, out, err = cli_main(args, input="")
+        assert code == 1
+        assert out == ""
+        assert f"{home.config_file}: refresh_interval: expected a number of seconds" in err

@@ -146,3 +146,19 @@ def test_an_empty_stdin_asks_for_the_url(keyring_home: Home, cli_main: InProcess
     assert "no webhook URL given" in err
     assert "Developer resources" in err
     assert keyring_home.files() == []
+
+
+def test_login_and_logout_say_when_the_variable_still_overrides_the_keyring(
+    keyring_home: Home,
+    emulator: ServedEmulator,
+    cli_main: InProcessRunner,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("B24TUI_WEBHOOK_URL", emulator.webhook_url)
+    code, out, _err = cli_main(["login", "--profile", "noted"], input=emulator.webhook_url)
+    assert code == 0
+    assert "B24TUI_WEBHOOK_URL is set and overrides the keyring" in out
+    code, out, _err = cli_main(["logout", "--profile", "noted"])
+    assert code == 0
+    assert "B24TUI_WEBHOOK_URL is still set in this environment and still used." in out
+    assert _keyring().load("noted") is None
