@@ -23,8 +23,8 @@ import pytest
 from b24tui.auth import ENV_WEBHOOK
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-SECRET_SERVICE_PACKAGES = "gnome-keyring dbus-daemon"
-"""The Debian packages these tests need (``apt-get install -y gnome-keyring dbus-daemon``)."""
+SECRET_SERVICE_PACKAGES = "gnome-keyring dbus-x11"
+"""The Debian packages these tests need (dbus-x11 brings dbus-daemon without systemd)."""
 READY_DEADLINE = 10.0
 """Seconds to wait for the daemons to come up before failing the test run."""
 
