@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+import rich
+from rich.traceback import Traceback
 from textual import on
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -27,6 +29,15 @@ class B24App(App[None]):
     def __init__(self, services: Services) -> None:
         super().__init__()
         self.services = services
+
+    def _fatal_error(self) -> None:
+        """Exit after an unhandled exception, showing the traceback *without* local variables.
+
+        Textual's default shows each frame's locals; deep in a call those can hold the
+        webhook URL or an access token, and a secret must never reach the screen.
+        """
+        self.bell()
+        self.panic(Traceback(show_locals=False, width=None, suppress=[rich]))
 
     def on_mount(self) -> None:
         self.push_screen(DashboardScreen(self.services))

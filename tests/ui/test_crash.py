@@ -1,0 +1,30 @@
+"""Even a crash never shows a secret: tracebacks are printed without local variables."""
+
+from __future__ import annotations
+
+import pytest
+
+from b24tui.screens.dashboard import DashboardScreen
+from tests.ui.conftest import AppFactory
+
+SECRET_CODE = "s3cr3tw3bh00kcode"
+
+
+class BrokenDashboard(DashboardScreen):
+    def on_mount(self) -> None:
+        webhook_url = f"https://portal.example/rest/1/{SECRET_CODE}/"
+        raise RuntimeError(f"broken while holding a URL of {len(webhook_url)} characters")
+
+
+async def test_crash_traceback_names_the_error_but_not_the_locals(
+    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("b24tui.app.DashboardScreen", BrokenDashboard)
+    app = make_app()
+    with pytest.raises(RuntimeError):
+        async with app.run_test() as pilot:
+            await pilot.pause()
+    shown = capsys.readouterr().err
+    assert "RuntimeError" in shown
+    assert "broken while holding a URL" in shown
+    assert SECRET_CODE not in shown
