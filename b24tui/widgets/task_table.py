@@ -45,7 +45,7 @@ class TaskTable(DataTable[Text]):
         ("checklist", "✓", 5, False),
         ("flags", "Flags", 5, True),
     )
-    WIDE: ClassVar[int] = 100
+    WIDE: ClassVar[int] = 110
     """From this width on, every column is shown; below it the table keeps the essentials."""
     MIN_TITLE: ClassVar[int] = 12
 
