@@ -120,6 +120,19 @@ def test_stopwatch_seed_checklist_comes_from_the_camel_case_map() -> None:
     assert task.checklist_progress == (0, 2)
 
 
+def test_checklist_falls_back_to_the_nested_tree_when_the_map_is_absent() -> None:
+    # tasks.task.list answers only checkListTree when CHECKLIST is selected.
+    body = dict(response_body("seed:000")["result"]["task"])
+    del body["checklist"]
+    task = Task.from_v1(body)
+    assert {item.id: item.title for item in task.checklist} == {
+        431: "Checklist 1",
+        433: "First",
+        435: "Second",
+    }
+    assert task.checklist_progress == (0, 2)
+
+
 def test_mute_seed_reads_as_muted() -> None:
     task = Task.from_v1(response_body("seed:001")["result"])
     assert task.is_muted is True
