@@ -7,21 +7,37 @@ URL forms (REFERENCE §1.1)::
     /rest/<method>[.json]                   v1, OAuth (``auth=<token>`` in query or body)
     /rest/api/<method>                      v3, OAuth
 
-Plus two helpers for tests and benchmarks: ``GET /_emulator/stats`` (request counters)
-and ``POST /_emulator/clock`` with ``{"advance": seconds}`` or ``{"to": "<iso>"}``.
+Every REST request passes, in order: the overload switch (503 ``OVERLOAD_LIMIT``, see
+:meth:`EmulatorApp.block_rest`), the request bucket (503 ``QUERY_LIMIT_EXCEEDED``, when
+limits are on), the faults that refuse a request before it runs, then authentication and
+the dispatcher (which enforces the operating budget, 429 ``OPERATION_TIME_LIMIT``). The
+faults ``truncated``, ``timeout`` and ``drop`` act on the answer after the call ran.
+
+Helpers for tests and benchmarks, never on a real portal:
+
+* ``GET /_emulator/stats``: the journal's counters (see :meth:`Journal.stats`), plus
+  ``limits`` (the settings in force or ``null``) and ``rest_blocked``.
+* ``GET``/``POST /_emulator/clock``: read or move the portal clock with
+  ``{"advance": seconds}`` or ``{"to": "<iso>"}``.
+* ``POST /_emulator/faults``: ``{"kind": "drop", "method": "tasks.task.start",
+  "count": 1}`` forces faults (:meth:`Faults.inject`); ``{"clear": true}`` forgets them.
+* ``POST /_emulator/overload``: ``{"blocked": true}`` switches REST off, ``false`` on.
+
 Plain ``http://`` is accepted: the emulator is only served on loopback.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import logging
 import re
+import threading
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
-from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, cast, get_args
 
 import b24tui.emulator.methods  # noqa: F401  (registers every handler)
 from b24tui.emulator.dispatch import (
@@ -33,9 +49,19 @@ from b24tui.emulator.dispatch import (
     error_body,
 )
 from b24tui.emulator.errors import RestError, V3Error
+from b24tui.emulator.faults import BEFORE_RUN, DroppedConnection, FaultKind, Faults
 from b24tui.emulator.journal import Journal
+from b24tui.emulator.limits import (
+    LimitSettings,
+    RequestBucket,
+    operation_time_limit,
+    overload_limit,
+    query_limit_exceeded,
+    settings_for,
+)
 from b24tui.emulator.params import Params, media_type, parse_v1, parse_v3
 from b24tui.emulator.registry import REGISTRY, ApiGeneration, Registry
+from b24tui.emulator.timing import OperatingMeter, time_block
 
 if TYPE_CHECKING:
     from b24tui.emulator.state import Portal
@@ -57,8 +83,14 @@ _ROUTES: tuple[tuple[re.Pattern[str], ApiGeneration, bool], ...] = (
     (re.compile(rf"^/rest/(\d+)/([^/]+)/{_METHOD}/?$"), "v1", True),
     (re.compile(rf"^/rest/{_METHOD}/?$"), "v1", False),
 )
-_JSON = [(b"content-type", b"application/json; charset=utf-8")]
+_JSON = b"application/json; charset=utf-8"
+_HTML = b"text/html"
 _INTERNAL_ERROR = {"error": "INTERNAL_SERVER_ERROR", "error_description": "Internal server error"}
+_BAD_GATEWAY_PAGE = (
+    b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
+    b"<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n"
+    b"</body>\r\n</html>\r\n"
+)
 
 
 @dataclass(frozen=True)
@@ -88,13 +120,20 @@ def parse_route(path: str) -> Route | None:
 
 @dataclass(frozen=True)
 class HttpResponse:
-    """A complete answer: status and a JSON-able body."""
+    """A complete answer: status and a JSON-able body (or raw bytes of another type)."""
 
     status: int
     body: Any
+    fault: FaultKind | None = None
+    """An injected fault still to apply while sending (``truncated``/``timeout``/``drop``)."""
+    content_type: bytes = _JSON
+    raw: bytes | None = None
+    """The body as sent, when it is not JSON (the ``html`` fault's page)."""
 
     def encoded(self) -> bytes:
-        """The body as UTF-8 JSON, non-ASCII kept as is."""
+        """The body as UTF-8 JSON, non-ASCII kept as is (or the raw bytes)."""
+        if self.raw is not None:
+            return self.raw
         return json.dumps(self.body, ensure_ascii=False, separators=(",", ":")).encode()
 
 
@@ -115,7 +154,9 @@ class EmulatorApp:
     Args:
         portal: the state every method works on.
         registry: the method table (the full portal's by default).
-        limits: rate limits; only ``"off"`` exists until Foundation II.
+        limits: rate limits: ``"off"``, ``"cloud"`` (50 burst, 2/s), ``"enterprise"``
+            (250, 5/s), or custom :class:`LimitSettings` (tests lower the operating budget).
+        faults: which REST requests fail on purpose; none when not given.
         journal_size: how many calls the journal keeps.
         delay_ms: an artificial delay before each REST answer, to feel a slow portal.
     """
@@ -125,12 +166,11 @@ class EmulatorApp:
         portal: Portal,
         *,
         registry: Registry = REGISTRY,
-        limits: LimitMode = "off",
+        limits: LimitMode | LimitSettings = "off",
+        faults: Faults | None = None,
         journal_size: int = 2000,
         delay_ms: int = 0,
     ) -> None:
-        if limits != "off":
-            raise ValueError(f"rate limits {limits!r} are not available yet")
         if delay_ms < 0:
             raise ValueError("delay_ms cannot be negative")
         self.portal = portal
@@ -138,10 +178,54 @@ class EmulatorApp:
         self.journal = Journal(journal_size)
         """Every call answered, newest last, and the counters behind ``/_emulator/stats``."""
         self.delay_ms = delay_ms
-        self.dispatcher = Dispatcher(portal, registry, self.journal, limits=limits)
+        self.faults: Faults = faults if faults is not None else Faults()
+        """The faults injected into REST requests (rate 0 unless given or forced)."""
+        self.rest_blocked = False
+        """Whether every REST call is refused with 503 ``OVERLOAD_LIMIT``."""
+        self.bucket: RequestBucket | None = None
+        """The request bucket, ``None`` with limits off."""
+        self.dispatcher = Dispatcher(portal, registry, self.journal, meter=OperatingMeter())
+        self._held: set[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = set()
+        self._held_lock = threading.Lock()
+        self.set_limits(limits)
 
     def __repr__(self) -> str:
         return f"EmulatorApp(domain={self.portal.domain!r})"
+
+    @property
+    def limit_settings(self) -> LimitSettings | None:
+        """The limits in force; ``None`` when they are off."""
+        return self.dispatcher.settings
+
+    def set_limits(self, limits: LimitMode | LimitSettings | None) -> None:
+        """Put other limits in force (``"off"`` or ``None`` lifts them).
+
+        The request bucket starts empty; the operating time already spent is kept.
+        """
+        settings = settings_for(limits)
+        self.dispatcher.settings = settings
+        self.bucket = RequestBucket(settings) if settings is not None else None
+
+    def block_rest(self, blocked: bool = True) -> None:
+        """Switch REST off (every call answers 503 ``OVERLOAD_LIMIT``) or back on."""
+        self.rest_blocked = blocked
+
+    @property
+    def held(self) -> int:
+        """How many answers a ``timeout`` fault is holding back now."""
+        with self._held_lock:
+            return len(self._held)
+
+    def release_held(self) -> int:
+        """Send every answer a ``timeout`` fault is holding back; returns how many.
+
+        Safe to call from any thread (a test's, while the app is served from another).
+        """
+        with self._held_lock:
+            held = list(self._held)
+        for loop, event in held:
+            loop.call_soon_threadsafe(event.set)
+        return len(held)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -152,8 +236,14 @@ class EmulatorApp:
         body = await _read_body(receive)
         headers = {name.decode("latin-1").lower(): value for name, value in scope["headers"]}
         content_type = headers.get("content-type", b"").decode("latin-1")
+        client = scope.get("client")
         response = self.handle(
-            scope["method"], scope["path"], scope.get("query_string", b""), content_type, body
+            scope["method"],
+            scope["path"],
+            scope.get("query_string", b""),
+            content_type,
+            body,
+            client=str(client[0]) if client else None,
         )
         if self.delay_ms and scope["path"].startswith("/rest/"):
             await asyncio.sleep(self.delay_ms / 1000)
@@ -162,21 +252,64 @@ class EmulatorApp:
         except (TypeError, ValueError):
             route = parse_route(scope["path"])
             logger.exception("the answer of %s is not JSON", route.method if route else "?")
-            response = HttpResponse(500, _INTERNAL_ERROR)
+            response = HttpResponse(500, _INTERNAL_ERROR, fault=response.fault)
             payload = response.encoded()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": response.status,
-                "headers": [*_JSON, (b"content-length", str(len(payload)).encode())],
-            }
-        )
+        if response.fault == "timeout" and not await self._hold(receive):
+            return  # the client hung up while the answer was held back
+        if response.fault == "truncated":
+            payload = payload[: len(payload) // 2]
+        start = {
+            "type": "http.response.start",
+            "status": response.status,
+            "headers": [
+                (b"content-type", response.content_type),
+                (b"content-length", str(len(payload)).encode()),
+            ],
+        }
+        await send(start)
+        if response.fault == "drop":
+            if "spec_version" in scope.get("asgi", {}):
+                # A real server (uvicorn) closes the connection when the app returns
+                # before the promised body: the client sees the connection cut.
+                logger.info("dropping the connection after the answer's headers")
+                return
+            raise DroppedConnection("the emulated portal dropped the connection")
         await send({"type": "http.response.body", "body": payload})
 
+    async def _hold(self, receive: Receive) -> bool:
+        """Hold an answer back until released (``True``) or the client hangs up
+        (``False``); after :attr:`Faults.hold_s` it is sent anyway."""
+        released = asyncio.Event()
+        entry = (asyncio.get_running_loop(), released)
+        with self._held_lock:
+            self._held.add(entry)
+        release = asyncio.ensure_future(released.wait())
+        hangup = asyncio.ensure_future(_disconnected(receive))
+        try:
+            done, _ = await asyncio.wait(
+                {release, hangup}, timeout=self.faults.hold_s, return_when=asyncio.FIRST_COMPLETED
+            )
+        finally:
+            release.cancel()
+            hangup.cancel()
+            with self._held_lock:
+                self._held.discard(entry)
+        return hangup not in done
+
     def handle(
-        self, http_method: str, path: str, query: bytes, content_type: str, body: bytes
+        self,
+        http_method: str,
+        path: str,
+        query: bytes,
+        content_type: str,
+        body: bytes,
+        *,
+        client: str | None = None,
     ) -> HttpResponse:
-        """Answer one request synchronously (the ASGI entry point's core)."""
+        """Answer one request synchronously (the ASGI entry point's core).
+
+        ``client`` is the caller's IP: the request bucket is kept per portal and IP.
+        """
         http_method = http_method.upper()
         if path.startswith("/_emulator/"):
             return self._control(http_method, path, body)
@@ -189,6 +322,20 @@ class EmulatorApp:
                 )
             return HttpResponse(404, {"error": "NOT_FOUND", "error_description": "Not found"})
         request = RequestInfo(http_method, media_type(content_type))
+        refusal = self._refusal(client)
+        if refusal is not None:
+            seen = _params_or_nothing(route, http_method, query, content_type, body)
+            self.dispatcher.record(
+                None, route.api, route.method, seen, request, refusal, refused=True
+            )
+            logger.info("%s %s -> %s %s", route.api, route.method, refusal.status, refusal.code)
+            return HttpResponse(refusal.status, error_body(refusal, route.api))
+        fault = self.faults.pick(route.method)
+        if fault is not None:
+            logger.info("%s %s: injecting fault %s", route.api, route.method, fault)
+        if fault in BEFORE_RUN:
+            seen = _params_or_nothing(route, http_method, query, content_type, body)
+            return self._refused_by_fault(fault, route, seen, request)
         params: Params = {}
         identity: Identity | None = None
         try:
@@ -202,14 +349,70 @@ class EmulatorApp:
                 identity = self._oauth(token)
         except (RestError, V3Error) as error:
             user_id = identity.user_id if identity is not None else None
-            self.dispatcher.record(user_id, route.api, route.method, params, request, error)
+            self.dispatcher.record(
+                user_id, route.api, route.method, params, request, error, fault=fault
+            )
             logger.info("%s %s -> %s %s", route.api, route.method, error.status, error.code)
-            return HttpResponse(error.status, error_body(error, route.api))
-        outcome = self.dispatcher.call(identity, route.api, route.method, params, request)
+            return HttpResponse(error.status, error_body(error, route.api), fault=fault)
+        outcome = self.dispatcher.call(
+            identity, route.api, route.method, params, request, fault=fault
+        )
         logger.info("%s %s -> %s", route.api, route.method, outcome.status)
         if outcome.error is not None:
-            return HttpResponse(outcome.status, error_body(outcome.error, route.api))
-        return HttpResponse(200, envelope(outcome))
+            answer = error_body(outcome.error, route.api)
+            if outcome.error.code == "OPERATION_TIME_LIMIT":
+                answer["time"] = outcome.time
+            return HttpResponse(outcome.status, answer, fault=fault)
+        return HttpResponse(200, envelope(outcome), fault=fault)
+
+    def _refusal(self, client: str | None) -> RestError | None:
+        """The portal-wide refusal of a REST request: overload switch, then the bucket."""
+        if self.rest_blocked:
+            return overload_limit()
+        if self.bucket is not None and not self.bucket.admit(
+            client or "-", self.portal.now().timestamp()
+        ):
+            return query_limit_exceeded()
+        return None
+
+    def _refused_by_fault(
+        self, fault: FaultKind, route: Route, params: Params, request: RequestInfo
+    ) -> HttpResponse:
+        """The answer of a fault that refuses the request before its method runs."""
+        if fault == "html":
+            error = RestError(502, "BAD_GATEWAY", "502 Bad Gateway")
+            response = HttpResponse(
+                502, None, fault=None, content_type=_HTML, raw=_BAD_GATEWAY_PAGE
+            )
+        else:
+            if fault == "503":
+                error = query_limit_exceeded()
+            elif fault == "429":
+                error = operation_time_limit()
+            else:
+                error = RestError(500, "INTERNAL_SERVER_ERROR", "Internal server error")
+            answer = error_body(error, route.api)
+            if fault == "429":
+                answer["time"] = self._exhausted_time()
+            response = HttpResponse(error.status, answer)
+        self.dispatcher.record(None, route.api, route.method, params, request, error, fault=fault)
+        return response
+
+    def _exhausted_time(self) -> dict[str, Any]:
+        """A plausible ``time`` block of a method whose operating budget is spent."""
+        now = self.portal.now()
+        settings = self.limit_settings
+        budget = settings.operating_budget_s if settings is not None else 480.0
+        return time_block(
+            now,
+            now,
+            self.portal.tz,
+            processing=0.0,
+            operating=round(budget * 1.01, 6),
+            operating_reset_at=int(
+                (now + timedelta(seconds=OperatingMeter.WINDOW / 2)).timestamp()
+            ),
+        )
 
     def _webhook(self, user_id: int, code: str) -> Identity:
         webhook = self.portal.credentials.find_webhook(user_id, code)
@@ -228,7 +431,19 @@ class EmulatorApp:
     def _control(self, http_method: str, path: str, body: bytes) -> HttpResponse:
         """The ``/_emulator/`` helpers: counters and the portal clock."""
         if path == "/_emulator/stats" and http_method == "GET":
-            return HttpResponse(200, self.journal.stats())
+            settings = self.limit_settings
+            stats = self.journal.stats()
+            stats["limits"] = dataclasses.asdict(settings) if settings is not None else None
+            stats["rest_blocked"] = self.rest_blocked
+            return HttpResponse(200, stats)
+        if path == "/_emulator/faults" and http_method == "POST":
+            return self._control_faults(body)
+        if path == "/_emulator/overload" and http_method == "POST":
+            request = _json_object(body)
+            if request is None or not isinstance(request.get("blocked"), bool):
+                return _bad_control('expected {"blocked": true|false}')
+            self.block_rest(request["blocked"])
+            return HttpResponse(200, {"rest_blocked": self.rest_blocked})
         if path == "/_emulator/clock" and http_method == "GET":
             return HttpResponse(200, {"now": self.portal.now().isoformat()})
         if path == "/_emulator/clock" and http_method == "POST":
@@ -240,6 +455,29 @@ class EmulatorApp:
                 )
             return HttpResponse(200, {"now": self.portal.now().isoformat()})
         return HttpResponse(404, {"error": "NOT_FOUND", "error_description": "Not found"})
+
+    def _control_faults(self, body: bytes) -> HttpResponse:
+        """``POST /_emulator/faults``: force faults, or forget the forced ones."""
+        request = _json_object(body)
+        if request is not None and request.get("clear") is True:
+            self.faults.clear()
+            return HttpResponse(200, {"pending": self.faults.pending})
+        kind = request.get("kind") if request is not None else None
+        method = request.get("method") if request is not None else None
+        count = request.get("count", 1) if request is not None else None
+        if (
+            kind not in get_args(FaultKind)
+            or not (method is None or isinstance(method, str))
+            or not isinstance(count, int)
+            or isinstance(count, bool)
+            or count < 1
+        ):
+            return _bad_control(
+                'expected {"kind": "503|429|500|html|truncated|timeout|drop", '
+                '"method": name (optional), "count": n (optional)} or {"clear": true}'
+            )
+        self.faults.inject(cast(FaultKind, kind), method=method, count=count)
+        return HttpResponse(200, {"pending": self.faults.pending})
 
     def _move_clock(self, body: bytes) -> None:
         """Apply ``{"advance": seconds}`` or ``{"to": iso}``; ``ValueError`` if impossible."""
@@ -263,6 +501,37 @@ class EmulatorApp:
             jump(moment)
         else:
             raise ValueError('expected {"advance": seconds} or {"to": iso}')
+
+
+def _params_or_nothing(
+    route: Route, http_method: str, query: bytes, content_type: str, body: bytes
+) -> Params:
+    """A refused request's parameters for the journal; ``{}`` when they do not parse."""
+    try:
+        if route.api == "v3":
+            return parse_v3(http_method, query, body)[0]
+        return parse_v1(query, content_type, body)[0]
+    except (RestError, V3Error):
+        return {}
+
+
+def _json_object(body: bytes) -> dict[str, Any] | None:
+    """A control request's JSON object, ``None`` when it is not one."""
+    try:
+        request = json.loads(body or b"{}")
+    except ValueError:
+        return None
+    return request if isinstance(request, dict) else None
+
+
+def _bad_control(message: str) -> HttpResponse:
+    return HttpResponse(400, {"error": "BAD_CONTROL_REQUEST", "error_description": message})
+
+
+async def _disconnected(receive: Receive) -> None:
+    """Return once the client hangs up (the request body has been read already)."""
+    while (await receive())["type"] != "http.disconnect":
+        pass
 
 
 async def _read_body(receive: Receive) -> bytes:

@@ -2,9 +2,10 @@
 
 Direct HTTP calls and batch sub-commands both go through :meth:`Dispatcher.call`: find
 the method (404 ``ERROR_METHOD_NOT_FOUND``), refuse non-batchable methods inside a batch
-(405), check the scope (403), run the handler, time it, charge its operating time and
-journal it. Handlers that dispatch further (``batch``) or describe the portal (``scope``,
-``methods``) read the :class:`DispatchContext` of the call they run in.
+(405), check the scope (403), refuse a method whose operating budget is spent (429
+``OPERATION_TIME_LIMIT``, when limits are on), run the handler, charge its modelled
+execution time and journal it. Handlers that dispatch further (``batch``) or describe the
+portal (``scope``, ``methods``) read the :class:`DispatchContext` of the call they run in.
 """
 
 from __future__ import annotations
@@ -19,6 +20,13 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from b24tui.emulator.errors import V3_PREFIX, RestError, V3Error, method_not_found
 from b24tui.emulator.journal import Journal
+from b24tui.emulator.limits import (
+    LIMIT_CODES,
+    LimitMode,
+    LimitSettings,
+    operation_time_limit,
+    settings_for,
+)
 from b24tui.emulator.params import Params
 from b24tui.emulator.registry import ApiGeneration, Call, Method, Page, Registry
 from b24tui.emulator.timing import OperatingMeter, cost_of, time_block
@@ -28,8 +36,27 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-LimitMode = Literal["off"]
-"""Rate-limit modes the emulator supports; ``cloud``/``enterprise`` come with Foundation II."""
+__all__ = [
+    "SCOPE_ALTERNATIVES",
+    "TABLE_SIZES",
+    "DispatchContext",
+    "Dispatcher",
+    "Identity",
+    "LimitMode",
+    "Outcome",
+    "RequestInfo",
+    "current_context",
+    "error_body",
+    "insufficient_scope",
+    "not_found",
+]
+
+TABLE_SIZES: dict[str, Callable[[Portal], int]] = {
+    "tasks.task.list": lambda portal: len(portal.tasks),
+    "user.get": lambda portal: len(portal.users),
+}
+"""The table a list method counts for ``total`` (the cost model's ``table_rows``);
+other list methods count their matches."""
 
 SCOPE_ALTERNATIVES: dict[str, frozenset[str]] = {
     "user": frozenset({"user_basic", "user_brief"}),
@@ -157,13 +184,14 @@ class Dispatcher:
         journal: Journal,
         *,
         meter: OperatingMeter | None = None,
-        limits: LimitMode = "off",
+        limits: LimitMode | LimitSettings | None = "off",
     ) -> None:
         self.portal = portal
         self.registry = registry
         self.journal = journal
         self.meter = meter or OperatingMeter()
-        self.limits: LimitMode = limits
+        self.settings: LimitSettings | None = settings_for(limits)
+        """The limits in force (``None``: off); the operating budget is read from here."""
 
     def find(self, api: ApiGeneration, name: str) -> Method | None:
         """The method at this path, honouring a portal without REST 3.0."""
@@ -180,10 +208,16 @@ class Dispatcher:
         request: RequestInfo,
         *,
         via_batch: bool = False,
+        fault: str | None = None,
     ) -> Outcome:
-        """Run one call as ``identity`` and journal it; never raises API errors."""
+        """Run one call as ``identity`` and journal it; never raises API errors.
+
+        ``fault`` names the injected fault the request's answer will suffer after the call
+        ran (``"drop"``, ``"timeout"``, ``"truncated"``), journaled with it.
+        """
         start = self.portal.now()
         name = name.lower()
+        ran = False
         try:
             method = self._checked(identity, api, name, via_batch)
             self._admit(identity, method, start.timestamp())
@@ -196,6 +230,7 @@ class Dispatcher:
                 ),
             )
             call = Call(self.portal, identity.user_id, identity.scopes, api, params, start)
+            ran = True
             with _entered(context):
                 answer = method.handler(call)
         except (RestError, V3Error) as error:
@@ -205,8 +240,20 @@ class Dispatcher:
             crash = RestError(500, "INTERNAL_SERVER_ERROR", "Internal server error")
             outcome = Outcome(self._time(start, name, identity), error=crash)
         else:
-            outcome = self._success(identity, name, start, answer)
-        self.record(identity.user_id, api, name, params, request, outcome, via_batch=via_batch)
+            outcome = self._success(identity, name, start, answer, params)
+        refused = not ran and outcome.error is not None and outcome.error.code in LIMIT_CODES
+        self.record(
+            identity.user_id,
+            api,
+            name,
+            params,
+            request,
+            outcome,
+            via_batch=via_batch,
+            ran=ran,
+            refused=refused,
+            fault=fault,
+        )
         return outcome
 
     def _checked(
@@ -224,22 +271,42 @@ class Dispatcher:
         return method
 
     def _admit(self, identity: Identity, method: Method, now: float) -> None:
-        """The rate-limit seam: with ``limits="off"`` every call is admitted.
+        """Refuse a call whose method has spent its operating budget (429).
 
-        Foundation II raises ``QUERY_LIMIT_EXCEEDED`` (503, leaky bucket per portal) and
-        ``OPERATION_TIME_LIMIT`` (429, ``self.meter.operating(...)`` over the limit) here.
+        The budget is per caller credential and method; the outer ``batch`` is never
+        refused here (its sub-commands are, each against its own method). With limits
+        off every call is admitted. The request bucket is the HTTP layer's business.
         """
+        if self.settings is None or method.name == "batch":
+            return
+        operating, _ = self.meter.operating(identity.credential, method.name, now)
+        if operating > self.settings.operating_budget_s:
+            raise operation_time_limit()
 
-    def _success(self, identity: Identity, name: str, start: datetime, answer: Any) -> Outcome:
+    def _success(
+        self, identity: Identity, name: str, start: datetime, answer: Any, params: Params
+    ) -> Outcome:
         if isinstance(answer, Page):
             result, total, next_start = answer.result, answer.total, answer.next
         else:
             result, total, next_start = answer, None, None
         # The outer batch is not charged; each sub-command is, against its own method.
-        processing = 0.0 if name == "batch" else cost_of(result)
+        counted = self._counted_rows(name, answer, params)
+        processing = 0.0 if name == "batch" else cost_of(result, counted_rows=counted)
         if processing:
             self.meter.charge(identity.credential, name, start.timestamp(), processing)
         return Outcome(self._time(start, name, identity, processing), result, total, next_start)
+
+    def _counted_rows(self, name: str, answer: Any, params: Params) -> int | None:
+        """The table size a list call counted for ``total``; ``None`` if it did not count
+        (not a list, or ``start=-1``)."""
+        if not isinstance(answer, Page):
+            return None
+        start = params.get("start") if isinstance(params, dict) else None
+        if str(start).strip() == "-1":
+            return None
+        size = TABLE_SIZES.get(name)
+        return size(self.portal) if size is not None else answer.total
 
     def _time(
         self, start: datetime, name: str, identity: Identity, processing: float = 0.0
@@ -264,8 +331,11 @@ class Dispatcher:
         outcome: Outcome | ApiFailure,
         *,
         via_batch: bool = False,
+        ran: bool = False,
+        refused: bool = False,
+        fault: str | None = None,
     ) -> None:
-        """Journal a call (or a request refused before it became one)."""
+        """Journal a call (or a request refused before it became one: ``ran=False``)."""
         error = outcome.error if isinstance(outcome, Outcome) else outcome
         self.journal.record(
             method=name.lower(),
@@ -277,4 +347,7 @@ class Dispatcher:
             status=error.status if error is not None else 200,
             error=error.code if error is not None else None,
             user_id=user_id,
+            ran=ran,
+            refused=refused,
+            fault=fault,
         )

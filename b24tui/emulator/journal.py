@@ -51,6 +51,13 @@ class JournalEntry:
     """The error code, ``None`` on success."""
     user_id: int | None = None
     """Who called, when the caller was recognised."""
+    ran: bool = True
+    """Whether the method's handler ran (``False`` when the call was refused before,
+    by a limit, a fault, a bad credential, a missing scope or an unknown method)."""
+    refused: bool = False
+    """Whether a rate limit or the overload switch refused the call."""
+    fault: str | None = None
+    """The injected fault this request got (``"drop"``, ``"503"``, ...), if any."""
 
     @property
     def ok(self) -> bool:
@@ -70,6 +77,12 @@ class Journal:
         """Calls per method, batch sub-commands included."""
         self.errors: Counter[str] = Counter()
         """Failed calls per error code."""
+        self.ran: Counter[str] = Counter()
+        """Calls per method whose handler actually ran (a dropped write counts)."""
+        self.refused: Counter[str] = Counter()
+        """Calls refused by a rate limit or the overload switch, per error code."""
+        self.faults: Counter[str] = Counter()
+        """Injected faults per kind."""
 
     def record(
         self,
@@ -83,6 +96,9 @@ class Journal:
         status: int,
         error: str | None,
         user_id: int | None,
+        ran: bool = True,
+        refused: bool = False,
+        fault: str | None = None,
     ) -> JournalEntry:
         """Append one call. Its params are copied (later changes do not leak in) and any
         ``auth`` in them is hidden."""
@@ -98,6 +114,9 @@ class Journal:
             status=status,
             error=error,
             user_id=user_id,
+            ran=ran,
+            refused=refused,
+            fault=fault,
         )
         self._entries.append(entry)
         if not via_batch:
@@ -105,6 +124,12 @@ class Journal:
         self.calls[method] += 1
         if error is not None:
             self.errors[error] += 1
+        if ran:
+            self.ran[method] += 1
+        if refused and error is not None:
+            self.refused[error] += 1
+        if fault is not None:
+            self.faults[fault] += 1
         return entry
 
     def __iter__(self) -> Iterator[JournalEntry]:
@@ -131,12 +156,24 @@ class Journal:
         self.http_requests = 0
         self.calls.clear()
         self.errors.clear()
+        self.ran.clear()
+        self.refused.clear()
+        self.faults.clear()
 
     def stats(self) -> dict[str, Any]:
-        """The counters as served by ``GET /_emulator/stats``."""
+        """The counters as served by ``GET /_emulator/stats``.
+
+        ``requests``: REST requests over HTTP; ``calls``: calls, batch sub-commands
+        included; ``methods``: calls per method; ``errors``: failed calls per code;
+        ``ran``: calls per method whose handler ran; ``refused``: refusals by a limit per
+        code; ``faults``: injected faults per kind.
+        """
         return {
             "requests": self.http_requests,
             "calls": sum(self.calls.values()),
             "methods": dict(sorted(self.calls.items())),
             "errors": dict(sorted(self.errors.items())),
+            "ran": dict(sorted(self.ran.items())),
+            "refused": dict(sorted(self.refused.items())),
+            "faults": dict(sorted(self.faults.items())),
         }

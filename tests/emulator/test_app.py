@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from b24tui.emulator import EmulatorApp, Portal
-from b24tui.emulator.timing import BASE_COST, ROW_COST
+from b24tui.emulator.timing import BASE_COST, COUNT_COST, COUNT_ROW_COST, ROW_COST
 from tests.conftest import ServedEmulator, probe_registry
 
 
@@ -247,7 +247,8 @@ def test_operating_accumulates_per_method_and_resets_after_ten_minutes(
     other, _ = operating("test.page")
     assert second == pytest.approx(2 * first)
     assert same_reset == reset_at == int(emulator.portal.now().timestamp()) + 600
-    assert other == pytest.approx(BASE_COST + 50 * ROW_COST)  # its own count, 50 rows
+    # Its own count: 50 rows, and the COUNT over the 120-row table for ``total``.
+    assert other == pytest.approx(BASE_COST + 50 * ROW_COST + COUNT_COST + 120 * COUNT_ROW_COST)
     emulator.portal.clock.advance(600)  # type: ignore[attr-defined]
     fresh, later_reset = operating("test.echo")
     assert fresh == pytest.approx(first)

@@ -98,6 +98,6 @@ async def test_in_process_transport_and_artificial_delay(portal: Portal) -> None
     assert app.journal.last().method == "scope"
 
 
-def test_limits_other_than_off_are_refused(portal: Portal) -> None:
-    with pytest.raises(ValueError, match="not available yet"):
-        EmulatorApp(portal, limits="cloud")  # type: ignore[arg-type]
+def test_unknown_limit_modes_are_refused(portal: Portal) -> None:
+    with pytest.raises(ValueError, match="unknown rate-limit mode"):
+        EmulatorApp(portal, limits="free")  # type: ignore[arg-type]
