@@ -54,14 +54,14 @@ def bind(port: int = 0) -> socket.socket:
 
 
 class AppSlot:
-    """An ASGI app forwarding to whichever :class:`EmulatorApp` is plugged in.
+    """An ASGI app forwarding to whichever app is plugged in (an :class:`EmulatorApp`).
 
     One server can then outlive many portals: a test session serves one slot and plugs
     each test's fresh app into it, instead of starting a server per test.
     """
 
-    def __init__(self, app: EmulatorApp | None = None) -> None:
-        self.app: EmulatorApp | None = app
+    def __init__(self, app: ASGIApp | None = None) -> None:
+        self.app: ASGIApp | None = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         app = self.app
