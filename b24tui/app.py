@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 
 from b24tui.api import B24Error
 from b24tui.messages import CallFailed
-from b24tui.screens import DashboardScreen
+from b24tui.screens import DashboardScreen, TaskDetailScreen
 from b24tui.services import Services
 
 
@@ -26,9 +26,11 @@ class B24App(App[None]):
         Binding("q", "quit", "Quit", id="quit"),
     ]
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, *, task_id: int | None = None) -> None:
         super().__init__()
         self.services = services
+        self.start_task_id = task_id
+        """The task to open on start (``b24tui task ID``), above the dashboard."""
 
     def _fatal_error(self) -> None:
         """Exit after an unhandled exception, showing the traceback *without* local variables.
@@ -41,6 +43,8 @@ class B24App(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(DashboardScreen(self.services))
+        if self.start_task_id is not None:
+            self.push_screen(TaskDetailScreen(self.services, self.start_task_id))
 
     @on(CallFailed)
     def report_failure(self, message: CallFailed) -> None:

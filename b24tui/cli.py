@@ -1,4 +1,4 @@
-"""The command line: ``b24tui``, ``b24tui --demo``, ``b24tui emulator …``.
+"""The command line: ``b24tui``, ``b24tui --demo``, ``b24tui task ID``, ``b24tui emulator …``.
 
 Exit codes: 0 ok, 1 a runtime error (one line on stderr), 2 a usage error.
 """
@@ -45,7 +45,25 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument(
             "--profile", metavar="NAME", default=argparse.SUPPRESS, help=profile_help
         )
+    task = commands.add_parser(
+        "task",
+        help="open straight on a task's detail screen (esc goes to the dashboard)",
+        description="Open straight on a task's detail screen; esc goes to the dashboard.",
+    )
+    task.add_argument("task_id", metavar="ID", type=_task_id, help="the task's id (a number)")
+    task.add_argument("--profile", metavar="NAME", default=argparse.SUPPRESS, help=profile_help)
+    task.add_argument(
+        "--demo", action="store_true", default=argparse.SUPPRESS, help="use the emulated portal"
+    )
     return parser
+
+
+def _task_id(text: str) -> int:
+    """A task id from the command line: a positive whole number."""
+    value = text.strip()
+    if not value.isascii() or not value.isdigit() or int(value) <= 0:
+        raise argparse.ArgumentTypeError(f"not a task id: {text!r} (expected a number such as 12)")
+    return int(value)
 
 
 _AUTH_COMMANDS = {
@@ -69,9 +87,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from b24tui.auth.cli import run_auth_command
 
         return run_auth_command(options.command, options.profile)
+    task_id: int | None = options.task_id if options.command == "task" else None
     if options.demo:
-        return _run_demo()
-    return _run_portal(options.profile)
+        return _run_demo(task_id)
+    return _run_portal(options.profile, task_id)
 
 
 def _fail(message: str) -> int:
@@ -79,15 +98,16 @@ def _fail(message: str) -> int:
     return 1
 
 
-def _run_demo() -> int:
+def _run_demo(task_id: int | None = None) -> int:
     from b24tui.clock import SystemClock
     from b24tui.demo import demo_client, demo_portal
 
     clock = SystemClock()
-    return asyncio.run(_run_app(demo_client(demo_portal(clock)), clock, demo=True))
+    client = demo_client(demo_portal(clock))
+    return asyncio.run(_run_app(client, clock, demo=True, task_id=task_id))
 
 
-def _run_portal(profile: str | None) -> int:
+def _run_portal(profile: str | None, task_id: int | None = None) -> int:
     from b24tui.api import B24Client
     from b24tui.auth import CredentialsUnavailable
     from b24tui.clock import SystemClock
@@ -97,14 +117,17 @@ def _run_portal(profile: str | None) -> int:
         endpoint = endpoint_for_run(profile)
     except CredentialsUnavailable as error:
         return _fail(str(error))
-    return asyncio.run(_run_app(B24Client(endpoint), SystemClock(), demo=False))
+    return asyncio.run(_run_app(B24Client(endpoint), SystemClock(), demo=False, task_id=task_id))
 
 
-async def _run_app(client: B24Client, clock: Clock, *, demo: bool) -> int:
+async def _run_app(
+    client: B24Client, clock: Clock, *, demo: bool, task_id: int | None = None
+) -> int:
     # Textual is imported only here, so --version and the emulator start fast.
     from b24tui.app import B24App
     from b24tui.services import Services
 
     async with client:
-        await B24App(Services(client=client, clock=clock, demo=demo)).run_async()
+        services = Services(client=client, clock=clock, demo=demo)
+        await B24App(services, task_id=task_id).run_async()
     return 0

@@ -1,0 +1,212 @@
+"""One task in full, opened from the dashboard or straight from ``b24tui task ID``."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import Footer, Static
+from textual.worker import Worker, WorkerState
+
+from b24tui.api import AccessDenied, B24Error, NotFound
+from b24tui.humanize import ago
+from b24tui.models import Task, User
+from b24tui.screens.base import AppScreen
+from b24tui.services import Services
+from b24tui.widgets import AppHeader, TaskDetail
+
+DETAIL_SELECT = [
+    "ID",
+    "PARENT_ID",
+    "TITLE",
+    "DESCRIPTION",
+    "STATUS",
+    "SUB_STATUS",
+    "PRIORITY",
+    "MARK",
+    "DEADLINE",
+    "START_DATE_PLAN",
+    "END_DATE_PLAN",
+    "CREATED_BY",
+    "CREATED_DATE",
+    "CHANGED_BY",
+    "CHANGED_DATE",
+    "STATUS_CHANGED_DATE",
+    "CLOSED_DATE",
+    "DATE_START",
+    "RESPONSIBLE_ID",
+    "ACCOMPLICES",
+    "AUDITORS",
+    "GROUP_ID",
+    "TIME_ESTIMATE",
+    "TIME_SPENT_IN_LOGS",
+    "COMMENTS_COUNT",
+    "ALLOW_CHANGE_DEADLINE",
+    "ALLOW_TIME_TRACKING",
+    "TASK_CONTROL",
+    "FAVORITE",
+    "IS_MUTED",
+    "IS_PINNED",
+    "NOT_VIEWED",
+    "CHAT_ID",
+    "CHECKLIST",
+    "ACTION",
+]
+"""Every task field the detail screen and the task actions use, asked for explicitly."""
+
+NOT_FOUND_TEXT = "Task not found or you have no access"
+
+
+class TaskDetailScreen(AppScreen[None]):
+    """A task's details: fields, people, description and checklist summary."""
+
+    DEFAULT_CSS = """
+    TaskDetailScreen > #detail-state { height: auto; padding: 1 2; }
+    TaskDetailScreen > #detail-state.-missing { color: $error; text-style: bold; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="back"),
+        Binding("r", "refresh", "Refresh", id="refresh"),
+    ]
+
+    @dataclass
+    class TaskLoaded(Message):
+        """The task, the people it names and the current user, as read at ``loaded_at``."""
+
+        task: Task
+        people: Mapping[int, User]
+        me: User
+        loaded_at: datetime
+
+    @dataclass
+    class TaskMissing(Message):
+        """The portal says the task does not exist or the user cannot see it."""
+
+        task_id: int
+        error: B24Error = field(repr=False)
+        me: User | None = None
+
+    def __init__(self, services: Services, task_id: int) -> None:
+        super().__init__()
+        self.services = services
+        self.task_id = task_id
+        self.me: User | None = None
+        self.people: dict[int, User] = {}
+        self._shown_task: Task | None = None
+
+    def compose(self) -> ComposeResult:
+        yield AppHeader(id="header")
+        yield Static(Text(f"Loading task #{self.task_id}…"), id="detail-state")
+        yield TaskDetail(id="detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        header = self.query_one(AppHeader)
+        header.portal = self.services.client.host
+        header.demo = self.services.demo
+        header.status = "loading…"
+        detail = self.query_one(TaskDetail)
+        detail.display = False
+        self.load_task()
+
+    # ------------------------------------------------------------------ public
+
+    def current_task(self) -> Task | None:
+        """The task on screen, or None while it loads or when it cannot be read."""
+        return self._shown_task
+
+    def show_task(self, task: Task) -> None:
+        """Show ``task`` (after an action changed it); names already known are reused."""
+        self._shown_task = task
+        state = self.query_one("#detail-state", Static)
+        state.display = False
+        detail = self.query_one(TaskDetail)
+        detail.display = True
+        detail.show(
+            task,
+            self.services.clock.now(),
+            people=self.people,
+            me=self.me.id if self.me is not None else None,
+        )
+
+    # ------------------------------------------------------------------ loading
+
+    @work(exclusive=True, group="task", exit_on_error=False)
+    async def load_task(self) -> None:
+        """Read the task and the current user, then every person it names in one call."""
+        client = self.services.client
+        task, me = await asyncio.gather(
+            client.tasks.get(self.task_id, select=DETAIL_SELECT),
+            self._current_user(),
+            return_exceptions=True,
+        )
+        if isinstance(task, NotFound | AccessDenied):
+            found_me = me if isinstance(me, User) else None
+            self.post_message(self.TaskMissing(self.task_id, task, found_me))
+            return
+        if isinstance(task, BaseException):
+            raise task
+        if isinstance(me, BaseException):
+            raise me
+        ids = {task.created_by, task.responsible_id, *task.accomplices, *task.auditors}
+        if task.changed_by:
+            ids.add(task.changed_by)
+        ids.discard(0)
+        users = await client.users.get_many(ids) if ids else ()
+        people = {user.id: user for user in users}
+        self.post_message(self.TaskLoaded(task, people, me, self.services.clock.now()))
+
+    async def _current_user(self) -> User:
+        return self.me or await self.services.client.users.current()
+
+    @on(TaskLoaded)
+    def _show_loaded(self, message: TaskLoaded) -> None:
+        self.me = message.me
+        self.people = dict(message.people)
+        header = self.query_one(AppHeader)
+        header.user_name = message.me.full_name
+        header.status = f"updated {ago(message.loaded_at, self.services.clock.now())}"
+        self.show_task(message.task)
+
+    @on(TaskMissing)
+    def _show_missing(self, message: TaskMissing) -> None:
+        self._shown_task = None
+        if message.me is not None:
+            self.me = message.me
+            self.query_one(AppHeader).user_name = message.me.full_name
+        self.query_one(TaskDetail).display = False
+        state = self.query_one("#detail-state", Static)
+        state.update(Text(NOT_FOUND_TEXT))
+        state.add_class("-missing")
+        state.display = True
+        self.query_one(AppHeader).status = ""
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        super().on_worker_state_changed(event)
+        if event.state is WorkerState.ERROR:
+            # The app reports the failure; the body says why nothing is shown.
+            self.query_one(AppHeader).status = "not updated"
+            if self._shown_task is None:
+                state = self.query_one("#detail-state", Static)
+                state.update(Text(f"Could not load task #{self.task_id}. Press r to try again."))
+                state.display = True
+
+    # ------------------------------------------------------------------ actions
+
+    def action_back(self) -> None:
+        """Back to the screen below (the dashboard)."""
+        self.dismiss(None)
+
+    def action_refresh(self) -> None:
+        """Read the task again."""
+        self.query_one(AppHeader).status = "refreshing…"
+        self.load_task()
