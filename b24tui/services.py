@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from b24tui.api import B24Client
 from b24tui.clock import Clock
+from b24tui.config import DEFAULT_REFRESH_INTERVAL, Settings
 
 
 @dataclass(frozen=True)
@@ -15,3 +16,12 @@ class Services:
     client: B24Client
     clock: Clock
     demo: bool = False
+    settings: Settings | None = None
+    """The config file's settings; ``None`` means every default."""
+
+    @property
+    def refresh_interval(self) -> float:
+        """Seconds between background refreshes of the dashboard."""
+        if self.settings is None:
+            return DEFAULT_REFRESH_INTERVAL
+        return self.settings.refresh_interval

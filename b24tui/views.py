@@ -8,12 +8,14 @@ so the same definition serves the fetch and the local refresh.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from b24tui.models import Task, TaskStatus
+from b24tui.text import clean
 
 CLOSED = (TaskStatus.COMPLETED, TaskStatus.DEFERRED)
 """Statuses no longer asking for work (PRODUCT.md: "open" means neither of these)."""
@@ -47,6 +49,10 @@ class View:
 
     key: str
     label: str
+    short: str
+    """A shorter label for middling terminals."""
+    tiny: str
+    """The shortest label, for 80 columns."""
     roles: tuple[str, ...]
     """Filter keys of ``tasks.task.list`` naming my role (``RESPONSIBLE_ID``, ...)."""
     open_only: bool
@@ -70,6 +76,8 @@ VIEWS: tuple[View, ...] = (
     View(
         "active",
         "Active",
+        "Active",
+        "Active",
         ("RESPONSIBLE_ID", "ACCOMPLICE"),
         True,
         lambda t, me, now: _doing(t, me) and _open(t),
@@ -77,6 +85,8 @@ VIEWS: tuple[View, ...] = (
     View(
         "in_progress",
         "In progress",
+        "Doing",
+        "Doing",
         ("RESPONSIBLE_ID",),
         True,
         lambda t, me, now: _responsible(t, me) and t.status is TaskStatus.IN_PROGRESS,
@@ -84,6 +94,8 @@ VIEWS: tuple[View, ...] = (
     View(
         "assigned",
         "Assigned to me",
+        "Assigned",
+        "Mine",
         ("RESPONSIBLE_ID",),
         True,
         lambda t, me, now: _responsible(t, me) and _open(t),
@@ -91,6 +103,8 @@ VIEWS: tuple[View, ...] = (
     View(
         "created",
         "Created by me",
+        "Created",
+        "Made",
         ("CREATED_BY",),
         True,
         lambda t, me, now: t.created_by == me and _open(t),
@@ -98,6 +112,8 @@ VIEWS: tuple[View, ...] = (
     View(
         "helping",
         "Helping",
+        "Helping",
+        "Help",
         ("ACCOMPLICE",),
         True,
         lambda t, me, now: _accomplice(t, me) and _open(t),
@@ -105,6 +121,8 @@ VIEWS: tuple[View, ...] = (
     View(
         "watching",
         "Watching",
+        "Watching",
+        "Watch",
         ("AUDITOR",),
         True,
         lambda t, me, now: me in t.auditors and _open(t),
@@ -112,6 +130,8 @@ VIEWS: tuple[View, ...] = (
     View(
         "overdue",
         "Overdue",
+        "Overdue",
+        "Late",
         ("RESPONSIBLE_ID", "ACCOMPLICE"),
         True,
         lambda t, me, now: _doing(t, me) and _overdue(t, now),
@@ -119,12 +139,16 @@ VIEWS: tuple[View, ...] = (
     View(
         "control",
         "Awaiting my control",
+        "Control",
+        "Check",
         ("CREATED_BY",),
         False,
         lambda t, me, now: t.created_by == me and t.status is TaskStatus.SUPPOSEDLY_COMPLETED,
     ),
     View(
         "all",
+        "All",
+        "All",
         "All",
         ("RESPONSIBLE_ID", "ACCOMPLICE", "AUDITOR", "CREATED_BY"),
         False,
@@ -144,3 +168,96 @@ def order_key(now: datetime) -> Callable[[Task], tuple[int, float, int, int]]:
         return (0 if _overdue(task, now) else 1, deadline, -int(task.priority), task.id)
 
     return key
+
+
+SortKey = Callable[[Task], Any]
+
+SORT_COLUMNS: tuple[str, ...] = (
+    "id",
+    "status",
+    "priority",
+    "title",
+    "deadline",
+    "responsible",
+    "checklist",
+    "flags",
+)
+"""The task table's columns that can sort it, in the order a key cycles through them."""
+
+
+@dataclass(frozen=True)
+class SortOrder:
+    """Sort by one column; ties keep the default order."""
+
+    column: str
+    descending: bool = False
+
+    def __post_init__(self) -> None:
+        if self.column not in SORT_COLUMNS:
+            raise ValueError(f"no sort column {self.column!r}")
+
+    def key(self, me: int) -> SortKey:
+        """The sort key of :attr:`column` as user ``me`` sees it (ascending)."""
+        keys: dict[str, SortKey] = {
+            "id": lambda t: t.id,
+            "status": lambda t: int(t.status),
+            "priority": lambda t: -int(t.priority),
+            "title": lambda t: clean(t.title, single_line=True).casefold(),
+            "deadline": lambda t: (
+                t.deadline is None,
+                t.deadline.timestamp() if t.deadline is not None else 0.0,
+            ),
+            "responsible": lambda t: (t.responsible.name if t.responsible else "").casefold(),
+            "checklist": _checklist_key,
+            "flags": lambda t: (not t.is_favorite, me not in t.auditors, not t.is_muted),
+        }
+        return keys[self.column]
+
+
+def _checklist_key(task: Task) -> tuple[bool, float]:
+    done, total = task.checklist_progress
+    return (total == 0, done / total if total else 0.0)
+
+
+def sort_tasks(tasks: Sequence[Task], order: SortOrder | None, me: int) -> list[Task]:
+    """``tasks`` (in the default order) sorted by ``order``; ``None`` keeps them as they are.
+
+    The sort is stable in both directions, so tasks equal in the column keep the default
+    order among themselves.
+    """
+    if order is None:
+        return list(tasks)
+    return sorted(tasks, key=order.key(me), reverse=order.descending)
+
+
+_ID_TERM = re.compile(r"^#?(\d+)$")
+
+
+def matches_query(task: Task, query: str) -> bool:
+    """Whether ``task`` matches the filter ``query``, case-insensitively.
+
+    Every whitespace-separated term must match: ``#12`` matches task 12 only; ``12``
+    matches task 12 or a title or responsible name containing "12"; any other term
+    matches the title or the responsible person's name.
+    """
+    terms = query.casefold().split()
+    if not terms:
+        return True
+    title = clean(task.title, single_line=True).casefold()
+    responsible = (task.responsible.name if task.responsible else "").casefold()
+    for term in terms:
+        number = _ID_TERM.match(term)
+        if number is not None and int(number.group(1)) == task.id:
+            continue
+        if term.startswith("#") and number is not None:
+            return False
+        if term not in title and term not in responsible:
+            return False
+    return True
+
+
+def filter_tasks(tasks: Iterable[Task], query: str) -> list[Task]:
+    """The tasks matching ``query`` (see :func:`matches_query`), in their order."""
+    if not query.split():
+        return list(tasks)
+    return [task for task in tasks if matches_query(task, query)]

@@ -3,20 +3,39 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import datetime
 from typing import ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer, Tab, Tabs
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Tab, Tabs
+from textual.worker import Worker, WorkerState
 
+from b24tui.api import TransportError
 from b24tui.humanize import ago
 from b24tui.messages import TasksLoaded
 from b24tui.models import Task, User
 from b24tui.screens.base import AppScreen
 from b24tui.services import Services
-from b24tui.views import VIEWS, VIEWS_BY_KEY, View
+from b24tui.views import (
+    SORT_COLUMNS,
+    VIEWS,
+    VIEWS_BY_KEY,
+    SortOrder,
+    View,
+    filter_tasks,
+    sort_tasks,
+)
 from b24tui.widgets import AppHeader, TaskTable
+from b24tui.widgets.filter_bar import FilterBar
+from b24tui.widgets.task_pane import TaskPane
 
 LIST_SELECT = [
     "ID",
@@ -36,29 +55,68 @@ LIST_SELECT = [
 ]
 """The task fields the table needs, asked for explicitly (the default set may change)."""
 
+DetailKey = tuple[int, datetime | None]
+"""A full task's cache key: its id and its changed date as the list reported it."""
+
 
 class DashboardScreen(AppScreen[None]):
-    """Home: header, view tabs and the task table."""
+    """Home: header, view tabs, the filter bar, the task table and (when wide) a task pane."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "refresh", "Refresh", id="refresh"),
         Binding("tab", "next_view", "Next view", id="next_view"),
         Binding("shift+tab", "previous_view", "Previous view", show=False, id="previous_view"),
+        Binding("slash", "filter", "Filter", id="filter"),
+        Binding("S", "sort", "Sort", id="sort"),
+        Binding("R", "reverse_sort", "Reverse sort", show=False, id="reverse_sort"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="clear_filter"),
         Binding("j", "cursor_down", "Down", show=False, id="cursor_down"),
         Binding("k", "cursor_up", "Up", show=False, id="cursor_up"),
+        Binding("g", "cursor_top", "Top", show=False, id="cursor_top"),
+        Binding("G", "cursor_bottom", "Bottom", show=False, id="cursor_bottom"),
     ]
+
+    PANE_MIN_WIDTH: ClassVar[int] = 140
+    """From this many columns on, a pane beside the table shows the highlighted task
+    (below it the table alone keeps the title column readable)."""
+    DETAIL_DELAY: ClassVar[float] = 0.3
+    """Seconds the cursor must rest on a task before its full record is fetched."""
+    DETAIL_CACHE_SIZE: ClassVar[int] = 256
+    """Full tasks kept in memory, most recently used first out last."""
+
+    @dataclass
+    class DetailLoaded(Message):
+        """The full record of a task was fetched for the pane."""
+
+        key: DetailKey
+        task: Task
 
     def __init__(self, services: Services) -> None:
         super().__init__()
         self.services = services
         self.me: User | None = None
         self.tasks: list[Task] = []
+        self.tasks_by_id: dict[int, Task] = {}
         self.view: View = VIEWS[0]
+        self.query_text = ""
+        """The filter as typed ("" when none)."""
+        self.sort: SortOrder | None = None
+        """The column order chosen by the user, or ``None`` for the default order."""
+        self.loaded_at: datetime | None = None
+        self.view_counts: dict[str, int] = {}
+        self.details: OrderedDict[DetailKey, Task] = OrderedDict()
+        """Full tasks fetched for the pane, by (id, changed date)."""
+        self._detail_timer: Timer | None = None
+        self._pending_detail: DetailKey | None = None
+        self._refreshing = False
 
     def compose(self) -> ComposeResult:
         yield AppHeader(id="header")
         yield Tabs(*(Tab(view.label, id=view.key) for view in VIEWS), id="views")
-        yield TaskTable(id="tasks")
+        yield FilterBar(id="filter")
+        with Horizontal(id="body"):
+            yield TaskTable(id="tasks")
+            yield TaskPane(id="pane")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -67,7 +125,11 @@ class DashboardScreen(AppScreen[None]):
         header.demo = self.services.demo
         header.status = "loading…"
         self.query_one(TaskTable).focus()
+        self.set_interval(1.0, self.tick)
+        self.set_interval(self.services.refresh_interval, self.refresh_on_interval)
         self.load_tasks()
+
+    # ------------------------------------------------------------------ loading
 
     @work(exclusive=True, group="tasks", exit_on_error=False)
     async def load_tasks(self) -> None:
@@ -83,25 +145,183 @@ class DashboardScreen(AppScreen[None]):
         tasks = list({task.id: task for page in pages for task in page}.values())
         self.post_message(TasksLoaded(me, tasks, self.services.clock.now()))
 
+    def refresh_on_interval(self) -> None:
+        """The interval's refresh: skipped while a load is still running."""
+        if not any(worker.group == "tasks" and worker.is_running for worker in self.workers):
+            self.load_tasks()
+
     @on(TasksLoaded)
     def show_loaded_tasks(self, message: TasksLoaded) -> None:
         self.me = message.me
         self.tasks = message.tasks
+        self.tasks_by_id = {task.id: task for task in message.tasks}
+        self.loaded_at = message.loaded_at
+        self._refreshing = False
         header = self.query_one(AppHeader)
         header.user_name = message.me.full_name
-        header.status = f"updated {ago(message.loaded_at, self.services.clock.now())}"
+        header.connection = ""
+        self.tick()
+        self._count_views()
         self.show_view()
 
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A failed refresh keeps the data and shows a badge; only the first is reported."""
+        if event.state is not WorkerState.ERROR:
+            return
+        header = self.query_one(AppHeader)
+        if event.worker.group == "tasks":
+            self._refreshing = False
+            self.tick()
+            already_failing = bool(header.connection)
+            offline = isinstance(event.worker.error, TransportError)
+            header.connection = "OFFLINE" if offline else "stale"
+            if already_failing:
+                event.prevent_default()
+        elif event.worker.group == "detail":
+            # The pane keeps the list's data; a failure here is not worth a message.
+            event.prevent_default()
+
+    def tick(self) -> None:
+        """Once a second: "updated Ns ago" from the injected clock.
+
+        The header's reactive repaints only when the text reads differently.
+        """
+        header = self.query_one(AppHeader)
+        if self._refreshing:
+            header.status = "refreshing…"
+        elif self.loaded_at is not None:
+            header.status = f"updated {ago(self.loaded_at, self.services.clock.now())}"
+
+    # ------------------------------------------------------------------ showing
+
     def show_view(self) -> None:
-        """Fill the table with the current view's tasks."""
+        """Fill the table with the current view's tasks, filtered and sorted."""
         if self.me is None:
             return
         now = self.services.clock.now()
-        tasks = self.view.select(self.tasks, self.me.id, now)
-        self.query_one(TaskTable).show_tasks(tasks, now, self.me.id)
-        for view in VIEWS:
-            count = sum(1 for task in self.tasks if view.matches(task, self.me.id, now))
-            self.query_one(f"#{view.key}", Tab).label = f"{view.label} {count}"
+        in_view = self.view.select(self.tasks, self.me.id, now)
+        shown = sort_tasks(filter_tasks(in_view, self.query_text), self.sort, self.me.id)
+        table = self.query_one(TaskTable)
+        table.show_tasks(shown, now, self.me.id)
+        self.query_one(FilterBar).counts = (len(shown), len(in_view))
+        self._show_in_pane(self._selected_task())
+
+    def _count_views(self) -> None:
+        if self.me is None:
+            return
+        now = self.services.clock.now()
+        me = self.me.id
+        self.view_counts = {
+            view.key: sum(1 for task in self.tasks if view.matches(task, me, now)) for view in VIEWS
+        }
+        self._label_tabs()
+
+    def _label_tabs(self) -> None:
+        """Full tab labels when they fit the width, shorter ones when they do not."""
+        counts = self.view_counts
+        width = self.size.width
+
+        def labels(pick: int) -> list[str]:
+            names = [(view.label, view.short, view.tiny)[pick] for view in VIEWS]
+            if not counts:
+                return names
+            return [
+                f"{name} {counts.get(view.key, 0):,}"
+                for name, view in zip(names, VIEWS, strict=True)
+            ]
+
+        chosen, compact = labels(2), True
+        for pick in (0, 1):
+            candidate = labels(pick)
+            if sum(len(label) + 2 for label in candidate) <= width:
+                chosen, compact = candidate, False
+                break
+        tabs = self.query_one(Tabs)
+        tabs.set_class(compact, "-compact")
+        for view, label in zip(VIEWS, chosen, strict=True):
+            self.query_one(f"#{view.key}", Tab).label = label
+
+    def on_resize(self, event: events.Resize) -> None:
+        wide = event.size.width >= self.PANE_MIN_WIDTH
+        was_wide = self.has_class("-wide")
+        self.set_class(wide, "-wide")
+        self._label_tabs()
+        if wide and not was_wide:
+            self._show_in_pane(self._selected_task())
+
+    def _selected_task(self) -> Task | None:
+        task_id = self.query_one(TaskTable).selected_task_id
+        return self.tasks_by_id.get(task_id) if task_id is not None else None
+
+    # ------------------------------------------------------------------ pane
+
+    @on(DataTable.RowHighlighted, "#tasks")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.row_key.value is not None:
+            self._show_in_pane(self.tasks_by_id.get(int(event.row_key.value)))
+
+    def _show_in_pane(self, task: Task | None) -> None:
+        """Show ``task``'s list data in the pane at once; fetch the rest after a pause."""
+        if not self.has_class("-wide"):
+            return
+        pane = self.query_one(TaskPane)
+        now = self.services.clock.now()
+        if task is None:
+            pane.show(None, now)
+            return
+        key: DetailKey = (task.id, task.changed_date)
+        full = self.details.get(key)
+        if full is not None:
+            self.details.move_to_end(key)
+            pane.show(full, now, complete=True)
+            return
+        if pane.task_id == task.id and pane.complete:
+            return
+        pane.show(task, now)
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+        self._pending_detail = key
+        self._detail_timer = self.set_timer(self.DETAIL_DELAY, self.flush_detail)
+
+    def flush_detail(self) -> None:
+        """Fetch the full task the pane waits for now (the debounce timer calls this)."""
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+            self._detail_timer = None
+        key, self._pending_detail = self._pending_detail, None
+        if key is not None:
+            self.load_detail(key)
+
+    @work(exclusive=True, group="detail", exit_on_error=False)
+    async def load_detail(self, key: DetailKey) -> None:
+        """Fetch the full task (description and all) for the pane."""
+        task = await self.services.client.tasks.get(key[0])
+        self.post_message(self.DetailLoaded(key, task))
+
+    @on(DetailLoaded)
+    def _detail_loaded(self, message: DetailLoaded) -> None:
+        self.details[message.key] = message.task
+        while len(self.details) > self.DETAIL_CACHE_SIZE:
+            self.details.popitem(last=False)
+        pane = self.query_one(TaskPane)
+        if pane.task_id == message.task.id:
+            pane.show(message.task, self.services.clock.now(), complete=True)
+
+    # ------------------------------------------------------------------ actions
+
+    @on(DataTable.RowSelected, "#tasks")
+    def _open_selected(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value is not None:
+            self.open_task(int(event.row_key.value))
+
+    def open_task(self, task_id: int) -> None:
+        """Open the task's detail screen."""
+        try:
+            module = importlib.import_module("b24tui.screens.task_detail")
+        except ModuleNotFoundError:
+            self.notify("The task screen is not available yet.", severity="warning")
+            return
+        self.app.push_screen(module.TaskDetailScreen(self.services, task_id))
 
     @on(Tabs.TabActivated, "#views")
     def switch_view(self, event: Tabs.TabActivated) -> None:
@@ -109,8 +329,63 @@ class DashboardScreen(AppScreen[None]):
             self.view = VIEWS_BY_KEY[event.tab.id]
             self.show_view()
 
+    @on(FilterBar.Changed, "#filter")
+    def _filter_changed(self, event: FilterBar.Changed) -> None:
+        self.query_text = event.query
+        self.show_view()
+
+    @on(FilterBar.Kept, "#filter")
+    def _filter_kept(self, event: FilterBar.Kept) -> None:
+        if not event.query.strip():
+            self.query_one(FilterBar).action_clear()
+        self.query_one(TaskTable).focus()
+
+    @on(FilterBar.Cleared, "#filter")
+    def _filter_cleared(self, event: FilterBar.Cleared) -> None:
+        self.query_text = ""
+        self.show_view()
+        self.query_one(TaskTable).focus()
+
+    @on(TaskTable.SortChosen, "#tasks")
+    def _sort_chosen(self, event: TaskTable.SortChosen) -> None:
+        if event.column not in SORT_COLUMNS:
+            return
+        if self.sort is not None and self.sort.column == event.column:
+            self._set_sort(SortOrder(event.column, not self.sort.descending))
+        else:
+            self._set_sort(SortOrder(event.column))
+
+    def _set_sort(self, order: SortOrder | None) -> None:
+        self.sort = order
+        table = self.query_one(TaskTable)
+        if order is None:
+            table.show_sort(None)
+        else:
+            table.show_sort(order.column, order.descending)
+        self.show_view()
+
+    def action_sort(self) -> None:
+        """Sort by the next column on screen; after the last, back to the default order."""
+        columns = [key for key in self.query_one(TaskTable).shown_columns if key in SORT_COLUMNS]
+        current = self.sort.column if self.sort is not None else None
+        following = columns.index(current) + 1 if current in columns else 0
+        self._set_sort(SortOrder(columns[following]) if following < len(columns) else None)
+
+    def action_reverse_sort(self) -> None:
+        """Flip the direction of the chosen column's order."""
+        if self.sort is not None:
+            self._set_sort(SortOrder(self.sort.column, not self.sort.descending))
+
+    def action_filter(self) -> None:
+        self.query_one(FilterBar).open()
+
+    def action_clear_filter(self) -> None:
+        if self.query_text:
+            self.query_one(FilterBar).action_clear()
+
     def action_refresh(self) -> None:
-        self.query_one(AppHeader).status = "refreshing…"
+        self._refreshing = True
+        self.tick()
         self.load_tasks()
 
     def action_next_view(self) -> None:
@@ -124,3 +399,10 @@ class DashboardScreen(AppScreen[None]):
 
     def action_cursor_up(self) -> None:
         self.query_one(TaskTable).action_cursor_up()
+
+    def action_cursor_top(self) -> None:
+        self.query_one(TaskTable).move_cursor(row=0)
+
+    def action_cursor_bottom(self) -> None:
+        table = self.query_one(TaskTable)
+        table.move_cursor(row=max(0, table.row_count - 1))

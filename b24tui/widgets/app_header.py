@@ -1,4 +1,4 @@
-"""The one-line header: which portal, who I am, and badges (DEMO, stale)."""
+"""The one-line header: which portal, who I am, and badges (DEMO, OFFLINE, stale)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from b24tui.text import clean
 
 
 class AppHeader(Horizontal):
-    """Shows the portal, the signed-in user, a DEMO badge and a short status."""
+    """Shows the portal, the signed-in user, DEMO and connection badges and a short status."""
 
     DEFAULT_CSS = """
     AppHeader { height: 1; }
@@ -27,13 +27,16 @@ class AppHeader(Horizontal):
     demo: reactive[bool] = reactive(False)
     """Whether the app talks to the built-in emulated portal."""
     status: reactive[str] = reactive("")
-    """A short state such as "loading…" or "updated 09:30"."""
+    """A short state such as "loading…" or "updated 5s ago"."""
+    connection: reactive[str] = reactive("")
+    """A connection badge: "" (all well), "OFFLINE" or "stale"."""
 
     def compose(self) -> ComposeResult:
         yield Label("b24tui", id="header-title")
         yield Label(id="header-portal")
         yield Label(id="header-user")
         yield Label("DEMO", id="header-demo")
+        yield Label(id="header-connection")
         yield Label(id="header-spacer")
         yield Label(id="header-status")
 
@@ -48,3 +51,10 @@ class AppHeader(Horizontal):
 
     def watch_status(self, status: str) -> None:
         self.query_one("#header-status", Label).update(Content(status))
+
+    def watch_connection(self, connection: str) -> None:
+        badge = self.query_one("#header-connection", Label)
+        badge.update(Content(connection))
+        badge.display = bool(connection)
+        badge.set_class(connection == "OFFLINE", "-offline")
+        badge.set_class(connection == "stale", "-stale")

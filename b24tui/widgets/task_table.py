@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
 
 from rich.text import Text
+from textual.message import Message
 from textual.widgets import DataTable
-from textual.widgets.data_table import ColumnKey
+from textual.widgets.data_table import ColumnKey, RowKey
 
 from b24tui.humanize import deadline_label
 from b24tui.models import Priority, Task, TaskStatus
@@ -17,10 +19,17 @@ from b24tui.text import clean
 PRIORITY_MARKS: dict[Priority, str] = {Priority.HIGH: "▲", Priority.AVERAGE: "", Priority.LOW: "▽"}
 STATUS_LABELS: dict[TaskStatus, str] = {TaskStatus.SUPPOSEDLY_COMPLETED: "Awaiting"}
 """Shorter labels where the full one does not fit the status column."""
+SORT_MARKS = {False: "▲", True: "▼"}
+"""Header marks of the sort column: ascending, descending."""
 
 
 class TaskTable(DataTable[Text]):
-    """A table of tasks. Feed it with :meth:`show_tasks`; it never fetches anything."""
+    """A table of tasks. Feed it with :meth:`show_tasks`; it never fetches anything.
+
+    The cursor follows a task, not a row: when the rows change (a refresh, a filter, a
+    new order) it stays on the task the user last chose, and comes back to it when a
+    filter that hid it is cleared.
+    """
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "task-table--overdue",
@@ -38,30 +47,56 @@ class TaskTable(DataTable[Text]):
         # key, label, width (0: the title takes what is left), shown when narrow
         ("id", "ID", 5, True),
         ("status", "Status", 11, True),
-        ("priority", "!", 1, True),
+        ("priority", "!", 2, True),
         ("title", "Title", 0, True),
         ("deadline", "Deadline", 15, True),
         ("responsible", "Responsible", 18, False),
         ("checklist", "✓", 5, False),
-        ("flags", "Flags", 5, True),
+        ("flags", "Flags", 6, True),
     )
     WIDE: ClassVar[int] = 110
     """From this width on, every column is shown; below it the table keeps the essentials."""
     MIN_TITLE: ClassVar[int] = 12
 
+    @dataclass
+    class SortChosen(Message):
+        """The user clicked a column header to sort by it."""
+
+        table: TaskTable
+        column: str
+
+        @property
+        def control(self) -> TaskTable:
+            """The table that sent it (for ``@on`` selectors)."""
+            return self.table
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=False)
         self._shown: tuple[Sequence[Task], datetime, int] = ((), datetime.min, 0)
         self._wide: bool | None = None
+        self._sort: tuple[str, bool] | None = None
+        self._updating = False
+        self.chosen_task_id: int | None = None
+        """The task the user last put the cursor on (kept while a filter hides it)."""
+
+    @property
+    def shown_columns(self) -> list[str]:
+        """The keys of the columns on screen, left to right."""
+        return [str(column.key.value) for column in self.ordered_columns]
 
     def on_resize(self) -> None:
         wide = self.size.width >= self.WIDE
         if wide != self._wide:
             self._wide = wide
-            self.clear(columns=True)
-            for key, label, width, narrow in self.COLUMNS:
-                if wide or narrow:
-                    self.add_column(label, key=key, width=width or self.MIN_TITLE)
+            self._updating = True
+            try:
+                self.clear(columns=True)
+                for key, label, width, narrow in self.COLUMNS:
+                    if wide or narrow:
+                        self.add_column(label, key=key, width=width or self.MIN_TITLE)
+            finally:
+                self._updating = False
+            self._label_headers()
             self.show_tasks(*self._shown)
         self._fit_title()
 
@@ -85,6 +120,23 @@ class TaskTable(DataTable[Text]):
         self._require_update_dimensions = True
         self.refresh()
 
+    def show_sort(self, column: str | None, descending: bool = False) -> None:
+        """Mark ``column``'s header with the sort direction (``None``: the default order)."""
+        self._sort = None if column is None else (column, descending)
+        self._label_headers()
+
+    def _label_headers(self) -> None:
+        for key, label, _width, _narrow in self.COLUMNS:
+            column = self.columns.get(ColumnKey(key))
+            if column is None:
+                continue
+            mark = ""
+            if self._sort is not None and self._sort[0] == key:
+                mark = SORT_MARKS[self._sort[1]]
+            column.label = Text(f"{label}{mark}")
+        self._require_update_dimensions = True
+        self.refresh()
+
     @property
     def selected_task_id(self) -> int | None:
         """The id of the task under the cursor, if any."""
@@ -93,26 +145,61 @@ class TaskTable(DataTable[Text]):
         row_key, _ = self.coordinate_to_cell_key(self.cursor_coordinate)
         return int(row_key.value) if row_key.value is not None else None
 
-    def show_tasks(self, tasks: Sequence[Task], now: datetime, me: int) -> None:
-        """Replace the rows with ``tasks`` as seen by user ``me`` at ``now``.
+    def watch_cursor_coordinate(self, old: object, new: object) -> None:
+        super().watch_cursor_coordinate(old, new)  # type: ignore[arg-type]
+        if not self._updating and self.row_count:
+            self.chosen_task_id = self.selected_task_id
 
-        The cursor stays on the same task when it is still listed.
+    def show_tasks(self, tasks: Sequence[Task], now: datetime, me: int) -> None:
+        """Show ``tasks`` as seen by user ``me`` at ``now``.
+
+        When the same tasks come in the same order (a refresh with nothing added or
+        removed) the cells are updated in place; otherwise the rows are rebuilt. Either
+        way the cursor stays on the chosen task when it is listed, and the scroll
+        position is kept.
         """
         self._shown = (tasks, now, me)
         if not self.columns:
             return
-        keep = self.selected_task_id
+        keep = self.chosen_task_id
+        shown = [str(key.value) for key in self.columns]
+        keys = [str(task.id) for task in tasks]
+        self._updating = True
+        try:
+            if keys == [str(row.key.value) for row in self.ordered_rows]:
+                self._update_in_place(tasks, now, me, shown)
+            else:
+                self._rebuild(tasks, now, me, shown)
+            if keep is not None and str(keep) in self.rows:
+                index = self.get_row_index(str(keep))
+                if index != self.cursor_row:
+                    self.move_cursor(row=index, animate=False, scroll=True)
+        finally:
+            self._updating = False
+        if keep is None and self.row_count:
+            self.chosen_task_id = self.selected_task_id
+
+    def _update_in_place(
+        self, tasks: Sequence[Task], now: datetime, me: int, shown: list[str]
+    ) -> None:
+        for task in tasks:
+            row_key = RowKey(str(task.id))
+            current = self._data[row_key]
+            cells = self._cells(task, now, me)
+            for key in shown:
+                column_key = ColumnKey(key)
+                if current.get(column_key) != cells[key]:
+                    self.update_cell(row_key, column_key, cells[key])
+
+    def _rebuild(self, tasks: Sequence[Task], now: datetime, me: int, shown: list[str]) -> None:
+        scroll_y = self.scroll_y
         self.clear()
-        shown = set(self.columns)
         for task in tasks:
             cells = self._cells(task, now, me)
-            row = [cells[key] for key in cells if key in shown]
-            self.add_row(*row, key=str(task.id))
-        if keep is not None:
-            for index, task in enumerate(tasks):
-                if task.id == keep:
-                    self.move_cursor(row=index, animate=False, scroll=True)
-                    break
+            self.add_row(*(cells[key] for key in shown), key=str(task.id))
+        # The new rows are measured on the next refresh; scroll back once they are, before
+        # the cursor (moved after this) scrolls itself into view if it has to.
+        self.call_after_refresh(self.scroll_to, y=scroll_y, animate=False)
 
     def _style(self, name: str) -> str:
         return str(self.get_component_rich_style(f"task-table--{name}", partial=True))
@@ -152,3 +239,8 @@ class TaskTable(DataTable[Text]):
     def _flags(task: Task, me: int) -> str:
         flags = (("M", task.is_muted), ("W", me in task.auditors), ("★", task.is_favorite))
         return "".join(mark for mark, on in flags if on)
+
+    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
+        event.stop()
+        if event.column_key.value is not None:
+            self.post_message(self.SortChosen(self, str(event.column_key.value)))
