@@ -2,9 +2,13 @@
 
 Every call is a JSON POST. Answers are decoded and errors translated in one place
 (:mod:`b24tui.api.errors`); pacing and retries are left to a policy object
-(:mod:`b24tui.api.policy`). Redirects are not followed: a moved portal is reported as
-:class:`~b24tui.api.errors.PortalMoved`. Nothing logged or raised contains the webhook
-code or a token.
+(:mod:`b24tui.api.policy`; :class:`~b24tui.api.pacing.PacingPolicy` paces by the portal's
+limits). Whatever
+the policy says, a write is sent again only when the portal said it did not run it (rate
+limits) or no connection was made; a write whose answer was lost raises
+:class:`~b24tui.api.policy.OutcomeUnknown`. Redirects are not followed: a moved portal is
+reported as :class:`~b24tui.api.errors.PortalMoved`. Nothing logged or raised contains the
+webhook code or a token.
 """
 
 from __future__ import annotations
@@ -27,14 +31,24 @@ from b24tui.api.endpoint import ApiGeneration, Endpoint, OAuthToken, TokenRefres
 from b24tui.api.errors import (
     B24Error,
     BadResponse,
+    ConnectError,
+    ConnectionDropped,
     MethodNotFound,
+    RateLimited,
+    RequestTimeout,
     ScopeError,
     TokenExpired,
     decode_answer,
     translate_transport,
 )
 from b24tui.api.generations import ApiGenerations
-from b24tui.api.policy import NoPolicy, RequestPolicy
+from b24tui.api.policy import (
+    BatchAwarePolicy,
+    NoPolicy,
+    OutcomeUnknown,
+    RequestPolicy,
+    is_repeatable_call,
+)
 from b24tui.api.resources import (
     ChecklistResource,
     SystemResource,
@@ -60,6 +74,27 @@ def _json_default(value: Any) -> Any:
     if isinstance(value, set | frozenset | tuple):
         return list(value)
     raise TypeError(f"cannot send a {type(value).__name__} to the portal")
+
+
+def _cut_short(body: bytes) -> bool:
+    """Whether ``body`` is the start of a JSON document that ends too early."""
+    if body.lstrip()[:1] not in (b"{", b"["):
+        return False
+    try:
+        json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return True
+    return False
+
+
+def _outcome_unknown(error: B24Error) -> OutcomeUnknown:
+    """The error for a write whose answer was lost (keeps ``error``'s details)."""
+    return OutcomeUnknown(
+        http_status=error.http_status,
+        method=error.method,
+        api=error.api,
+        description=f"{error.title}: {error.description}".rstrip(": "),
+    )
 
 
 class _RedactingFilter(logging.Filter):
@@ -99,7 +134,9 @@ class B24Client:
         transport: an httpx transport (tests, the in-process emulator); default: the network.
         timeout: seconds or an ``httpx.Timeout``.
         user_agent: the ``User-Agent`` header.
-        policy: pacing and retries (default :class:`~b24tui.api.policy.NoPolicy`).
+        policy: pacing and retries (default :class:`~b24tui.api.policy.NoPolicy`, which
+            never waits or retries; :class:`~b24tui.api.pacing.PacingPolicy` paces by the
+            portal's limits).
         token_refresher: renews an expired OAuth token once per call.
         ca_file: an extra CA bundle to trust (the emulator's ``--tls`` certificate).
         sleep: the coroutine used to wait between retries (tests pass a fake).
@@ -154,6 +191,11 @@ class B24Client:
     def endpoint(self) -> Endpoint:
         """Where and as whom calls go (a refreshed token replaces it)."""
         return self._endpoint
+
+    @property
+    def policy(self) -> RequestPolicy:
+        """The pacing and retry policy (its ``state()`` feeds the UI when it has one)."""
+        return self._policy
 
     @property
     def host(self) -> str:
@@ -238,24 +280,40 @@ class B24Client:
         """
         if not batch.commands:
             return BatchResult((), {}, {}, {}, {}, {})
+        aware = self._policy if isinstance(self._policy, BatchAwarePolicy) else None
+        if aware is not None:
+            await aware.before_batch([command.method for command in batch.commands])
         response = await self._call("batch", batch.params(), "v1")
-        return BatchResult.from_result(batch, response.result, secrets=self._endpoint.secrets())
+        result = BatchResult.from_result(batch, response.result, secrets=self._endpoint.secrets())
+        if aware is not None:
+            aware.after_batch(result)
+        else:
+            for command in batch.commands:
+                self._policy.after_call(command.method, result.times.get(command.id))
+        return result
 
     async def _call(self, method: str, params: Params | None, api: ApiGeneration) -> Response:
-        """One call with the policy's pacing and retries and one token refresh."""
+        """One call with the policy's pacing and retries and one token refresh.
+
+        A call that is not safe to repeat (a write) is retried only after an error that
+        says it did not run: a rate limit, or no connection at all.
+        """
         attempt = 0
         refreshed = False
+        repeatable = is_repeatable_call(method, params)
         while True:
             await self._policy.before_call(method)
             endpoint = self._endpoint
             try:
-                response = await self._send(endpoint, method, params, api)
+                response = await self._send(endpoint, method, params, api, repeatable=repeatable)
             except TokenExpired:
                 if refreshed or not await self._refresh(endpoint):
                     raise
                 refreshed = True
                 continue
             except B24Error as error:
+                if not repeatable and not isinstance(error, RateLimited | ConnectError):
+                    raise
                 attempt += 1
                 delay = self._policy.retry_delay(error, method=method, attempt=attempt)
                 if delay is None:
@@ -296,9 +354,20 @@ class B24Client:
         return encoded.encode("utf-8"), query
 
     async def _send(
-        self, endpoint: Endpoint, method: str, params: Params | None, api: ApiGeneration
+        self,
+        endpoint: Endpoint,
+        method: str,
+        params: Params | None,
+        api: ApiGeneration,
+        *,
+        repeatable: bool = True,
     ) -> Response:
-        """POST one call and decode the answer (no retries)."""
+        """POST one call and decode the answer (no retries).
+
+        When the call is not ``repeatable`` and its answer was lost after sending (a
+        timeout, a dropped connection, a cut-short body), raise
+        :class:`~b24tui.api.policy.OutcomeUnknown` instead of the transport error.
+        """
         url = endpoint.method_url(method, api)
         secrets = endpoint.secrets()
         shown_url = redact(url, secrets)
@@ -308,6 +377,9 @@ class B24Client:
         except httpx.HTTPError as exc:
             error = translate_transport(exc, method, api, secrets=secrets)
             log.warning("POST %s failed: %s", shown_url, error.description)
+            sent = not isinstance(exc, httpx.PoolTimeout | httpx.ConnectTimeout)
+            if not repeatable and sent and isinstance(error, RequestTimeout | ConnectionDropped):
+                raise _outcome_unknown(error) from None
             raise error from None
         log.debug("POST %s -> %d (%d bytes)", shown_url, answer.status_code, len(answer.content))
         try:
@@ -322,5 +394,7 @@ class B24Client:
             )
         except B24Error as error:
             log.info("POST %s: %r", shown_url, error)
+            if not repeatable and isinstance(error, BadResponse) and _cut_short(answer.content):
+                raise _outcome_unknown(error) from None
             raise
         return Response.from_envelope(envelope, method=method, api=api)

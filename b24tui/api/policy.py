@@ -2,16 +2,39 @@
 
 The client asks the policy before sending (``before_call``: wait for the request bucket or a
 method's operating budget), tells it what it learned after (``after_call``: the ``time``
-block), and asks whether and when to repeat a failed call (``retry_delay``). The default
-:class:`NoPolicy` never waits and never retries; the pacing and backoff policy plugs in here.
+block), and asks whether and when to repeat a failed call (``retry_delay``). A policy that
+also implements :class:`BatchAwarePolicy` hears about the commands inside a ``batch``.
+:class:`NoPolicy` never waits and never retries; the client's default is
+:class:`~b24tui.api.pacing.PacingPolicy`.
+
+Whether a call may be repeated at all is decided here too (:func:`is_repeatable_call`): the
+client never re-sends a write whose outcome is unknown, whatever the policy says.
 """
 
 from __future__ import annotations
 
-from typing import Protocol
+import urllib.parse
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from b24tui.api.errors import B24Error
 from b24tui.api.response import CallTime
+
+if TYPE_CHECKING:
+    from b24tui.api.batch import BatchResult
+
+
+class OutcomeUnknown(B24Error):
+    """A change was sent but its answer was lost (a timeout, a dropped connection, a
+    cut-short body): the portal may have applied it or not.
+
+    The client never re-sends such a write; the caller should read the object again
+    before repeating it. ``description`` names the transport failure behind it.
+    """
+
+    default_title = "The portal may or may not have done it"
+    default_hint = "Refresh to see whether the change was saved before making it again."
+
 
 _READ_SUFFIXES: tuple[str, ...] = (
     ".get",
@@ -38,6 +61,69 @@ def is_read_method(method: str) -> bool:
     return name in _READ_METHODS or name.endswith(_READ_SUFFIXES)
 
 
+# Actions that only set a state, so that a second identical call leaves the portal exactly
+# as the first did and answers the same way. Repeating one after a lost answer is safe:
+# - tasks.task.mute / unmute: set the caller's "muted" flag to a value;
+# - tasks.task.favorite.add / favorite.remove: put the task in or out of a set;
+# - tasks.task.startwatch / stopwatch: put the caller in or out of the auditors;
+# - task.checklistitem.complete / renew: documented as idempotent (``true`` when already in
+#   that state, REFERENCE §9).
+# Status transitions (start, pause, complete, defer, renew, approve…) are NOT here: a
+# repeat after one that was applied is refused ("action not allowed"), which would tell the
+# person the change failed when it succeeded. Nor are add/update/delete, timeman.open/
+# pause/close (transitions again), or anything that adds a record.
+_IDEMPOTENT_ACTIONS: frozenset[str] = frozenset(
+    {
+        "tasks.task.mute",
+        "tasks.task.unmute",
+        "tasks.task.favorite.add",
+        "tasks.task.favorite.remove",
+        "tasks.task.startwatch",
+        "tasks.task.stopwatch",
+        "task.checklistitem.complete",
+        "task.checklistitem.renew",
+    }
+)
+
+
+def is_idempotent_method(method: str) -> bool:
+    """Whether repeating a call of ``method`` cannot change the outcome: a read, or an
+    action that only sets a state (mute, favourite, watch, checklist complete/renew)."""
+    return is_read_method(method) or method.lower() in _IDEMPOTENT_ACTIONS
+
+
+def batch_methods(params: Any) -> tuple[str, ...] | None:
+    """The methods of a ``batch`` call's ``cmd`` (``None`` when they cannot be read)."""
+    if not isinstance(params, Mapping):
+        return None
+    commands = params.get("cmd")
+    values: Sequence[Any]
+    if isinstance(commands, Mapping):
+        values = list(commands.values())
+    elif isinstance(commands, list | tuple):
+        values = commands
+    else:
+        return None
+    methods: list[str] = []
+    for command in values:
+        if not isinstance(command, str):
+            return None
+        methods.append(urllib.parse.unquote(command.partition("?")[0]).strip())
+    return tuple(methods)
+
+
+def is_repeatable_call(method: str, params: Any = None) -> bool:
+    """Whether this call may be sent again after an answer was lost.
+
+    A ``batch`` is repeatable only when every command in it is (all reads, or idempotent
+    actions); any other method by :func:`is_idempotent_method`.
+    """
+    if method.lower() == "batch":
+        methods = batch_methods(params)
+        return bool(methods) and all(is_idempotent_method(m) for m in methods or ())
+    return is_idempotent_method(method)
+
+
 class RequestPolicy(Protocol):
     """Pacing and retry decisions for :class:`~b24tui.api.client.B24Client`."""
 
@@ -54,6 +140,21 @@ class RequestPolicy(Protocol):
 
         ``attempt`` counts the failures so far (1 after the first).
         """
+        ...
+
+
+@runtime_checkable
+class BatchAwarePolicy(Protocol):
+    """A policy that paces the commands inside a ``batch`` by their own methods."""
+
+    async def before_batch(self, methods: Sequence[str]) -> None:
+        """Wait, if needed, until none of ``methods`` is held back (the batch itself is
+        paced by :meth:`RequestPolicy.before_call`)."""
+        ...
+
+    def after_batch(self, result: BatchResult) -> None:
+        """Learn from each command's ``result_time`` and errors (the outer call is not
+        counted against any method's budget)."""
         ...
 
 
