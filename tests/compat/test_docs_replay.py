@@ -399,3 +399,44 @@ def test_the_v3_update_example_without_creator_succeeds(emulator: ServedEmulator
     assert response.status_code == 200, response.text
     differences = Shape().differences(response.json(), documented_answer("seed:004"))
     assert differences == [], "\n".join(differences)
+
+
+@pytest.mark.parametrize(
+    "example",
+    [e for e in IMPLEMENTED if e.page.endswith("how-to-call-rest-api/batch.md")],
+    ids=str,
+)
+def test_the_batch_page_examples(emulator: ServedEmulator, example: Example) -> None:
+    # The page's batches call department.get, which the portal does not have, and app.info,
+    # which a webhook may not call (app-info.md): those commands land in result_error with
+    # those errors; the rest keeps the page's shape.
+    _, response = replay(emulator, example)
+    assert response.status_code == 200, response.text
+    answer = response.json()
+    refused = {
+        name: "ACCESS_DENIED" if command == "app.info" else "ERROR_METHOD_NOT_FOUND"
+        for name, command in example.request("")["cmd"].items()
+        if command.startswith(("department.", "app.info"))
+    }
+    errors = answer["result"]["result_error"]
+    assert {name: error["error"] for name, error in errors.items()} == refused
+    documented = documented_answer(example.page)
+    for section in ("result", "result_time", "result_total"):
+        for name in list(documented["result"][section]):
+            if name in refused:
+                del documented["result"][section][name]
+    differences = Shape(_USER_RECORDS).differences(answer, documented)
+    assert differences == [], "\n".join(differences)
+
+
+def test_the_shape_check_notices_a_wrong_type_a_missing_key_and_an_unknown_key() -> None:
+    documented = {"result": {"task": {"id": "1", "title": "T"}}, "time": {"start": 1.0}}
+    assert Shape().differences({"result": {"task": {"id": 1, "title": "T"}}}, documented) == [
+        "$: missing keys ['time']",
+        "$.result.task.id: number where the page shows string",
+    ]
+    wrong = {"result": {"task": {"id": "2", "zzNotDocumented": 1}}, "time": {"start": 2.0}}
+    assert Shape().differences(wrong, documented) == [
+        "$.result.task: missing keys ['title']",
+        "$.result.task: keys no page shows ['zzNotDocumented']",
+    ]
