@@ -24,12 +24,13 @@ from rich.text import Text
 
 from b24tui.text import clean
 
-__all__ = ["MAX_DEPTH", "BBCodeStyles", "decode_entities", "render_bbcode"]
+__all__ = ["MAX_DEPTH", "BBCodeStyles", "decode_entities", "mentioned_user_ids", "render_bbcode"]
 
 MAX_DEPTH: Final = 24
 """Tags nested deeper than this are shown as typed instead of being applied."""
 
 _TAG: Final = re.compile(r"\[(/?)(\*|[A-Za-z][A-Za-z0-9]*)(?:=([^\[\]\n]*))?\]")
+_MENTION: Final = re.compile(r"\[user=\s*(\d{1,9})\s*\]", re.IGNORECASE)
 _CODE_END: Final = re.compile(r"\[/code\]", re.IGNORECASE)
 _ENTITY: Final = re.compile(
     r"&(?:(quot|amp|lt|gt|apos|nbsp)|#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6}));"
@@ -90,6 +91,11 @@ def decode_entities(text: str) -> str:
         return chr(code)
 
     return _ENTITY.sub(replace, text)
+
+
+def mentioned_user_ids(source: str) -> frozenset[int]:
+    """The user ids of the ``[USER=ID]`` mentions in ``source`` (to look their names up)."""
+    return frozenset(int(found) for found in _MENTION.findall(source))
 
 
 def _safe(text: str) -> str:

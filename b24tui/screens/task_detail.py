@@ -17,6 +17,7 @@ from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
 from b24tui.api import AccessDenied, B24Error, NotFound
+from b24tui.bbcode import mentioned_user_ids
 from b24tui.humanize import ago
 from b24tui.models import Task, User
 from b24tui.screens.base import AppScreen
@@ -62,6 +63,8 @@ DETAIL_SELECT = [
 ]
 """Every task field the detail screen and the task actions use, asked for explicitly."""
 
+MAX_MENTIONS = 20
+"""Mentioned users whose names are looked up (the rest show the name typed in the tag)."""
 NOT_FOUND_TEXT = "Task not found or you have no access"
 
 
@@ -160,6 +163,7 @@ class TaskDetailScreen(AppScreen[None]):
         ids = {task.created_by, task.responsible_id, *task.accomplices, *task.auditors}
         if task.changed_by:
             ids.add(task.changed_by)
+        ids.update(sorted(mentioned_user_ids(task.description))[:MAX_MENTIONS])
         ids.discard(0)
         users = await client.users.get_many(ids) if ids else ()
         people = {user.id: user for user in users}

@@ -9,7 +9,13 @@ import pytest
 from rich.style import Style
 from rich.text import Text
 
-from b24tui.bbcode import MAX_DEPTH, BBCodeStyles, decode_entities, render_bbcode
+from b24tui.bbcode import (
+    MAX_DEPTH,
+    BBCodeStyles,
+    decode_entities,
+    mentioned_user_ids,
+    render_bbcode,
+)
 
 STYLES = BBCodeStyles()
 
@@ -296,3 +302,9 @@ def test_styles_can_be_replaced() -> None:
     text = render_bbcode("[URL=https://a.example]a[/URL] [USER=1]b[/USER]", styles=mine)
     assert style_over(text, "a").color == Style(color="red").color
     assert style_over(text, "@b") == Style(color="green")
+
+
+def test_mentioned_user_ids_are_found_for_the_name_lookup() -> None:
+    source = "[USER=5]a[/USER] [user= 12 ]b[/user] [USER=x]c[/USER] [USER=5]again[/USER]"
+    assert mentioned_user_ids(source) == {5, 12}
+    assert mentioned_user_ids("no mentions [U]here[/U]") == frozenset()
