@@ -14,7 +14,8 @@
   exponential backoff with full jitter, and the mirror bucket is taken as full;
   ``OPERATION_TIME_LIMIT`` → wait for the method's reset; ``OVERLOAD_LIMIT`` → never (only
   support lifts it); server errors, timeouts and dropped connections → a few tries, only
-  for calls that may be repeated (reads and idempotent actions; the client has already
+  for calls that may be repeated (reads and idempotent actions; any call when no
+  connection was made; the client has already
   turned a write with an unknown outcome into
   :class:`~b24tui.api.policy.OutcomeUnknown`); anything else → no retry.
 
@@ -35,6 +36,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 
 from b24tui.api.errors import (
     B24Error,
+    ConnectError,
     OperationTimeLimit,
     Overloaded,
     RateLimited,
@@ -424,7 +426,10 @@ class PacingPolicy:
         transient = isinstance(error, TransportError | ServerError) and error.retryable
         if not transient:
             return None
-        if method != "batch" and not is_idempotent_method(method):
+        # No connection means nothing was sent: safe to repeat even a write. Otherwise
+        # only calls that may run twice (a batch gets here only when all its commands may).
+        sent = not isinstance(error, ConnectError)
+        if sent and method != "batch" and not is_idempotent_method(method):
             return None
         if attempt > self._max_fault_retries:
             return None
