@@ -76,6 +76,10 @@ class TaskTable(DataTable[Text]):
         self._wide: bool | None = None
         self._sort: tuple[str, bool] | None = None
         self._updating = False
+        self._styles: dict[str, str] = {}
+        self._row_cells: dict[int, tuple[Task, str, dict[str, Text]]] = {}
+        self._cells_now: tuple[datetime, int] = (datetime.min, 0)
+        """Per task id: the task, its deadline label and the cells made from them."""
         self.chosen_task_id: int | None = None
         """The task the user last put the cursor on (kept while a filter hides it)."""
 
@@ -162,14 +166,18 @@ class TaskTable(DataTable[Text]):
         if not self.columns:
             return
         keep = self.chosen_task_id
+        self._styles = {name: self._style(name) for name in ("overdue", "dim", "high")}
+        previous = self._row_cells
+        self._row_cells = {}
+        self._cells_now = (now, me)
         shown = [str(key.value) for key in self.columns]
         keys = [str(task.id) for task in tasks]
         self._updating = True
         try:
             if keys == [str(row.key.value) for row in self.ordered_rows]:
-                self._update_in_place(tasks, now, me, shown)
+                self._update_in_place(tasks, previous, shown)
             else:
-                self._rebuild(tasks, now, me, shown)
+                self._rebuild(tasks, previous, shown)
             if keep is not None and str(keep) in self.rows:
                 index = self.get_row_index(str(keep))
                 if index != self.cursor_row:
@@ -180,26 +188,52 @@ class TaskTable(DataTable[Text]):
             self.chosen_task_id = self.selected_task_id
 
     def _update_in_place(
-        self, tasks: Sequence[Task], now: datetime, me: int, shown: list[str]
+        self,
+        tasks: Sequence[Task],
+        previous: dict[int, tuple[Task, str, dict[str, Text]]],
+        shown: list[str],
     ) -> None:
         for task in tasks:
+            before = previous.get(task.id)
+            cells = self._cached_cells(task, previous)
+            if before is not None and before[2] is cells:
+                continue
             row_key = RowKey(str(task.id))
             current = self._data[row_key]
-            cells = self._cells(task, now, me)
             for key in shown:
                 column_key = ColumnKey(key)
                 if current.get(column_key) != cells[key]:
                     self.update_cell(row_key, column_key, cells[key])
 
-    def _rebuild(self, tasks: Sequence[Task], now: datetime, me: int, shown: list[str]) -> None:
+    def _rebuild(
+        self,
+        tasks: Sequence[Task],
+        previous: dict[int, tuple[Task, str, dict[str, Text]]],
+        shown: list[str],
+    ) -> None:
         scroll_y = self.scroll_y
         self.clear()
         for task in tasks:
-            cells = self._cells(task, now, me)
+            cells = self._cached_cells(task, previous)
             self.add_row(*(cells[key] for key in shown), key=str(task.id))
         # The new rows are measured on the next refresh; scroll back once they are, before
         # the cursor (moved after this) scrolls itself into view if it has to.
         self.call_after_refresh(self.scroll_to, y=scroll_y, animate=False)
+
+    def _cached_cells(
+        self, task: Task, previous: dict[int, tuple[Task, str, dict[str, Text]]]
+    ) -> dict[str, Text]:
+        """The task's cells, reused from the last update when nothing they show changed."""
+        now, me = self._cells_now
+        label = deadline_label(task.deadline, now) if task.deadline is not None else ""
+        label += "!" if task.is_overdue(now) else ""
+        before = previous.get(task.id)
+        if before is not None and before[1] == label and (before[0] is task or before[0] == task):
+            cells = before[2]
+        else:
+            cells = self._cells(task, now, me)
+        self._row_cells[task.id] = (task, label, cells)
+        return cells
 
     def _style(self, name: str) -> str:
         return str(self.get_component_rich_style(f"task-table--{name}", partial=True))
@@ -208,15 +242,15 @@ class TaskTable(DataTable[Text]):
         overdue = task.is_overdue(now)
         deadline = (
             Text(
-                deadline_label(task.deadline, now), style=self._style("overdue") if overdue else ""
+                deadline_label(task.deadline, now), style=self._styles["overdue"] if overdue else ""
             )
             if task.deadline is not None
-            else Text("—", style=self._style("dim"))
+            else Text("—", style=self._styles["dim"])
         )
-        status_style = self._style("dim") if task.status is TaskStatus.DEFERRED else ""
+        status_style = self._styles["dim"] if task.status is TaskStatus.DEFERRED else ""
         priority = Text(
             PRIORITY_MARKS.get(task.priority, ""),
-            style=self._style("high") if task.priority is Priority.HIGH else "",
+            style=self._styles["high"] if task.priority is Priority.HIGH else "",
         )
         responsible = task.responsible.name if task.responsible else f"#{task.responsible_id}"
         return {

@@ -1,0 +1,143 @@
+"""How long the dashboard's table takes with 10,000 tasks: view, filter, sort, render.
+
+Run: ``.venv/bin/python -m bench.table``. Builds 10,000 tasks through the models (no
+portal, no network), puts a :class:`~b24tui.widgets.TaskTable` on a headless 120x36
+screen and prints the time of each step a person triggers: cutting a view, filtering by a
+typed query, sorting by a column, filling the table, a refresh with nothing changed (cells
+updated in place), a keystroke of the filter, and painting the screen.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import sys
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from textual.app import App, ComposeResult
+
+from b24tui.emulator.state import PORTAL_TZ
+from b24tui.models import Person, Priority, Task, TaskStatus
+from b24tui.views import VIEWS_BY_KEY, SortOrder, filter_tasks, sort_tasks
+from b24tui.widgets import TaskTable
+
+COUNT = 10_000
+ME = 1
+NOW = datetime(2026, 3, 16, 9, 30, tzinfo=PORTAL_TZ)
+WORDS = [
+    "fix",
+    "check",
+    "write",
+    "plan",
+    "review",
+    "migrate",
+    "report",
+    "invoice",
+    "login",
+    "server",
+    "router",
+    "video",
+]
+
+
+def build_tasks(count: int, seed: int = 0) -> list[Task]:
+    """``count`` varied tasks of mine (responsible or accomplice), through the models."""
+    rng = random.Random(seed)
+    people = [Person(id=n, name=f"Person {n}") for n in range(1, 40)]
+    tasks = []
+    for task_id in range(1, count + 1):
+        responsible = rng.choice(people)
+        deadline = (
+            NOW + timedelta(hours=rng.randint(-24 * 20, 24 * 40)) if rng.random() < 0.8 else None
+        )
+        tasks.append(
+            Task(
+                id=task_id,
+                title=" ".join(rng.choices(WORDS, k=rng.randint(2, 6))).capitalize(),
+                status=rng.choice(list(TaskStatus)),
+                priority=rng.choice(list(Priority)),
+                created_by=rng.choice(people).id,
+                responsible_id=responsible.id,
+                responsible=responsible,
+                accomplices=(ME,) if responsible.id != ME else (),
+                auditors=(ME,) if rng.random() < 0.1 else (),
+                deadline=deadline,
+                is_favorite=rng.random() < 0.05,
+            )
+        )
+    return tasks
+
+
+def timed(figures: list[tuple[str, float]], name: str, step: Callable[[], object]) -> object:
+    """Run ``step`` and record how long it took under ``name``."""
+    started = time.perf_counter()
+    result = step()
+    figures.append((name, time.perf_counter() - started))
+    return result
+
+
+class TableApp(App[None]):
+    """A screen with the task table only."""
+
+    def compose(self) -> ComposeResult:
+        yield TaskTable(id="tasks")
+
+
+async def measure(tasks: list[Task]) -> list[tuple[str, float]]:
+    """The figures, in the order the steps ran."""
+    figures: list[tuple[str, float]] = []
+    view = VIEWS_BY_KEY["all"]
+    shown = timed(
+        figures, "view 'All': select + default order", lambda: view.select(tasks, ME, NOW)
+    )
+    assert isinstance(shown, list)
+    timed(figures, "filter 'fix login'", lambda: filter_tasks(shown, "fix login"))
+    timed(figures, "sort by title", lambda: sort_tasks(shown, SortOrder("title"), ME))
+    timed(
+        figures,
+        "sort by deadline, descending",
+        lambda: sort_tasks(shown, SortOrder("deadline", True), ME),
+    )
+    app = TableApp()
+    async with app.run_test(size=(120, 36)) as pilot:
+        table = app.query_one(TaskTable)
+        await pilot.pause()
+
+        async def painted(name: str, step: Callable[[], object]) -> None:
+            """Time ``step`` until the screen has settled after it."""
+            started = time.perf_counter()
+            step()
+            await pilot.pause()
+            figures.append((name, time.perf_counter() - started))
+
+        narrowed = filter_tasks(shown, "f")
+        await painted(
+            f"fill the table ({len(shown):,} rows)", lambda: table.show_tasks(shown, NOW, ME)
+        )
+        await painted("refresh, same rows (in place)", lambda: table.show_tasks(shown, NOW, ME))
+        await painted(
+            f"filter keystroke ({len(narrowed):,} rows)",
+            lambda: table.show_tasks(narrowed, NOW, ME),
+        )
+        await painted("filter cleared (all rows)", lambda: table.show_tasks(shown, NOW, ME))
+        started = time.perf_counter()
+        for _ in range(100):
+            table.action_cursor_down()
+            await pilot.pause()
+        figures.append(("100 cursor moves, each painted", time.perf_counter() - started))
+    return figures
+
+
+def main() -> int:
+    started = time.perf_counter()
+    tasks = build_tasks(COUNT)
+    sys.stdout.write(f"built {len(tasks):,} tasks in {time.perf_counter() - started:.2f} s\n")
+    for name, seconds in asyncio.run(measure(tasks)):
+        sys.stdout.write(f"{name:<45} {seconds * 1000:8.1f} ms\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
