@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import importlib
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,6 +22,7 @@ from b24tui.humanize import ago
 from b24tui.messages import TasksLoaded
 from b24tui.models import Task, User
 from b24tui.screens.base import AppScreen
+from b24tui.screens.task_detail import TaskDetailScreen
 from b24tui.services import Services
 from b24tui.views import (
     SORT_COLUMNS,
@@ -249,6 +249,10 @@ class DashboardScreen(AppScreen[None]):
         if wide and not was_wide:
             self._show_in_pane(self._selected_task())
 
+    @property
+    def _my_id(self) -> int | None:
+        return self.me.id if self.me is not None else None
+
     def _selected_task(self) -> Task | None:
         task_id = self.query_one(TaskTable).selected_task_id
         return self.tasks_by_id.get(task_id) if task_id is not None else None
@@ -267,17 +271,17 @@ class DashboardScreen(AppScreen[None]):
         pane = self.query_one(TaskPane)
         now = self.services.clock.now()
         if task is None:
-            pane.show(None, now)
+            pane.show_task(None, now)
             return
         key: DetailKey = (task.id, task.changed_date)
         full = self.details.get(key)
         if full is not None:
             self.details.move_to_end(key)
-            pane.show(full, now, complete=True)
+            pane.show_task(full, now, complete=True, me=self._my_id)
             return
         if pane.task_id == task.id and pane.complete:
             return
-        pane.show(task, now)
+        pane.show_task(task, now, me=self._my_id)
         if self._detail_timer is not None:
             self._detail_timer.stop()
         self._pending_detail = key
@@ -305,7 +309,7 @@ class DashboardScreen(AppScreen[None]):
             self.details.popitem(last=False)
         pane = self.query_one(TaskPane)
         if pane.task_id == message.task.id:
-            pane.show(message.task, self.services.clock.now(), complete=True)
+            pane.show_task(message.task, self.services.clock.now(), complete=True, me=self._my_id)
 
     # ------------------------------------------------------------------ actions
 
@@ -316,12 +320,7 @@ class DashboardScreen(AppScreen[None]):
 
     def open_task(self, task_id: int) -> None:
         """Open the task's detail screen."""
-        try:
-            module = importlib.import_module("b24tui.screens.task_detail")
-        except ModuleNotFoundError:
-            self.notify("The task screen is not available yet.", severity="warning")
-            return
-        self.app.push_screen(module.TaskDetailScreen(self.services, task_id))
+        self.app.push_screen(TaskDetailScreen(self.services, task_id))
 
     @on(Tabs.TabActivated, "#views")
     def switch_view(self, event: Tabs.TabActivated) -> None:
