@@ -127,13 +127,20 @@ class TaskDetailScreen(AppScreen[None]):
         """The task on screen, or None while it loads or when it cannot be read."""
         return self._shown_task
 
+    def current_user_id(self) -> int | None:
+        """The signed-in user's id, once the first load has read it."""
+        return self.me.id if self.me is not None else None
+
     def show_task(self, task: Task) -> None:
         """Show ``task`` (after an action changed it); names already known are reused."""
         self._shown_task = task
         state = self.query_one("#detail-state", Static)
         state.display = False
         detail = self.query_one(TaskDetail)
+        first = not detail.display
         detail.display = True
+        if first:
+            detail.focus()  # the keys scroll a long description
         detail.show(
             task,
             self.services.clock.now(),

@@ -10,7 +10,7 @@ from typing import ClassVar
 from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Static
 
 from b24tui.bbcode import BBCodeStyles, render_bbcode
@@ -21,6 +21,8 @@ from b24tui.text import clean
 LABEL_WIDTH = 13
 """Characters of the field-name column."""
 EMPTY = "—"
+
+_Row = tuple[str, Text | str]
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,13 @@ class TaskDetail(VerticalScroll, can_focus=True):
     TaskDetail { height: 1fr; padding: 0 1; }
     TaskDetail > Static { width: 1fr; height: auto; }
     TaskDetail > #detail-title { text-style: bold; color: $text; margin-bottom: 1; }
-    TaskDetail > #detail-fields { margin-bottom: 1; }
+    TaskDetail > #detail-grid { height: auto; margin-bottom: 1; }
+    TaskDetail > #detail-grid > Static { height: auto; }
+    TaskDetail > #detail-grid > #detail-fields { width: 45%; }
+    TaskDetail > #detail-grid > #detail-people { width: 1fr; margin-left: 2; }
+    TaskDetail.-narrow > #detail-grid { layout: vertical; }
+    TaskDetail.-narrow > #detail-grid > #detail-fields { width: 1fr; }
+    TaskDetail.-narrow > #detail-grid > #detail-people { width: 1fr; margin-left: 0; }
     TaskDetail > #detail-checklist { margin-bottom: 1; }
     TaskDetail > .task-detail--label { color: $text-muted; }
     TaskDetail > .task-detail--muted { color: $text-muted; }
@@ -68,9 +76,14 @@ class TaskDetail(VerticalScroll, can_focus=True):
         super().__init__(id=id, classes=classes)
         self._shown: _Shown | None = None
 
+    TWO_COLUMNS: ClassVar[int] = 100
+    """From this width on (and not compact), the people sit beside the task's fields."""
+
     def compose(self) -> ComposeResult:
         yield Static(Text("No task selected"), id="detail-title")
-        yield Static(id="detail-fields")
+        with Horizontal(id="detail-grid"):
+            yield Static(id="detail-fields")
+            yield Static(id="detail-people")
         yield Static(id="detail-checklist")
         yield Static(id="detail-description")
 
@@ -80,6 +93,13 @@ class TaskDetail(VerticalScroll, can_focus=True):
 
     def _on_theme(self) -> None:
         self._render_parts()
+
+    def on_resize(self) -> None:
+        self._set_columns()
+
+    def _set_columns(self) -> None:
+        compact = self._shown is not None and self._shown.compact
+        self.set_class(compact or self.size.width < self.TWO_COLUMNS, "-narrow")
 
     @property
     def shown_task(self) -> Task | None:
@@ -122,19 +142,25 @@ class TaskDetail(VerticalScroll, can_focus=True):
             return
         title = self.query_one("#detail-title", Static)
         fields = self.query_one("#detail-fields", Static)
+        people = self.query_one("#detail-people", Static)
+        grid = self.query_one("#detail-grid")
         checklist = self.query_one("#detail-checklist", Static)
         description = self.query_one("#detail-description", Static)
         shown = self._shown
         if shown is None:
             title.update(Text("No task selected", style=self._style("muted")))
-            for part in (fields, checklist, description):
+            for part in (fields, people, checklist, description):
                 part.update(Text())
-                part.display = False
+            for hidden in (grid, checklist, description):
+                hidden.display = False
             return
         task = shown.task
         title.update(Text(f"#{task.id} ") + Text(clean(task.title, single_line=True)))
-        fields.update(self._fields(shown))
-        fields.display = True
+        self._set_columns()
+        task_rows, people_rows = self._fields(shown)
+        fields.update(self._rows(task_rows))
+        people.update(self._rows(people_rows))
+        grid.display = True
         summary = self._checklist(task)
         checklist.update(summary)
         checklist.display = bool(summary.plain)
@@ -155,49 +181,53 @@ class TaskDetail(VerticalScroll, can_focus=True):
             return EMPTY
         return f"{moment:%Y-%m-%d %H:%M}"
 
-    def _fields(self, shown: _Shown) -> Text:
-        task, now = shown.task, shown.now
-        rows: list[tuple[str, Text | str]] = []
+    def _fields(self, shown: _Shown) -> tuple[list[_Row], list[_Row]]:
+        """The task's own fields, and the people and dates (shown beside them when wide)."""
+        task, now, compact = shown.task, shown.now, shown.compact
+        own: list[_Row] = []
         status = Text(task.status.label)
         if task.is_overdue(now):
             status.append("  overdue", style=self._style("overdue"))
-        rows.append(("Status", status))
-        priority = Text(
-            task.priority.label,
-            style=self._style("high") if task.priority is Priority.HIGH else "",
+        own.append(("Status", status))
+        high = task.priority is Priority.HIGH
+        own.append(
+            ("Priority", Text(task.priority.label, style=self._style("high") if high else ""))
         )
-        rows.append(("Priority", priority))
         if task.mark is not Mark.NONE:
-            rows.append(("Mark", task.mark.label))
-        rows.append(("Deadline", self._deadline(task, now)))
-        if not shown.compact and (task.start_date_plan or task.end_date_plan):
+            own.append(("Mark", task.mark.label))
+        own.append(("Deadline", self._deadline(task, now)))
+        if not compact and (task.start_date_plan or task.end_date_plan):
             start, end = self._moment(task.start_date_plan), self._moment(task.end_date_plan)
-            plan = f"{start} → {end}"
-            rows.append(("Planned", plan))
-        rows.append(("Responsible", self._person(shown, task.responsible_id)))
-        if not shown.compact:
-            rows.append(("Creator", self._person(shown, task.created_by)))
-        if task.accomplices or not shown.compact:
-            rows.append(("Accomplices", self._names(shown, task.accomplices)))
-        if task.auditors or not shown.compact:
-            rows.append(("Auditors", self._names(shown, task.auditors)))
-        if task.group is not None or task.group_id:
-            name = task.group.name if task.group is not None and task.group.name else ""
-            rows.append(("Group", clean(name, single_line=True) or f"#{task.group_id}"))
-        elif not shown.compact:
-            rows.append(("Group", EMPTY))
-        if not shown.compact:
-            rows.append(("Created", self._when_by(task.created_date, task.created_by, shown)))
-            rows.append(("Changed", self._when_by(task.changed_date, task.changed_by, shown)))
+            own.append(("Planned", f"{start} → {end}"))
+        if not compact:
             estimate = (
                 duration(timedelta(seconds=task.time_estimate)) if task.time_estimate else EMPTY
             )
             spent = duration(timedelta(seconds=task.time_spent))
-            rows.append(("Time", f"{spent} spent · {estimate} estimated"))
-            rows.append(("Comments", str(task.comments_count)))
+            own.append(("Time", f"{spent} spent · {estimate} estimated"))
+            own.append(("Comments", str(task.comments_count)))
         flags = self._flags(shown)
-        if flags or not shown.compact:
-            rows.append(("Flags", flags or EMPTY))
+        if flags or not compact:
+            own.append(("Flags", flags or EMPTY))
+
+        people: list[_Row] = [("Responsible", self._person(shown, task.responsible_id))]
+        if not compact:
+            people.append(("Creator", self._person(shown, task.created_by)))
+        if task.accomplices or not compact:
+            people.append(("Accomplices", self._names(shown, task.accomplices)))
+        if task.auditors or not compact:
+            people.append(("Auditors", self._names(shown, task.auditors)))
+        if task.group is not None or task.group_id:
+            name = task.group.name if task.group is not None and task.group.name else ""
+            people.append(("Group", clean(name, single_line=True) or f"#{task.group_id}"))
+        elif not compact:
+            people.append(("Group", EMPTY))
+        if not compact:
+            people.append(("Created", self._when_by(task.created_date, task.created_by, shown)))
+            people.append(("Changed", self._when_by(task.changed_date, task.changed_by, shown)))
+        return own, people
+
+    def _rows(self, rows: list[_Row]) -> Text:
         label_style = self._style("label")
         return Text("\n").join(
             Text(f"{label:<{LABEL_WIDTH}}", style=label_style)
