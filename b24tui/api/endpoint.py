@@ -271,10 +271,12 @@ TokenRefresher = Callable[[OAuthToken], Awaitable[OAuthToken]]
 
 _WEBHOOK_PATH = re.compile(r"(/rest/(?:api/)?\d+/)[^/?#\s]+")
 _AUTH_QUERY = re.compile(r"((?:^|[?&\s])auth=)[^&\s]+")
+_TOKEN_QUERY = re.compile(r"([?&](?:client_secret|refresh_token|access_token|code)=)[^&\s#]+")
 
 
 def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
-    """``text`` with webhook codes, ``auth=`` values and the given secrets masked.
+    """``text`` with webhook codes, ``auth=`` values, OAuth query values (``client_secret``,
+    ``refresh_token``, ``access_token``, ``code``) and the given secrets masked.
 
     Webhook URL paths are masked by shape (``/rest/<user>/<anything>/``) so even a
     secret this client was never told about does not leak through a URL.
@@ -283,4 +285,5 @@ def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
         if secret:
             text = text.replace(secret, REDACTED)
     text = _WEBHOOK_PATH.sub(lambda m: m.group(1) + REDACTED, text)
+    text = _TOKEN_QUERY.sub(lambda m: m.group(1) + REDACTED, text)
     return _AUTH_QUERY.sub(lambda m: m.group(1) + REDACTED, text)
