@@ -180,6 +180,9 @@ class PacingPolicy:
     """How long to park a method when the portal did not say when it resets."""
     WINDOW: ClassVar[float] = 600.0
     """The portal's operating window: no reset is further away than this."""
+    PARK_MARGIN: ClassVar[float] = 1.0
+    """Seconds past the reported reset before a parked method goes again: the clocks of
+    client and portal are matched only as well as the answers' ``time`` blocks allow."""
 
     def __init__(
         self,
@@ -334,7 +337,9 @@ class PacingPolicy:
         """Hold ``method`` back until its budget resets; the local time it may run again."""
         now = self._clock()
         until = self._local(reset_at)
-        if until is None or not now < until <= now + self.WINDOW:
+        if until is not None:
+            until += self.PARK_MARGIN
+        if until is None or not now < until <= now + self.WINDOW + self.PARK_MARGIN:
             usage = self._usage.get(method)
             known = usage.valid_until if usage is not None and usage.valid_until > now else None
             until = known if known is not None else now + self.DEFAULT_PARK
@@ -412,7 +417,7 @@ class PacingPolicy:
             until = self._park(method, error.operating_reset_at)
             wait = until - self._clock()
             self._last_reason = f"{method} used its operating time"
-            if attempt > self._max_park_retries or wait > self._max_park_wait:
+            if attempt > self._max_park_retries or wait - self.PARK_MARGIN > self._max_park_wait:
                 return None
             return 0.0  # before_call waits for the park to end
         if isinstance(error, RateLimited):
