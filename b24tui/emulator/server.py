@@ -2,7 +2,8 @@
 
 :func:`serve_in_thread` is for tests and benchmarks (a background thread, a free port);
 :func:`serve` blocks, for ``b24tui emulator``. Both bind to loopback only: the emulator
-speaks plain HTTP and has test-only endpoints, so it must never face a network.
+has test-only endpoints, so it must never face a network. Both speak plain HTTP, or
+HTTPS with a :class:`~b24tui.emulator.tls.TlsMaterial` (a throwaway CA).
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from dataclasses import dataclass
 
 import uvicorn
 
-from b24tui.emulator.app import ASGIApp, EmulatorApp, Receive, Scope, Send
+from b24tui.emulator.app import ASGIApp, Receive, Scope, Send
+from b24tui.emulator.tls import TlsMaterial
 
 HOST = "127.0.0.1"
 """The only address the emulator listens on."""
@@ -30,11 +32,18 @@ class RunningEmulator:
 
     app: ASGIApp
     port: int
+    tls: TlsMaterial | None = None
+    """The certificate files when served over HTTPS."""
+
+    @property
+    def scheme(self) -> str:
+        """``https`` with TLS, else ``http``."""
+        return "https" if self.tls is not None else "http"
 
     @property
     def base_url(self) -> str:
-        """``http://127.0.0.1:PORT`` (no trailing slash)."""
-        return f"http://{HOST}:{self.port}"
+        """``http://127.0.0.1:PORT`` or ``https://…`` (no trailing slash)."""
+        return f"{self.scheme}://{HOST}:{self.port}"
 
 
 def bind(port: int = 0) -> socket.socket:
@@ -74,7 +83,9 @@ class AppSlot:
         await app(scope, receive, send)
 
 
-def _server(app: ASGIApp, sock: socket.socket, *, log_level: str) -> uvicorn.Server:
+def _server(
+    app: ASGIApp, sock: socket.socket, *, log_level: str, tls: TlsMaterial | None = None
+) -> uvicorn.Server:
     config = uvicorn.Config(
         app,
         host=HOST,
@@ -84,25 +95,30 @@ def _server(app: ASGIApp, sock: socket.socket, *, log_level: str) -> uvicorn.Ser
         log_level=log_level,
         access_log=False,
         timeout_graceful_shutdown=2,
+        ssl_certfile=str(tls.cert_file) if tls is not None else None,
+        ssl_keyfile=str(tls.key_file) if tls is not None else None,
     )
     return uvicorn.Server(config)
 
 
 @contextmanager
-def serve_in_thread(app: ASGIApp, port: int = 0) -> Iterator[RunningEmulator]:
+def serve_in_thread(
+    app: ASGIApp, port: int = 0, *, tls: TlsMaterial | None = None
+) -> Iterator[RunningEmulator]:
     """Serve ``app`` on 127.0.0.1 from a background thread for the ``with`` block.
 
-    Returns once the server listens; stops it and joins the thread on exit.
+    Returns once the server listens; stops it and joins the thread on exit. With ``tls``
+    it serves HTTPS.
     """
     sock = bind(port)
-    server = _server(app, sock, log_level="warning")
+    server = _server(app, sock, log_level="warning", tls=tls)
     thread = threading.Thread(
         target=server.run, kwargs={"sockets": [sock]}, name="b24tui-emulator", daemon=True
     )
     thread.start()
     try:
         _wait_started(server, thread)
-        yield RunningEmulator(app, sock.getsockname()[1])
+        yield RunningEmulator(app, sock.getsockname()[1], tls)
     finally:
         server.should_exit = True
         thread.join(timeout=START_TIMEOUT)
@@ -121,20 +137,21 @@ def _wait_started(server: uvicorn.Server, thread: threading.Thread) -> None:
 
 
 def serve(
-    app: EmulatorApp,
+    app: ASGIApp,
     port: int = 0,
     *,
     on_ready: Callable[[int], None] | None = None,
     log_level: str = "info",
+    tls: TlsMaterial | None = None,
 ) -> None:
     """Serve ``app`` on 127.0.0.1 until interrupted (Ctrl+C or SIGTERM).
 
     ``on_ready(port)`` runs once the port is bound, before requests are accepted, so a
-    caller can announce the URL.
+    caller can announce the URL. With ``tls`` it serves HTTPS.
     """
     sock = bind(port)
     try:
-        server = _server(app, sock, log_level=log_level)
+        server = _server(app, sock, log_level=log_level, tls=tls)
         if on_ready is not None:
             on_ready(sock.getsockname()[1])
         server.run(sockets=[sock])
