@@ -71,10 +71,7 @@ NOT_FOUND_TEXT = "Task not found or you have no access"
 class TaskDetailScreen(AppScreen[None]):
     """A task's details: fields, people, description and checklist summary."""
 
-    DEFAULT_CSS = """
-    TaskDetailScreen > #detail-state { height: auto; padding: 1 2; }
-    TaskDetailScreen > #detail-state.-missing { color: $error; text-style: bold; }
-    """
+    CSS_PATH = "task_detail.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="back"),
