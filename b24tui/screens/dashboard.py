@@ -276,23 +276,27 @@ class DashboardScreen(AppScreen[None]):
         key: DetailKey = (task.id, task.changed_date)
         full = self.details.get(key)
         if full is not None:
+            self._cancel_pending_detail()
             self.details.move_to_end(key)
             pane.show_task(full, now, complete=True, me=self._my_id)
             return
         if pane.task_id == task.id and pane.complete:
             return
         pane.show_task(task, now, me=self._my_id)
-        if self._detail_timer is not None:
-            self._detail_timer.stop()
+        self._cancel_pending_detail()
         self._pending_detail = key
         self._detail_timer = self.set_timer(self.DETAIL_DELAY, self.flush_detail)
 
-    def flush_detail(self) -> None:
-        """Fetch the full task the pane waits for now (the debounce timer calls this)."""
+    def _cancel_pending_detail(self) -> None:
         if self._detail_timer is not None:
             self._detail_timer.stop()
             self._detail_timer = None
-        key, self._pending_detail = self._pending_detail, None
+        self._pending_detail = None
+
+    def flush_detail(self) -> None:
+        """Fetch the full task the pane waits for now (the debounce timer calls this)."""
+        key = self._pending_detail
+        self._cancel_pending_detail()
         if key is not None:
             self.load_detail(key)
 

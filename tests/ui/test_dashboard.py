@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 from urllib.parse import urlsplit
 
+import httpx
 import pytest
 from rich.text import Text
-from textual.widgets import Label, Tabs
+from textual.widgets import Label, Tab, Tabs
 from textual.worker import WorkerFailed
 
 from b24tui.api import B24Client, Webhook
 from b24tui.clock import FrozenClock
+from b24tui.config import Settings
 from b24tui.emulator import DEMO_USER_ID
 from b24tui.emulator.state import Portal, Task
+from b24tui.screens.dashboard import DashboardScreen
+from b24tui.screens.task_detail import TaskDetailScreen
+from b24tui.views import VIEWS
 from b24tui.widgets import AppHeader, TaskTable
+from b24tui.widgets.task_pane import TaskPane
 from tests.conftest import ServedEmulator
-from tests.ui.conftest import AppFactory
+from tests.ui.conftest import AppFactory, cell_text, expected_view_ids, loaded, row_ids
 
 
 def _expected_active(portal: Portal, now: datetime) -> list[int]:
@@ -162,3 +169,260 @@ async def test_a_rejected_webhook_is_reported_not_fatal(
             assert "notthecode" not in f"{notes[0].title} {notes[0].message}"
             assert app.screen.query_one(TaskTable).row_count == 0
             assert app.is_running
+
+
+# --------------------------------------------------------------------------- views
+
+
+@pytest.mark.parametrize("view", [view.key for view in VIEWS])
+async def test_each_view_lists_its_tasks_in_the_default_order(
+    make_app: AppFactory, emulator: ServedEmulator, clock: FrozenClock, view: str
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        app.screen.query_one(Tabs).active = view
+        await pilot.pause()
+        expected = expected_view_ids(emulator.portal, view, clock.now())
+        table = app.screen.query_one(TaskTable)
+        assert row_ids(table) == expected
+        tab = app.screen.query_one(f"#{view}", Tab)
+        assert str(tab.label).endswith(f" {len(expected)}")
+
+
+async def test_tabs_fit_80_columns_with_every_label_whole(
+    make_app: AppFactory, emulator: ServedEmulator, clock: FrozenClock
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        tabs = list(app.screen.query(Tab))
+        assert len(tabs) == len(VIEWS)
+        for tab, view in zip(tabs, VIEWS, strict=True):
+            label = str(tab.label)
+            count = len(expected_view_ids(emulator.portal, view.key, clock.now()))
+            assert label.endswith(f" {count}")
+            assert tab.region.right <= 80, f"{label!r} is cut off"
+            assert tab.region.width >= len(label)
+        shown = app.export_screenshot().replace("&#160;", " ")
+        for tab in tabs:
+            assert str(tab.label) in shown
+
+
+# --------------------------------------------------------------------------- open and pane
+
+
+async def test_enter_opens_the_selected_task(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        await pilot.press("j", "j", "G", "k")
+        table = app.screen.query_one(TaskTable)
+        assert table.cursor_row == table.row_count - 2
+        chosen = table.selected_task_id
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, TaskDetailScreen)
+        assert app.screen.task_id == chosen
+        await pilot.press("escape")
+        await pilot.press("g")
+        assert app.screen.query_one(TaskTable).cursor_row == 0
+
+
+async def test_pane_follows_the_cursor_and_fetches_the_rested_task_once(
+    make_app: AppFactory, emulator: ServedEmulator
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        await loaded(pilot)
+        screen = app.screen
+        assert isinstance(screen, DashboardScreen)
+        pane = screen.query_one(TaskPane)
+        assert pane.display
+        table = screen.query_one(TaskTable)
+        gets_before = len(emulator.app.journal.entries("tasks.task.get"))
+        await pilot.press(*["j"] * 20)
+        chosen = table.selected_task_id
+        assert chosen is not None
+        # The list's data shows at once, before any fetch.
+        assert pane.task_id == chosen
+        assert pane.shown_task is not None
+        assert pane.shown_task.id == chosen
+        screen.flush_detail()
+        await loaded(pilot)
+        gets = emulator.app.journal.entries("tasks.task.get")[gets_before:]
+        assert 1 <= len(gets) <= 3, "holding j must not fetch every task passed over"
+        last = gets[-1].params
+        assert isinstance(last, dict)
+        assert str(last["taskId"]) == str(chosen)
+        assert pane.complete
+        assert pane.shown_task is not None
+        assert pane.shown_task.description == emulator.portal.tasks[chosen].description
+        # Coming back to a task already fetched (unchanged) needs no new request.
+        await pilot.press("k", "j")
+        screen.flush_detail()
+        await loaded(pilot)
+        assert len(emulator.app.journal.entries("tasks.task.get")) == gets_before + len(gets)
+        assert pane.complete
+
+
+async def test_pane_is_hidden_below_its_width(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        assert not app.screen.query_one(TaskPane).display
+
+
+async def test_pane_shows_hostile_text_literally(
+    make_app: AppFactory, emulator: ServedEmulator
+) -> None:
+    portal = emulator.portal
+    markup = next(t for t in portal.tasks.values() if "[bold]" in t.title)
+    markup.responsible_id = DEMO_USER_ID
+    markup.status = 2
+    markup.description = "Keep [b]this[/b] and [bold]that[/bold]\x1b[2J as typed"
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        await loaded(pilot)
+        screen = app.screen
+        assert isinstance(screen, DashboardScreen)
+        await pilot.press("slash", *f"#{markup.id}", "enter")
+        screen.flush_detail()
+        await loaded(pilot)
+        pane = screen.query_one(TaskPane)
+        assert pane.task_id == markup.id
+        assert pane.complete
+        shown = app.export_screenshot().replace("&#160;", " ")
+        assert "Fix [bold]x[/] in the export" in shown
+        assert "[bold]that[/bold]" in shown
+        assert "\x1b" not in shown
+
+
+# --------------------------------------------------------------------------- live
+
+
+async def test_updated_label_ticks_from_the_clock(make_app: AppFactory, clock: FrozenClock) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        screen = app.screen
+        assert isinstance(screen, DashboardScreen)
+        header = screen.query_one(AppHeader)
+        assert header.status == "updated just now"
+        clock.advance(42)
+        screen.tick()
+        assert header.status == "updated 42s ago"
+        clock.advance(120)
+        screen.tick()
+        assert header.status == "updated 2m ago"
+
+
+async def test_interval_refresh_updates_rows_in_place_and_keeps_the_view(
+    make_app: AppFactory, emulator: ServedEmulator, clock: FrozenClock
+) -> None:
+    settings = Settings(path=Path("unused.toml"), refresh_interval=5)
+    app = make_app(settings=settings)
+    async with app.run_test(size=(120, 12)) as pilot:
+        await loaded(pilot)
+        screen = app.screen
+        assert isinstance(screen, DashboardScreen)
+        assert screen.services.refresh_interval == 5
+        table = screen.query_one(TaskTable)
+        await pilot.press(*["j"] * 12)
+        await pilot.pause()
+        chosen, row, scroll = table.selected_task_id, table.cursor_row, table.scroll_y
+        assert chosen is not None
+        assert scroll > 0
+        emulator.portal.tasks[chosen].title = "Renamed while you looked"
+        lists_before = len(emulator.app.journal.entries("tasks.task.list"))
+        clock.advance(5)
+        screen.refresh_on_interval()
+        await loaded(pilot)
+        assert len(emulator.app.journal.entries("tasks.task.list")) > lists_before
+        assert cell_text(table, chosen, "title") == "Renamed while you looked"
+        assert (table.selected_task_id, table.cursor_row, table.scroll_y) == (chosen, row, scroll)
+        assert screen.query_one(AppHeader).status == "updated just now"
+
+
+def _badge_shown(screen: DashboardScreen) -> bool:
+    return screen.query_one("#header-connection", Label).display
+
+
+class SwitchableTransport(httpx.AsyncBaseTransport):
+    """Real loopback HTTP that a test can cut off, as if the network had gone."""
+
+    def __init__(self) -> None:
+        self.inner = httpx.AsyncHTTPTransport()
+        self.down = False
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.down:
+            raise httpx.ConnectError("network is unreachable", request=request)
+        return await self.inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+async def test_offline_keeps_the_data_shows_a_badge_and_recovers(
+    make_app: AppFactory, emulator: ServedEmulator, clock: FrozenClock
+) -> None:
+    transport = SwitchableTransport()
+    async with B24Client(Webhook.parse(emulator.webhook_url), transport=transport) as client:
+        app = make_app(client=client)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await loaded(pilot)
+            screen = app.screen
+            assert isinstance(screen, DashboardScreen)
+            table = screen.query_one(TaskTable)
+            header = screen.query_one(AppHeader)
+            rows = row_ids(table)
+            assert not _badge_shown(screen)
+            await pilot.press("j", "j")
+            chosen = table.selected_task_id
+
+            transport.down = True
+            for _ in range(2):  # the first failure is reported, the next only keep the badge
+                clock.advance(60)
+                screen.refresh_on_interval()
+                with pytest.raises(WorkerFailed):
+                    await pilot.app.workers.wait_for_complete()
+                await pilot.pause()
+            assert header.connection == "OFFLINE"
+            assert _badge_shown(screen)
+            assert "OFFLINE" in app.export_screenshot()
+            assert row_ids(table) == rows
+            assert table.selected_task_id == chosen
+            assert header.status == "updated 2m ago"
+            assert len(app._notifications) == 1
+
+            transport.down = False
+            screen.refresh_on_interval()
+            await loaded(pilot)
+            assert header.connection == ""
+            assert not _badge_shown(screen)
+            assert header.status == "updated just now"
+            assert table.selected_task_id == chosen
+
+
+async def test_a_refused_refresh_marks_the_data_stale(
+    make_app: AppFactory, emulator: ServedEmulator
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        screen = app.screen
+        assert isinstance(screen, DashboardScreen)
+        rows = row_ids(screen.query_one(TaskTable))
+        webhooks = emulator.portal.credentials.webhooks
+        revoked = webhooks.pop(emulator.webhook.code)
+        screen.action_refresh()
+        with pytest.raises(WorkerFailed):
+            await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.query_one(AppHeader).connection == "stale"
+        assert row_ids(screen.query_one(TaskTable)) == rows
+        webhooks[revoked.code] = revoked
+        await pilot.press("r")
+        await loaded(pilot)
+        assert screen.query_one(AppHeader).connection == ""
