@@ -1,8 +1,11 @@
 """``b24tui emulator``: serve a seeded emulated portal on 127.0.0.1.
 
-The first line on stdout is the demo user's webhook URL, flushed at once, so a script
-can read it and point a client there; log lines go to stderr. The portal's clock is the
-system clock behind a movable offset (``POST /_emulator/clock``).
+The first line on stdout is the demo user's webhook URL (with ``--tls`` followed by a
+space and the CA file to trust), flushed at once, so a script can read it and point a
+client there; log lines go to stderr. The portal's clock is the system clock behind a
+movable offset (``POST /_emulator/clock``). The same server is the OAuth token server
+(``/oauth/token/``) for the demo app; ``POST /_emulator/oauth/grant`` hands out its keys
+and a first refresh token.
 """
 
 from __future__ import annotations
@@ -11,12 +14,15 @@ import argparse
 import contextlib
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from b24tui.clock import OffsetClock
 from b24tui.emulator.app import EmulatorApp
+from b24tui.emulator.faults import Faults
+from b24tui.emulator.oauth_server import GRANT_PATH, with_oauth
 from b24tui.emulator.seed import DEMO_USER_ID, build_portal
 from b24tui.emulator.server import HOST, serve
+from b24tui.emulator.tls import TlsMaterial, throwaway_tls
 
 logger = logging.getLogger("b24tui.emulator")
 
@@ -29,7 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="b24tui emulator",
         description=(
             "Serve an emulated Bitrix24 portal on 127.0.0.1. The first line printed is "
-            "the demo user's webhook URL."
+            "the demo user's webhook URL (with --tls, then the CA file to trust)."
         ),
     )
     parser.add_argument("--port", type=int, default=0, help="port to listen on (0: any free)")
@@ -38,32 +44,45 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--limits",
         choices=("off", "cloud", "enterprise"),
-        default="off",
-        help="rate limits to enforce (only 'off' is available yet)",
+        default="cloud",
+        help="rate limits to enforce (default: cloud)",
     )
     parser.add_argument(
         "--faults",
         type=float,
         default=0.0,
         metavar="RATE",
-        help="share of requests that fail on purpose (only 0 is available yet)",
+        help="share of REST requests that fail on purpose, 0 to 1 (default: 0)",
     )
     parser.add_argument(
         "--delay-ms", type=int, default=0, metavar="N", help="delay every answer by N ms"
     )
-    parser.add_argument("--tls", action="store_true", help="serve HTTPS (not available yet)")
+    parser.add_argument(
+        "--tls",
+        action="store_true",
+        help="serve HTTPS with a throwaway CA; its file is printed after the URL",
+    )
     return parser
 
 
-def _unavailable(options: argparse.Namespace) -> str | None:
-    """The first requested option that is not available yet, as a message."""
-    if options.limits != "off":
-        return f"--limits {options.limits} is not available yet (only 'off')"
-    if options.faults != 0:
-        return "--faults is not available yet (only 0)"
-    if options.tls:
-        return "--tls is not available yet: the emulator serves plain HTTP on 127.0.0.1"
+def _problem(options: argparse.Namespace) -> str | None:
+    """The first option value that cannot be used, as a message."""
+    if not 0.0 <= options.faults <= 1.0:
+        return "--faults must be between 0 and 1"
+    if options.delay_ms < 0:
+        return "--delay-ms cannot be negative"
+    if not 0 <= options.port <= 65535:
+        return "--port must be between 0 and 65535"
     return None
+
+
+@contextlib.contextmanager
+def _tls_if(wanted: bool) -> Iterator[TlsMaterial | None]:
+    if not wanted:
+        yield None
+        return
+    with throwaway_tls() as material:
+        yield material
 
 
 def main(argv: Sequence[str]) -> int:
@@ -73,11 +92,7 @@ def main(argv: Sequence[str]) -> int:
         options = parser.parse_args(list(argv))
     except SystemExit as exit_:
         return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
-    problem = _unavailable(options)
-    if problem is None and options.delay_ms < 0:
-        problem = "--delay-ms cannot be negative"
-    if problem is None and not 0 <= options.port <= 65535:
-        problem = "--port must be between 0 and 65535"
+    problem = _problem(options)
     if problem is not None:
         sys.stderr.write(f"b24tui emulator: {problem}\n")
         return EXIT_USAGE
@@ -88,22 +103,50 @@ def main(argv: Sequence[str]) -> int:
     webhook = next(
         hook for hook in portal.credentials.webhooks.values() if hook.user_id == DEMO_USER_ID
     )
-    app = EmulatorApp(portal, delay_ms=options.delay_ms)
+    app = EmulatorApp(
+        portal,
+        limits=options.limits,
+        faults=Faults(options.faults, seed=options.seed),
+        delay_ms=options.delay_ms,
+    )
+    served = with_oauth(app, seed=options.seed)
+    oauth_app = next(iter(portal.credentials.oauth.apps.values()))
 
-    def announce(port: int) -> None:
-        sys.stdout.write(f"http://{HOST}:{port}/rest/{webhook.user_id}/{webhook.code}/\n")
-        sys.stdout.flush()
-        logger.info(
-            "serving the %s portal (seed %s) on %s:%s", options.preset, options.seed, HOST, port
-        )
+    with _tls_if(options.tls) as tls:
 
-    # uvicorn re-raises a caught Ctrl+C once it has shut down cleanly.
-    with contextlib.suppress(KeyboardInterrupt):
-        try:
-            serve(app, options.port, on_ready=announce)
-        except OSError as error:
-            sys.stderr.write(f"b24tui emulator: cannot listen on port {options.port}: {error}\n")
-            return 1
+        def announce(port: int) -> None:
+            scheme = "https" if tls is not None else "http"
+            line = f"{scheme}://{HOST}:{port}/rest/{webhook.user_id}/{webhook.code}/"
+            if tls is not None:
+                line += f" {tls.ca_file}"
+            sys.stdout.write(line + "\n")
+            sys.stdout.flush()
+            logger.info(
+                "serving the %s portal (seed %s, limits %s, faults %s) on %s://%s:%s",
+                options.preset,
+                options.seed,
+                options.limits,
+                options.faults,
+                scheme,
+                HOST,
+                port,
+            )
+            logger.info(
+                "OAuth app %s: token server at /oauth/token/, keys and a refresh token from "
+                "POST %s",
+                oauth_app.client_id,
+                GRANT_PATH,
+            )
+
+        # uvicorn re-raises a caught Ctrl+C once it has shut down cleanly.
+        with contextlib.suppress(KeyboardInterrupt):
+            try:
+                serve(served, options.port, on_ready=announce, tls=tls)
+            except OSError as error:
+                sys.stderr.write(
+                    f"b24tui emulator: cannot listen on port {options.port}: {error}\n"
+                )
+                return 1
     return 0
 
 

@@ -22,6 +22,8 @@ from b24tui.emulator.tls import TlsMaterial
 
 HOST = "127.0.0.1"
 """The only address the emulator listens on."""
+LISTEN_BACKLOG = 128
+"""Connections the kernel queues while the server is still starting."""
 START_TIMEOUT = 10.0
 """Seconds :func:`serve_in_thread` waits for the server to listen before giving up."""
 
@@ -147,11 +149,13 @@ def serve(
     """Serve ``app`` on 127.0.0.1 until interrupted (Ctrl+C or SIGTERM).
 
     ``on_ready(port)`` runs once the port is bound, before requests are accepted, so a
-    caller can announce the URL. With ``tls`` it serves HTTPS.
+    caller can announce the URL. With ``tls`` it serves HTTPS. The socket listens before
+    ``on_ready`` runs: a client that connects at once waits in the backlog, not refused.
     """
     sock = bind(port)
     try:
         server = _server(app, sock, log_level=log_level, tls=tls)
+        sock.listen(LISTEN_BACKLOG)
         if on_ready is not None:
             on_ready(sock.getsockname()[1])
         server.run(sockets=[sock])
