@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime, timedelta
 
+import httpx
 import pytest
 from rich.text import Text
 from textual.app import App, ComposeResult
@@ -372,3 +373,25 @@ async def test_widget_plain_description_is_not_parsed() -> None:
         body = detail.query_one("#detail-description", Static).visual
         assert str(body) == "[B]Why[/B]: nobody knows"
         assert isinstance(detail.query_one("#detail-title", Static).content, Text)
+
+
+async def test_the_no_access_error_code_reads_as_not_found(clock: FrozenClock) -> None:
+    """Some portals refuse a hidden task with error 1048584 instead of ``result: []``."""
+
+    def portal(request: httpx.Request) -> httpx.Response:
+        method = request.url.path.rsplit("/", 1)[-1].removesuffix(".json")
+        if method == "tasks.task.get":
+            body = {"error": "1048584", "error_description": "a:0:{}"}
+            return httpx.Response(400, json=body)
+        if method == "user.current":
+            return httpx.Response(200, json={"result": {"ID": "1", "NAME": "Alex"}})
+        return httpx.Response(200, json={"result": []})
+
+    webhook = Webhook.parse("https://portal.example/rest/1/secretcode/")
+    async with B24Client(webhook, transport=httpx.MockTransport(portal)) as client:
+        app = B24App(Services(client=client, clock=clock))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.app.workers.wait_for_complete()
+            await open_task(app, pilot, 42)
+            assert shown_text(app) == NOT_FOUND
+            assert "1048584" not in app.export_screenshot()
