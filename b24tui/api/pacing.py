@@ -4,7 +4,9 @@
 
 * **Request bucket mirror.** The portal counts requests in a leaky bucket (cloud: burst 50,
   drains 2 a second; Enterprise: 250 and 5). The policy keeps its own copy and, before each
-  HTTP request, takes a place in it, waiting when it is full. A ``batch`` is one request.
+  HTTP request, takes a place in it, waiting when it is full (a tenth is kept in reserve:
+  the portal counts a request a moment later than it was sent, and other apps calling
+  from the same address share the bucket). A ``batch`` is one request.
 * **Operating time per method.** Each answer's ``time`` block (and each batch command's
   ``result_time``) says how many seconds the method has run over the last ten minutes.
   Near the budget (480 s) calls of that method are spaced out; a method refused with
@@ -105,7 +107,8 @@ class PacingState:
     """What the pacing is doing now, for the UI and ``doctor``."""
 
     bucket_level: float
-    """Requests in the mirror bucket (the portal refuses above :attr:`bucket_burst`)."""
+    """Requests in the mirror bucket (the portal refuses above :attr:`bucket_burst`; the
+    policy waits a little before that)."""
     bucket_burst: int
     waiting: Mapping[str, int]
     """Method → how many calls of it are waiting now (``"*"``: waiting for the bucket)."""
@@ -172,6 +175,10 @@ class PacingPolicy:
             being held back, and on every retry.
     """
 
+    HEADROOM: ClassVar[float] = 0.1
+    """Share of the bucket left unused (cloud: 5 of 50). The portal counts a request
+    when it arrives, the mirror when it is sent, so the portal's level runs a little
+    ahead; requests of other apps from the same address share the bucket, too."""
     SLOW_FRACTION: ClassVar[float] = 0.8
     """Share of a method's operating budget above which its calls are spaced out."""
     SLOW_DELAY_MAX: ClassVar[float] = 5.0
@@ -217,6 +224,7 @@ class PacingPolicy:
         self._max_fault_retries = max_fault_retries
         self._max_park_retries = max_park_retries
         self._max_park_wait = max_park_wait
+        self._ceiling = float(self.limits.burst - round(self.limits.burst * self.HEADROOM))
         self._level = 0.0
         self._level_at = clock()
         self._usage: dict[str, _Usage] = {}
@@ -270,7 +278,7 @@ class PacingPolicy:
         now = self._clock()
         self._level = self._drained(now) + 1.0
         self._level_at = now
-        wait = (self._level - self.limits.burst) / self.limits.drain_per_s
+        wait = (self._level - self._ceiling) / self.limits.drain_per_s
         if wait > 0:
             self._last_reason = "request bucket full"
             await self._wait("*", wait)
@@ -279,7 +287,7 @@ class PacingPolicy:
         """The portal said the bucket is full: mirror that, so the next requests are spaced
         at the drain rate."""
         now = self._clock()
-        self._level = max(self._drained(now), float(self.limits.burst))
+        self._level = max(self._drained(now), self._ceiling)
         self._level_at = now
 
     async def _wait(self, key: str, seconds: float) -> None:

@@ -73,11 +73,11 @@ def policy_on(fake: FakeTime, **kwargs: Any) -> PacingPolicy:
 # --- the request bucket ----------------------------------------------------------------
 
 
-async def test_a_burst_of_50_goes_at_once_and_the_51st_waits_for_the_drain(
+async def test_a_burst_of_45_goes_at_once_and_the_next_waits_for_the_drain(
     fake: FakeTime,
 ) -> None:
     policy = policy_on(fake)
-    for _ in range(50):
+    for _ in range(45):  # the cloud's burst of 50, less a tenth kept in reserve
         await policy.before_call("tasks.task.get")
     assert fake.slept == []
     await policy.before_call("tasks.task.get")
@@ -86,7 +86,7 @@ async def test_a_burst_of_50_goes_at_once_and_the_51st_waits_for_the_drain(
 
 async def test_enterprise_holds_250_and_drains_5_a_second(fake: FakeTime) -> None:
     policy = policy_on(fake, plan="enterprise")
-    for _ in range(250):
+    for _ in range(225):
         await policy.before_call("user.current")
     assert fake.slept == []
     await policy.before_call("user.current")
@@ -95,18 +95,18 @@ async def test_enterprise_holds_250_and_drains_5_a_second(fake: FakeTime) -> Non
 
 async def test_the_bucket_drains_with_time(fake: FakeTime) -> None:
     policy = policy_on(fake)
-    for _ in range(50):
+    for _ in range(45):
         await policy.before_call("tasks.task.get")
     fake.now += 10.0  # 20 requests drained
     for _ in range(20):
         await policy.before_call("tasks.task.get")
     assert fake.slept == []
-    assert policy.state().bucket_level == pytest.approx(50.0)
+    assert policy.state().bucket_level == pytest.approx(45.0)
 
 
 async def test_concurrent_callers_queue_behind_each_other(fake: FakeTime) -> None:
-    policy = policy_on(fake, limits=PlanLimits(burst=2, drain_per_s=2.0))
-    await asyncio.gather(*(policy.before_call("tasks.task.get") for _ in range(5)))
+    policy = policy_on(fake, limits=PlanLimits(burst=3, drain_per_s=2.0))  # no reserve
+    await asyncio.gather(*(policy.before_call("tasks.task.get") for _ in range(6)))
     # Each caller reserved its own place: waits grow by 1/drain, nobody wakes at once.
     assert sorted(fake.slept) == [0.5, 1.0, 1.5]
 
@@ -118,7 +118,7 @@ async def test_query_limit_exceeded_fills_the_mirror_so_the_next_call_waits(
     await policy.before_call("tasks.task.list")
     delay = policy.retry_delay(RateLimited(), method="tasks.task.list", attempt=1)
     assert delay is not None
-    assert policy.state().bucket_level == pytest.approx(50.0)
+    assert policy.state().bucket_level == pytest.approx(45.0)
     await policy.before_call("tasks.task.list")
     assert fake.slept == [0.5]
 
