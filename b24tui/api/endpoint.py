@@ -100,6 +100,18 @@ def _split_portal_url(url: str, *, what: str) -> tuple[str, str, str]:
     return scheme, host.lower(), parts.path
 
 
+def portal_base_url(url: str) -> str:
+    """``scheme://host[:port]`` of a portal address (a host, ``https://portal/`` or its ``/rest/``).
+
+    Raises:
+        EndpointError: not a usable portal address (plain ``http://`` only for loopback).
+    """
+    scheme, host, path = _split_portal_url(url, what="portal address")
+    if path.strip("/") not in ("", "rest"):
+        raise EndpointError("The portal address must be the portal itself or its /rest/ endpoint.")
+    return f"{scheme}://{host}"
+
+
 @dataclass(frozen=True)
 class Webhook:
     """An inbound webhook: ``https://<portal>/rest/<user id>/<code>/``.

@@ -89,6 +89,10 @@ class LoginProblem(StrEnum):
     UNREACHABLE = "unreachable"
     NOT_BITRIX = "not_bitrix"
     PORTAL = "portal"
+    OAUTH_GRANT = "oauth_grant"
+    """The token server refused the refresh token (used, expired or another app's)."""
+    OAUTH_CLIENT = "oauth_client"
+    """The token server refused the app's client_id or client_secret."""
 
 
 class LoginError(Exception):
@@ -188,7 +192,7 @@ async def verify_webhook(
             profile = await client.system.profile()
             scopes = await client.system.scope()
         except B24Error as error:
-            raise _login_error(error, webhook) from None
+            raise login_error(error, webhook.host) from None
     missing = missing_scopes(scopes)
     if missing:
         names = ", ".join(missing)
@@ -204,8 +208,8 @@ async def verify_webhook(
     return VerifiedLogin(credential, webhook, profile, scopes)
 
 
-def _login_error(error: B24Error, webhook: Webhook) -> LoginError:
-    host = webhook.host
+def login_error(error: B24Error, host: str) -> LoginError:
+    """The :class:`LoginError` for a failed check call to the portal at ``host``."""
     if isinstance(error, AuthError):
         if error.code is None:
             return LoginError(LoginProblem.INACTIVE, error.title + ".", error.hint)

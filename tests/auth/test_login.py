@@ -3,22 +3,33 @@ then the dashboard opening from what the keyring holds."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import socket
+from dataclasses import dataclass
 
 import pytest
 
 from b24tui.api import B24Client, Webhook
 from b24tui.app import B24App
-from b24tui.auth import KeyringStore, WebhookCredential, probe_keyring, run_login
+from b24tui.auth import (
+    KeyringStore,
+    OAuthCredential,
+    WebhookCredential,
+    probe_keyring,
+    run_login,
+)
+from b24tui.auth.oauth import ENV_OAUTH_TOKEN_URL, run_oauth_login
 from b24tui.clock import FrozenClock
 from b24tui.config import load_settings
-from b24tui.emulator import DEMO_USER_ID
+from b24tui.emulator import DEMO_USER_ID, RunningEmulator
+from b24tui.emulator.oauth_server import OAuthServer, with_oauth
+from b24tui.emulator.server import AppSlot
 from b24tui.services import Services
 from b24tui.startup import endpoint_for_run
 from b24tui.widgets import TaskTable
 from tests.auth.conftest import CliRunner, Home, InProcessRunner
-from tests.conftest import ServedEmulator
+from tests.conftest import FIXED_NOW, ServedEmulator
 
 
 def _keyring() -> KeyringStore:
@@ -162,3 +173,145 @@ def test_login_and_logout_say_when_the_variable_still_overrides_the_keyring(
     assert code == 0
     assert "B24TUI_WEBHOOK_URL is still set in this environment and still used." in out
     assert _keyring().load("noted") is None
+
+
+# --- login --oauth ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OAuthPortal:
+    """The served emulator with its token endpoint, and the demo app's keys."""
+
+    emulator: ServedEmulator
+    server: OAuthServer
+    client_id: str
+    client_secret: str
+
+    def refresh_token(self, client_id: str | None = None) -> str:
+        portal = self.emulator.portal
+        return portal.credentials.issue_refresh_token(
+            client_id or self.client_id, DEMO_USER_ID, portal.now()
+        ).value
+
+    def answers(self, *, secret: str | None = None, refresh_token: str | None = None) -> str:
+        lines = (
+            self.emulator.base_url,
+            self.client_id,
+            self.client_secret if secret is None else secret,
+            self.refresh_token() if refresh_token is None else refresh_token,
+        )
+        return "\n".join(lines) + "\n"
+
+
+@pytest.fixture
+def oauth_portal(
+    emulator: ServedEmulator,
+    _emulator_server: tuple[AppSlot, RunningEmulator],
+    monkeypatch: pytest.MonkeyPatch,
+) -> OAuthPortal:
+    slot, _running = _emulator_server
+    server = with_oauth(emulator.app)
+    slot.app = server
+    monkeypatch.setenv(ENV_OAUTH_TOKEN_URL, f"{emulator.base_url}/oauth/token/")
+    app = next(iter(emulator.portal.credentials.oauth.apps.values()))
+    return OAuthPortal(emulator, server, app.client_id, app.client_secret)
+
+
+def _oauth_login(profile: str, answers: str) -> tuple[int, str, str]:
+    stdout, stderr = io.StringIO(), io.StringIO()
+    code = run_oauth_login(profile, stdin=io.StringIO(answers), stdout=stdout, stderr=stderr)
+    return code, stdout.getvalue(), stderr.getvalue()
+
+
+async def test_oauth_login_exchanges_the_refresh_token_and_stores_the_rotated_pair(
+    keyring_home: Home, oauth_portal: OAuthPortal
+) -> None:
+    entered = oauth_portal.refresh_token()
+    code, out, err = await asyncio.to_thread(
+        _oauth_login, "app", oauth_portal.answers(refresh_token=entered)
+    )
+    assert code == 0, err
+    me = oauth_portal.emulator.portal.users[DEMO_USER_ID]
+    host = Webhook.parse(oauth_portal.emulator.webhook_url).host
+    assert (
+        f"Logged in as {me.name} {me.last_name} (user {DEMO_USER_ID}) on {host} over OAuth" in out
+    )
+    stored = _keyring().load("app")
+    assert isinstance(stored, OAuthCredential)
+    assert (stored.client_id, stored.client_secret) == (
+        oauth_portal.client_id,
+        oauth_portal.client_secret,
+    )
+    assert stored.refresh_token not in (None, entered)
+    assert oauth_portal.server.stats()["refresh"] == 1
+    for secret in (oauth_portal.client_secret, entered, stored.refresh_token, stored.access_token):
+        assert secret is not None
+        assert secret not in out + err
+        assert secret not in keyring_home.config_file.read_text(encoding="utf-8")
+    profile = load_settings().profile("app")
+    assert (profile.portal, profile.user_id) == (host, DEMO_USER_ID)
+    async with B24Client(stored.endpoint()) as client:
+        assert (await client.users.current()).id == DEMO_USER_ID
+    _keyring().delete("app")
+
+
+def _other_app_token(oauth_portal: OAuthPortal) -> str:
+    other = oauth_portal.emulator.portal.credentials.add_app()
+    return oauth_portal.refresh_token(other.client_id)
+
+
+@pytest.mark.parametrize(
+    ("case", "expected"),
+    [
+        ("wrong secret", "did not accept the client_id or the client_secret"),
+        ("used refresh token", "did not accept the refresh token"),
+        ("another app's token", "did not accept the refresh token"),
+        ("missing scope", "The application lacks the scope timeman."),
+        ("plain http portal", "plain http:// for portal.example.com"),
+        ("unreachable token server", "Cannot reach the token server 127.0.0.1"),
+    ],
+)
+def test_a_failed_oauth_login_says_why_and_stores_nothing(
+    keyring_home: Home,
+    oauth_portal: OAuthPortal,
+    monkeypatch: pytest.MonkeyPatch,
+    case: str,
+    expected: str,
+) -> None:
+    credentials = oauth_portal.emulator.portal.credentials
+    secret, token = oauth_portal.client_secret, oauth_portal.refresh_token()
+    answers = oauth_portal.answers(refresh_token=token)
+    if case == "wrong secret":
+        secret = "not-the-app-secret"
+        answers = oauth_portal.answers(secret=secret, refresh_token=token)
+    elif case == "used refresh token":
+        assert credentials.redeem("refresh_token", token, oauth_portal.client_id, FIXED_NOW)
+    elif case == "another app's token":
+        token = _other_app_token(oauth_portal)
+        answers = oauth_portal.answers(refresh_token=token)
+    elif case == "missing scope":
+        narrow = credentials.add_app(scopes=frozenset({"task", "user"}))
+        secret, token = narrow.client_secret, oauth_portal.refresh_token(narrow.client_id)
+        answers = f"{oauth_portal.emulator.base_url}\n{narrow.client_id}\n{secret}\n{token}\n"
+    elif case == "plain http portal":
+        answers = answers.replace(oauth_portal.emulator.base_url, "http://portal.example.com")
+    else:
+        monkeypatch.setenv(ENV_OAUTH_TOKEN_URL, f"http://127.0.0.1:{_closed_port()}/oauth/token/")
+    code, out, err = _oauth_login("bad", answers)
+    assert code == 1
+    assert expected in err
+    assert out == ""
+    assert secret not in err
+    assert token not in err
+    if case == "missing scope":
+        assert "has been exchanged and no longer works" in err
+    assert _keyring().load("bad") is None
+    assert keyring_home.files() == []
+
+
+def test_oauth_login_needs_the_app_keys(keyring_home: Home, oauth_portal: OAuthPortal) -> None:
+    code, _out, err = _oauth_login("bad", oauth_portal.emulator.base_url + "\n")
+    assert code == 1
+    assert "client_id and client_secret are needed" in err
+    assert oauth_portal.server.stats()["requests"] == 0
+    assert keyring_home.files() == []
