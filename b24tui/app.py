@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import ClassVar
 
 import rich
 from rich.traceback import Traceback
 from textual import on
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.command import Provider
+from textual.screen import Screen
 
 from b24tui.api import B24Error
-from b24tui.messages import CallFailed
+from b24tui.commands import GoToTaskCommands, TaskCommands
+from b24tui.messages import CallFailed, TaskChosen
 from b24tui.screens import DashboardScreen, TaskDetailScreen
+from b24tui.screens.help import PALETTE_COMMANDS, HelpScreen, help_sections
 from b24tui.services import Services
 
 
@@ -24,7 +29,15 @@ class B24App(App[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="quit"),
+        Binding("question_mark", "help", "Help", id="help"),
     ]
+
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {
+        *App.COMMANDS,
+        TaskCommands,
+        GoToTaskCommands,
+    }
+    """Textual's system commands, the task on screen's actions, "Go to task…", "Refresh"."""
 
     def __init__(self, services: Services, *, task_id: int | None = None) -> None:
         super().__init__()
@@ -45,6 +58,26 @@ class B24App(App[None]):
         self.push_screen(DashboardScreen(self.services))
         if self.start_task_id is not None:
             self.push_screen(TaskDetailScreen(self.services, self.start_task_id))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """Textual's system commands, with "Theme" under the name people look for."""
+        for command in super().get_system_commands(screen):
+            if command.title == "Theme":
+                command = command._replace(title="Change theme")
+            yield command
+
+    def action_help(self) -> None:
+        """Show every key of the current screen, read from its live bindings."""
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)
+            return
+        sections = help_sections(self, self.screen.active_bindings, palette=PALETTE_COMMANDS)
+        self.push_screen(HelpScreen(sections))
+
+    @on(TaskChosen)
+    def open_task(self, message: TaskChosen) -> None:
+        """Open the chosen task's detail screen above the current one."""
+        self.push_screen(TaskDetailScreen(self.services, message.task_id))
 
     @on(CallFailed)
     def report_failure(self, message: CallFailed) -> None:

@@ -24,3 +24,21 @@ class CallFailed(Message):
     """A background call failed; the app turns it into a message for the user."""
 
     error: BaseException
+
+
+@dataclass
+class TaskChanged(Message):
+    """The portal changed a task because of something done here; ``task`` is its new state.
+
+    Posted to every screen in the stack, so the dashboard under a detail screen updates
+    its row too.
+    """
+
+    task: Task
+
+
+@dataclass
+class TaskChosen(Message):
+    """The user asked to open the task ``task_id`` (from the palette's "Go to task…")."""
+
+    task_id: int

@@ -1,0 +1,162 @@
+"""The command palette's providers: task actions, "Go to task…" and "Refresh".
+
+Task commands act on the task on screen (the detail screen's task or the dashboard's
+selected row) through :class:`~b24tui.screens.task_actions.TaskActionsMixin`, so they are
+offered exactly when the task's permissions allow them, on both screens.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import partial
+
+from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.fuzzy import Matcher
+
+from b24tui.messages import TaskChosen
+from b24tui.models import Task
+from b24tui.screens.task_actions import TaskActionsMixin
+from b24tui.text import clean
+
+__all__ = ["GoToTaskCommands", "TaskCommands", "TaskSearchCommands", "loaded_tasks"]
+
+GO_TO_TASK = "Go to task…"
+REFRESH = "Refresh"
+MAX_TASK_HITS = 100
+"""At most this many tasks are offered for one query (the large portal has thousands)."""
+
+_TASK_NUMBER = re.compile(r"^\s*#?\s*(\d{1,12})\s*$")
+
+
+def _task_number(query: str) -> int | None:
+    match = _TASK_NUMBER.match(query)
+    return int(match.group(1)) if match else None
+
+
+def loaded_tasks(provider: Provider) -> list[Task]:
+    """The tasks the dashboard has loaded (none before the first load)."""
+    for screen in reversed(provider.app.screen_stack):
+        tasks = getattr(screen, "tasks", None)
+        if isinstance(tasks, list) and all(isinstance(task, Task) for task in tasks[:1]):
+            return tasks
+    return []
+
+
+def _go_to(provider: Provider, task_id: int) -> Callable[[], object]:
+    return partial(provider.app.post_message, TaskChosen(task_id))
+
+
+class TaskCommands(Provider):
+    """Every action the task on screen allows, by its palette name ("Start task")."""
+
+    def _screen(self) -> TaskActionsMixin | None:
+        return self.screen if isinstance(self.screen, TaskActionsMixin) else None
+
+    def _commands(self) -> list[tuple[str, Callable[[], None], str]]:
+        screen = self._screen()
+        if screen is None:
+            return []
+        task = screen.current_task()
+        if task is None:
+            return []
+        subject = clean(task.title, single_line=True)
+        return [
+            (action.palette, partial(screen.run_task_action, action.id), f"#{task.id} {subject}")
+            for action in screen.allowed_task_actions()
+        ]
+
+    async def discover(self) -> Hits:
+        """The allowed task actions, listed when the palette opens."""
+        for name, command, help_text in self._commands():
+            yield DiscoveryHit(name, command, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        """The allowed task actions whose names match ``query``."""
+        matcher = self.matcher(query)
+        for name, command, help_text in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, _highlight(matcher, name), command, text=name, help=help_text)
+
+
+class GoToTaskCommands(Provider):
+    """ "Go to task…" (opens a search over the loaded tasks), "Go to task #N", "Refresh"."""
+
+    def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
+        commands: list[tuple[str, Callable[[], object], str]] = [
+            (GO_TO_TASK, self._open_search, "Find a task by its title or id")
+        ]
+        if hasattr(self.screen, "action_refresh"):
+            refresh = partial(self.screen.run_action, "refresh")
+            commands.append((REFRESH, refresh, "Read the tasks from the portal again"))
+        return commands
+
+    def _open_search(self) -> None:
+        self.app.push_screen(
+            CommandPalette(providers=[TaskSearchCommands], placeholder="Task id or title…")
+        )
+
+    async def discover(self) -> Hits:
+        """ "Go to task…" and, where the screen can, "Refresh"."""
+        for name, command, help_text in self._commands():
+            yield DiscoveryHit(name, command, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        """The commands matching ``query``; a number offers "Go to task #N" at once."""
+        task_id = _task_number(query)
+        if task_id is not None:
+            name = f"Go to task #{task_id}"
+            yield Hit(1.0, Content(name), _go_to(self, task_id), text=name)
+        matcher = self.matcher(query)
+        for name, command, help_text in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, _highlight(matcher, name), command, text=name, help=help_text)
+
+
+class TaskSearchCommands(Provider):
+    """The loaded tasks, found by title or id; a number not loaded is still offered."""
+
+    async def discover(self) -> Hits:
+        """The first loaded tasks, in id order."""
+        for task in sorted(loaded_tasks(self), key=lambda task: task.id)[:MAX_TASK_HITS]:
+            name = _task_label(task)
+            yield DiscoveryHit(Content(name), _go_to(self, task.id), text=name)
+
+    async def search(self, query: str) -> Hits:
+        """Tasks whose "#id title" matches ``query``; an exact id comes first."""
+        tasks = loaded_tasks(self)
+        task_id = _task_number(query)
+        if task_id is not None:
+            exact = next((task for task in tasks if task.id == task_id), None)
+            name = _task_label(exact) if exact is not None else f"Go to task #{task_id}"
+            yield Hit(1.0, Content(name), _go_to(self, task_id), text=name)
+        matcher = self.matcher(query)
+        hits = 0
+        for task in tasks:
+            if task.id == task_id:
+                continue
+            name = _task_label(task)
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, _highlight(matcher, name), _go_to(self, task.id), text=name)
+                hits += 1
+                if hits >= MAX_TASK_HITS:
+                    return
+
+
+def _highlight(matcher: Matcher, text: str) -> Content:
+    """``text`` with the matched letters marked, read literally (``Matcher.highlight``
+    would parse a task title as markup)."""
+    content = Content(text)
+    _, offsets = matcher.fuzzy_search.match(matcher.query, text)
+    for offset in offsets:
+        if not text[offset].isspace():
+            content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
+
+
+def _task_label(task: Task) -> str:
+    return f"#{task.id} {clean(task.title, single_line=True)}"

@@ -1,0 +1,173 @@
+"""Acting on the task a screen shows: keys, permission-aware footer, confirm, call, re-read.
+
+A screen that shows one task (the detail screen, or the dashboard with its selected row)
+mixes in :class:`TaskActionsMixin` ahead of its screen base class and implements three
+methods::
+
+    class TaskDetailScreen(TaskActionsMixin, AppScreen[None]):
+        def current_task(self) -> Task | None: ...
+        def current_user_id(self) -> int | None: ...
+        def show_task(self, task: Task) -> None: ...
+
+It must have ``self.services``. A screen that overrides ``check_action`` calls
+``super().check_action(...)`` for actions it does not know.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual import work
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from b24tui.actions import TASK_ACTIONS, TASK_ACTIONS_BY_ID, TaskAction, done_message, load_users
+from b24tui.actions import task_url as make_task_url
+from b24tui.api import ActionNotAllowed
+from b24tui.messages import TaskChanged
+from b24tui.models import Task, User
+from b24tui.screens.confirm import ConfirmScreen
+from b24tui.screens.user_picker import UserPickerScreen
+from b24tui.services import Services
+from b24tui.text import clean
+
+__all__ = ["TaskActionsMixin"]
+
+_FOOTER_LABELS: dict[str, str] = {
+    "start": "Start",
+    "pause": "Pause",
+    "complete": "Complete",
+    "open_browser": "Browser",
+    "copy_link": "Copy link",
+}
+"""Short footer words for the actions that have a key."""
+
+
+def _bindings() -> list[BindingType]:
+    return [
+        Binding(
+            action.key,
+            f"task_action('{action.id}')",
+            _FOOTER_LABELS.get(action.id, action.palette),
+            tooltip=action.palette,
+            id=action.binding_id,
+        )
+        for action in TASK_ACTIONS
+        if action.key is not None
+    ]
+
+
+class TaskActionsMixin(Screen[Any]):
+    """Task actions for a screen showing a task; see the module docstring for the contract."""
+
+    BINDINGS: ClassVar[list[BindingType]] = _bindings()
+
+    services: Services
+    """The app's dependencies (set by the screen's constructor)."""
+
+    # --- what the screen provides -------------------------------------------------------
+
+    def current_task(self) -> Task | None:
+        """The task on screen (or the selected row), None when there is none."""
+        raise NotImplementedError
+
+    def current_user_id(self) -> int | None:
+        """Who is signed in, None until it is known."""
+        raise NotImplementedError
+
+    def show_task(self, task: Task) -> None:
+        """Show ``task``, the portal's state after an action."""
+        raise NotImplementedError
+
+    # --- what the mixin provides --------------------------------------------------------
+
+    def allowed_task_actions(self) -> tuple[TaskAction, ...]:
+        """The actions offered for the task on screen (none without a task)."""
+        task = self.current_task()
+        if task is None:
+            return ()
+        me_id = self.current_user_id()
+        return tuple(action for action in TASK_ACTIONS if action.allowed(task, me_id))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Hide the keys of task actions the current task does not allow."""
+        if action == "task_action":
+            allowed = {allowed.id for allowed in self.allowed_task_actions()}
+            return bool(parameters) and parameters[0] in allowed
+        return super().check_action(action, parameters)
+
+    def action_task_action(self, action_id: str) -> None:
+        """Key handler: run the task action ``action_id``."""
+        self.run_task_action(action_id)
+
+    def task_url(self, task: Task) -> str:
+        """The task's page on the portal."""
+        base_url = self.services.client.endpoint.base_url
+        return make_task_url(base_url, self.current_user_id(), task.id)
+
+    def run_task_action(self, action_id: str) -> None:
+        """Run ``action_id`` on the current task: ask if it asks, call, re-read, show.
+
+        Local actions (open in browser, copy link) happen at once; the others run in an
+        exclusive worker whose failure the app reports.
+        """
+        task = self.current_task()
+        action = TASK_ACTIONS_BY_ID.get(action_id)
+        if task is None or action is None:
+            return
+        if not action.allowed(task, self.current_user_id()):
+            self.app.notify(
+                f"{action.palette} is not available for this task",
+                severity="warning",
+                markup=False,
+            )
+            return
+        title = clean(task.title, single_line=True)
+        if action.id == "open_browser":
+            url = self.task_url(task)
+            self.app.open_url(url)
+            self.app.notify(url, title=f"Opening “{title}”", markup=False)
+        elif action.id == "copy_link":
+            url = self.task_url(task)
+            self.app.copy_to_clipboard(url)
+            self.app.notify(url, title=f"Copied the link to “{title}”", markup=False)
+        else:
+            self._act(action, task)
+
+    @work(exclusive=True, group="task_action", exit_on_error=False)
+    async def _act(self, action: TaskAction, task: Task) -> None:
+        client = self.services.client
+        user: User | None = None
+        if action.needs_user:
+            user = await self.app.push_screen_wait(
+                UserPickerScreen(
+                    lambda: load_users(client),
+                    title=f"{action.palette}: “{task.title}” to…",
+                    exclude=(task.responsible_id,),
+                )
+            )
+            if user is None:
+                return
+        if action.confirm is not None:
+            question = action.confirm.format(user=user.full_name if user is not None else "")
+            if not await self.app.push_screen_wait(ConfirmScreen(question, task.title)):
+                return
+        args: dict[str, Any] = {"user_id": user.id} if user is not None else {}
+        try:
+            await action.run(client, task, **args)
+        except ActionNotAllowed:
+            # The portal says "not allowed" for a task that is gone, too: re-reading tells
+            # them apart (NotFound propagates) and shows what is allowed now.
+            self._changed(await client.tasks.get(task.id))
+            raise
+        changed = await client.tasks.get(task.id)
+        self._changed(changed)
+        self.app.notify(done_message(action, changed, user=user), markup=False)
+
+    def _changed(self, task: Task) -> None:
+        """Show the portal's new state here and tell the screens below."""
+        self.show_task(task)
+        self.refresh_bindings()
+        for screen in self.app.screen_stack:
+            if screen is not self:
+                screen.post_message(TaskChanged(task))

@@ -1,0 +1,132 @@
+"""Pick a person of the portal by typing part of their name (delegating a task)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Collection, Sequence
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList
+from textual.widgets.option_list import Option
+from textual.worker import Worker, WorkerState
+
+from b24tui.messages import CallFailed
+from b24tui.models import User
+from b24tui.text import clean
+
+__all__ = ["UserPickerScreen", "matches_user"]
+
+UserLoader = Callable[[], Awaitable[Sequence[User]]]
+
+
+def matches_user(user: User, query: str) -> bool:
+    """Whether every word of ``query`` is in the user's name, e-mail or position (any case)."""
+    haystack = " ".join((user.full_name, user.email, user.work_position)).casefold()
+    return all(word in haystack for word in query.casefold().split())
+
+
+class UserPickerScreen(ModalScreen[User | None]):
+    """A filter-as-you-type list of people; `enter` picks, `esc` cancels (None)."""
+
+    DEFAULT_CSS = """
+    UserPickerScreen { align: center middle; }
+    UserPickerScreen > #picker-box {
+        width: 64; max-width: 100%; height: auto; max-height: 90%;
+        border: thick $primary; background: $surface; padding: 0 1;
+    }
+    UserPickerScreen #picker-title { width: 100%; text-style: bold; margin-bottom: 1; }
+    UserPickerScreen #picker-users { height: auto; max-height: 16; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="picker_cancel"),
+        Binding("down", "move(1)", "Next", show=False, id="picker_down"),
+        Binding("up", "move(-1)", "Previous", show=False, id="picker_up"),
+        Binding("enter", "pick", "Pick", priority=True, id="picker_pick"),
+    ]
+
+    def __init__(
+        self, load_users: UserLoader, *, title: str = "Pick a person", exclude: Collection[int] = ()
+    ) -> None:
+        super().__init__()
+        self._load_users = load_users
+        self.title_text = title
+        """The question above the list; portal text in it is shown literally."""
+        self.exclude = frozenset(exclude)
+        """Ids not offered (the task's current responsible person)."""
+        self.users: list[User] = []
+        """Everyone loaded, in name order."""
+        self.shown: list[User] = []
+        """The people the filter lets through, in the list's order."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="picker-box"):
+            yield Label(Content(clean(self.title_text, single_line=True)), id="picker-title")
+            yield Input(placeholder="Type a name…", id="picker-query")
+            yield OptionList(id="picker-users")
+
+    def on_mount(self) -> None:
+        self.query_one("#picker-users", OptionList).can_focus = False
+        self.query_one("#picker-query", Input).loading = True
+        self.load()
+
+    @work(exclusive=True, group="users", exit_on_error=False)
+    async def load(self) -> None:
+        """Read the people once; filtering happens here, not on the portal."""
+        users = await self._load_users()
+        self.users = [user for user in users if user.id not in self.exclude]
+        self.query_one("#picker-query", Input).loading = False
+        self.show_matches(self.query_one("#picker-query", Input).value)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # A failed load is reported like any failed call, and there is nothing to pick.
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            self.app.post_message(CallFailed(event.worker.error))
+            self.dismiss(None)
+
+    @on(Input.Changed, "#picker-query")
+    def _filter(self, event: Input.Changed) -> None:
+        self.show_matches(event.value)
+
+    def show_matches(self, query: str) -> None:
+        """List the people matching ``query``, the first one highlighted."""
+        self.shown = [user for user in self.users if matches_user(user, query)]
+        options = self.query_one("#picker-users", OptionList)
+        options.clear_options()
+        options.add_options(
+            Option(Content(clean(_label(user), single_line=True)), id=str(user.id))
+            for user in self.shown
+        )
+        options.highlighted = 0 if self.shown else None
+
+    def action_move(self, step: int) -> None:
+        """Move the highlight in the list while typing goes on in the field."""
+        options = self.query_one("#picker-users", OptionList)
+        if step > 0:
+            options.action_cursor_down()
+        else:
+            options.action_cursor_up()
+
+    def action_pick(self) -> None:
+        """Pick the highlighted person (nothing happens while the list is empty)."""
+        highlighted = self.query_one("#picker-users", OptionList).highlighted
+        if highlighted is not None and 0 <= highlighted < len(self.shown):
+            self.dismiss(self.shown[highlighted])
+
+    def action_cancel(self) -> None:
+        """Close without picking anyone."""
+        self.dismiss(None)
+
+    @on(OptionList.OptionSelected, "#picker-users")
+    def _clicked(self, event: OptionList.OptionSelected) -> None:
+        if 0 <= event.option_index < len(self.shown):
+            self.dismiss(self.shown[event.option_index])
+
+
+def _label(user: User) -> str:
+    return f"{user.full_name} · {user.work_position}" if user.work_position else user.full_name

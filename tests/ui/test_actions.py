@@ -1,0 +1,586 @@
+"""Task actions on a screen showing one task: keys, confirmations, exact requests, results.
+
+The screen under test is a small test-only one that shows one task through
+:class:`TaskActionsMixin`, the same contract the dashboard and the detail screen fulfil.
+Every action is checked against the request the emulated portal received and the state
+it then holds.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.content import Content
+from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label, OptionList
+from textual.widgets._footer import FooterKey
+from textual.worker import WorkerFailed
+
+import b24tui.app
+from b24tui.api import B24Client
+from b24tui.app import B24App
+from b24tui.emulator import DEMO_USER_ID
+from b24tui.emulator.journal import JournalEntry
+from b24tui.emulator.seed import HOSTILE_ESCAPE_TITLE, HOSTILE_MARKUP_TITLE
+from b24tui.messages import TaskChanged
+from b24tui.models import Task, TaskStatus
+from b24tui.screens.base import AppScreen
+from b24tui.screens.confirm import ConfirmScreen
+from b24tui.screens.task_actions import TaskActionsMixin
+from b24tui.screens.user_picker import UserPickerScreen
+from b24tui.services import Services
+from tests.conftest import ServedEmulator
+from tests.ui.conftest import AppFactory
+
+ACTION_METHODS = {
+    "tasks.task.start",
+    "tasks.task.pause",
+    "tasks.task.complete",
+    "tasks.task.approve",
+    "tasks.task.disapprove",
+    "tasks.task.defer",
+    "tasks.task.renew",
+    "tasks.task.delegate",
+    "tasks.task.mute",
+    "tasks.task.unmute",
+    "tasks.task.startwatch",
+    "tasks.task.stopwatch",
+    "tasks.task.favorite.add",
+    "tasks.task.favorite.remove",
+}
+
+
+class OneTaskScreen(TaskActionsMixin, AppScreen[None]):
+    """Shows one task's title and status; what the mixin needs, nothing more."""
+
+    def __init__(self, services: Services, task: Task) -> None:
+        super().__init__()
+        self.services = services
+        self.shown_task = task
+        self.changes_seen: list[Task] = []
+
+    def compose(self) -> ComposeResult:
+        yield Label(id="title")
+        yield Label(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show_task(self.shown_task)
+
+    def current_task(self) -> Task | None:
+        return self.shown_task
+
+    def current_user_id(self) -> int | None:
+        return DEMO_USER_ID
+
+    def show_task(self, task: Task) -> None:
+        self.shown_task = task
+        self.query_one("#title", Label).update(Content(task.title))
+        self.query_one("#status", Label).update(task.status.label)
+
+    def on_task_changed(self, message: TaskChanged) -> None:
+        self.changes_seen.append(message.task)
+
+
+class BrowserlessApp(B24App):
+    """The app with the browser replaced by a list of the URLs it was asked to open."""
+
+    CSS_PATH = str(Path(b24tui.app.__file__).parent / "styles" / "app.tcss")
+
+    def __init__(self, services: Services) -> None:
+        super().__init__(services)
+        self.opened: list[str] = []
+
+    def open_url(self, url: str, *, new_tab: bool = True) -> None:
+        self.opened.append(url)
+
+
+def task_titled(emulator: ServedEmulator, title: str) -> int:
+    """The seeded task's id."""
+    return next(task.id for task in emulator.portal.tasks.values() if task.title == title)
+
+
+async def open_task(app: B24App, client: B24Client, task_id: int) -> OneTaskScreen:
+    """Push a screen showing the task as the portal answers it now."""
+    await app.workers.wait_for_complete()
+    screen = OneTaskScreen(app.services, await client.tasks.get(task_id))
+    await app.push_screen(screen)
+    return screen
+
+
+async def wait_for_users(pilot: Pilot[None]) -> UserPickerScreen:
+    """The picker once its people are loaded (not waiting for the action's worker, which
+    waits for the picker)."""
+    for _ in range(50):
+        picker = pilot.app.screen
+        loading = [w for w in pilot.app.workers if w.group == "users"]
+        if isinstance(picker, UserPickerScreen) and picker.users:
+            return picker
+        if loading:
+            await pilot.app.workers.wait_for_complete(loading)
+        await pilot.pause()
+    raise AssertionError("the picker did not open with people in it")
+
+
+async def settle(pilot: Pilot[None]) -> list[BaseException]:
+    """Let the workers finish; the errors of those that failed (the app reports them)."""
+    try:
+        await pilot.app.workers.wait_for_complete()
+    except WorkerFailed as failed:
+        await pilot.pause()
+        return [failed.error]
+    await pilot.pause()
+    return []
+
+
+def action_calls(emulator: ServedEmulator) -> list[JournalEntry]:
+    return [entry for entry in emulator.app.journal if entry.method in ACTION_METHODS]
+
+
+def assert_single_call(
+    emulator: ServedEmulator, method: str, params: dict[str, Any]
+) -> JournalEntry:
+    calls = action_calls(emulator)
+    assert [entry.method for entry in calls] == [method]
+    entry = calls[0]
+    assert entry.api == "v1"
+    assert not entry.via_batch
+    assert entry.http_method == "POST"
+    assert entry.ok, entry.error
+    assert entry.params == params
+    return entry
+
+
+def top(app: B24App) -> Screen[Any]:
+    """The screen on top now (a function, so earlier checks do not narrow it)."""
+    return app.screen
+
+
+def shown(screen: OneTaskScreen) -> Task:
+    """The task the screen shows now."""
+    return screen.shown_task
+
+
+def footer_keys(screen: OneTaskScreen) -> set[str]:
+    return {key.key for key in screen.query(FooterKey)}
+
+
+def toasts(app: B24App) -> list[str]:
+    return [str(notification.message) for notification in app._notifications]
+
+
+# --- each action: the exact request, then the portal's state on screen ----------------
+
+
+async def test_start_sends_task_id_and_shows_the_task_in_progress(
+    make_app: AppFactory, ui_client: B24Client, emulator: ServedEmulator
+) -> None:
+    task_id = task_titled(emulator, "Prepare the demo for the client")
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_task(app, ui_client, task_id)
+        await pilot.pause()
+        assert "s" in footer_keys(screen)
+        await pilot.press("s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert_single_call(emulator, "tasks.task.start", {"taskId": task_id})
+        assert emulator.portal.tasks[task_id].status == 3
+        assert shown(screen).status is TaskStatus.IN_PROGRESS
+        assert str(screen.query_one("#status", Label).content) == "In progress"
+        assert emulator.app.journal.last("tasks.task.get").params == {"taskId": task_id}
+        assert "Started “Prepare the demo for the client”" in toasts(app)
+        # Started: start is no longer offered, pause is.
+        assert "s" not in footer_keys(screen)
+        assert "p" in footer_keys(screen)
+
+
+async def test_pause_sends_task_id(
+    make_app: AppFactory, ui_client: B24Client, emulator: ServedEmulator
+) -> None:
+    task_id = task_titled(emulator, "Fix the login timeout")
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_task(app, ui_client, task_id)
+        await pilot.press("p")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert_single_call(emulator, "tasks.task.pause", {"taskId": task_id})
+        assert emulator.portal.tasks[task_id].status == 2
+        assert shown(screen).status is TaskStatus.PENDING
+
+
+async def test_complete_asks_first_and_y_completes(
+    make_app: AppFactory, ui_client: B24Client, emulator: ServedEmulator
+) -> None:
+    task_id = task_titled(emulator, "Prepare the demo for the client")
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_task(app, ui_client, task_id)
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(top(app), ConfirmScreen)
+        assert action_calls(emulator) == [], "nothing is sent before the answer"
+        await pilot.press("y")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert_single_call(emulator, "tasks.task.complete", {"taskId": task_id})
+        assert emulator.portal.tasks[task_id].status == 5
+        assert shown(screen).status is TaskStatus.COMPLETED
+        assert top(app) is screen
+
+
+async def test_complete_with_enter_is_yes(
+    make_app: AppFactory, ui_client: B24Client, emulator: ServedEmulator
+) -> None:
+    task_id = task_titled(emulator, "Prepare the demo for the client")
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_task(app, ui_client, task_id)
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        assert_single_call(emulator, "tasks.task.complete", {"taskId": task_id})
+
+
+async def test_complete_answered_no_or_escape_sends_nothing(
+    make_app: AppFactory, ui_client: B24Client, emulator: ServedEmulator
+) -> None:
+    task_id = task_titled(emulator, "Prepare the demo for the client")
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_task(app, ui_client, task_id)
+        for answer in ("n", "escape"):
+            await pilot.press("x")
+            await pilot.pause()
+            assert isinstance(top(app), ConfirmScreen)
+            await pilot.press(answer)
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert top(app) is screen
+        assert action_calls(emulator) == []
+        assert emulator.portal.tasks[task_id].status == 2
+
+
+async def test_complete_under_control_says_it_awaits_the_creator(
+    make_app: AppFactory, ui_client: B24Client, emulator: ServedEmulator
+) -> None:
+    task_id = task_titled(emulator, "Write release notes for 2.4")
+    emulator.portal.tasks[task_id].status = 3
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_task(app, ui_client, task_id)
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press("y")
+        await app.workers.wait_for_complete()
+        assert emulator.portal.tasks[task_id].status == 4
+        assert shown(screen).status is TaskStatus.SUPPOSEDLY_COMPLETED
+        assert any("awaiting the creator's control" in toast for toast in toasts(app))
+
+
+async def test_approve_and_disapprove_need_control_and_send_task_id(
+    make_app: AppFactory, ui_client: B24Client, emulator: ServedEmulator
+) -> None:
+    approve_id = task_titled(emulator, "Draft the supplier contract")
+    disapprove_id = task_titled(emulator, "Design the new icons")
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_task(app, ui_client, approve_id)
+        screen.run_task_action("approve")
+        await app.workers.wait_for_complete()
+        assert_single_call(emulator, "tasks.task.approve", {"taskId": approve_id})
+        assert emulator.portal.tasks[approve_id].status == 5
+        assert shown(screen).status is TaskStatus.COMPLETED
+
+        emulator.app.journal.clear()
+        other = await open_task(app, ui_client, disapprove_id)
+        other.run_task_action("disapprove")
+        await pilot.pause()
+        assert isinstance(top(app), ConfirmScreen)
+        await pilot.press("y")
+        await app.workers.wait_for_complete()
+        assert_single_call(emulator, "tasks.task.disapprove", {"taskId": disapprove_id})
+        assert emulator.portal.tasks[disapprove_id].status == 2
+        assert shown(other).status is TaskStatus.PENDING
+
+
+async def test_defer_asks_then_renew_reopens(
+    make_app: AppFactory, ui_client: B24Client, emulator: ServedEmulator
+) -> None:
+    task_id = task_titled(emulator, "Check the invoice numbering")
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_task(app, ui_client, task_id)
+        screen.run_task_action("defer")
+        await pilot.pause()
+        assert isinstance(top(app), ConfirmScreen)
+        await pilot.press("y")
+        await app.workers.wait_for_complete()
+        assert_single_call(emulator, "tasks.task.defer", {"taskId": task_id})
+        assert shown(screen).status is TaskStatus.DEFERRED
+        assert [a.id for a in screen.allowed_task_actions() if a.id == "renew"] == ["renew"]
+
+        emulator.app.journal.clear()
+        screen.run_task_action("renew")
+        await app.workers.wait_for_complete()
+        assert_single_call(emulator, "tasks.task.renew", {"taskId": task_id})
+        assert emulator.portal.tasks[task_id].status == 2
+        assert shown(screen).status is TaskStatus.PENDING
+
+
+async def test_delegate_picks_a_person_by_name_confirms_and_sends_user_id(
+    make_app: AppFactory, ui_client: B24Client, emulator: ServedEmulator
+) -> None:
+    task_id = task_titled(emulator, "Prepare the demo for the client")
+    target = next(user for user in emulator.portal.users.values() if user.id != DEMO_USER_ID)
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_task(app, ui_client, task_id)
+        screen.run_task_action("delegate")
+        picker = await wait_for_users(pilot)
+        assert DEMO_USER_ID not in {user.id for user in picker.users}, "not the responsible"
+        await pilot.press(*target.last_name)
+        await pilot.pause()
+        wanted = target.last_name.casefold()
+        assert target.id in {user.id for user in picker.shown}
+        assert len(picker.shown) < len(picker.users), "typing narrows the list"
+        for user in picker.shown:
+            assert wanted in f"{user.full_name} {user.email} {user.work_position}".casefold()
+        for _ in range(len(picker.shown)):
+            if picker.shown[picker.query_one(OptionList).highlighted or 0].id == target.id:
+                break
+            await pilot.press("down")
+        await pilot.press("enter")
+        await pilot.pause()
+        confirm = app.screen
+        assert isinstance(confirm, ConfirmScreen)
+        assert target.full_name in confirm.question
+        assert action_calls(emulator) == []
+        await pilot.press("y")
+        await app.workers.wait_for_complete()
+        assert_single_call(
+            emulator, "tasks.task.delegate", {"taskId": task_id, "userId": target.id}
+        )
+        assert emulator.portal.tasks[task_id].responsible_id == target.id
+        assert shown(screen).responsible_id == target.id
+
+
+async def test_delegate_cancelled_in_the_picker_sends_nothing(
+    make_app: AppFactory, ui_client: B24Client, emulator: ServedEmulator
+) -> None:
+    task_id = task_titled(emulator, "Prepare the demo for the client")
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_task(app, ui_client, task_id)
+        screen.run_task_action("delegate")
+        await wait_for_users(pilot)
+        assert app.screen.query_one(Input).has_focus
+        await pilot.press("escape")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert top(app) is screen
+        assert action_calls(emulator) == []
+
+
+async def test_mute_sends_id_and_unmute_follows(
+    make_app: AppFactory, ui_client: B24Client, emulator: ServedEmulator
+) -> None:
+    task_id = task_titled(emulator, "Prepare the demo for the client")
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_task(app, ui_client, task_id)
+        assert [a.id for a in screen.allowed_task_actions() if "mute" in a.id] == ["mute"]
+        screen.run_task_action("mute")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert_single_call(emulator, "tasks.task.mute", {"id": task_id})
+        assert emulator.portal.is_muted(DEMO_USER_ID, task_id)
+        assert shown(screen).is_muted
+        assert [a.id for a in screen.allowed_task_actions() if "mute" in a.id] == ["unmute"]
+
+        emulator.app.journal.clear()
+        screen.run_task_action("unmute")
+        await app.workers.wait_for_complete()
+        assert_single_call(emulator, "tasks.task.unmute", {"id": task_id})
+        assert not emulator.portal.is_muted(DEMO_USER_ID, task_id)
+        assert not shown(screen).is_muted
+
+
+async def test_watch_and_stop_watching_send_task_id(
+    make_app: AppFactory, ui_client: B24Client, emulator: ServedEmulator
+) -> None:
+    task_id = task_titled(emulator, "Prepare the demo for the client")
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_task(app, ui_client, task_id)
+        screen.run_task_action("watch")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert_single_call(emulator, "tasks.task.startwatch", {"taskId": task_id})
+        assert DEMO_USER_ID in emulator.portal.tasks[task_id].auditors
+        assert DEMO_USER_ID in shown(screen).auditors
+
+        emulator.app.journal.clear()
+        screen.run_task_action("stop_watching")
+        await app.workers.wait_for_complete()
+        assert_single_call(emulator, "tasks.task.stopwatch", {"taskId": task_id})
+        assert DEMO_USER_ID not in emulator.portal.tasks[task_id].auditors
+        assert DEMO_USER_ID not in shown(screen).auditors
+
+
+async def test_favourites_remove_then_add_send_task_id(
+    make_app: AppFactory, ui_client: B24Client, emulator: ServedEmulator
+) -> None:
+    task_id = task_titled(emulator, "Fix the login timeout")
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_task(app, ui_client, task_id)
+        assert shown(screen).is_favorite
+        screen.run_task_action("favorite_remove")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert_single_call(emulator, "tasks.task.favorite.remove", {"taskId": task_id})
+        assert not emulator.portal.is_favorite(DEMO_USER_ID, task_id)
+        assert not shown(screen).is_favorite
+
+        emulator.app.journal.clear()
+        screen.run_task_action("favorite_add")
+        await app.workers.wait_for_complete()
+        assert_single_call(emulator, "tasks.task.favorite.add", {"taskId": task_id})
+        assert emulator.portal.is_favorite(DEMO_USER_ID, task_id)
+        assert shown(screen).is_favorite
+        assert "Added to favourites “Fix the login timeout”" in toasts(app)
+
+
+async def test_open_in_browser_and_copy_link_call_nothing_on_the_portal(
+    ui_client: B24Client, emulator: ServedEmulator, make_app: AppFactory
+) -> None:
+    task_id = task_titled(emulator, "Fix the login timeout")
+    app = BrowserlessApp(make_app().services)
+    expected = (
+        f"{emulator.base_url}/company/personal/user/{DEMO_USER_ID}/tasks/task/view/{task_id}/"
+    )
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_task(app, ui_client, task_id)
+        emulator.app.journal.clear()
+        await pilot.press("o")
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.opened == [expected]
+        assert app.clipboard == expected
+        assert len(emulator.app.journal) == 0
+        assert any("Copied the link" in str(n.title) for n in app._notifications)
+
+
+async def test_the_dashboard_below_hears_of_the_change(
+    make_app: AppFactory, ui_client: B24Client, emulator: ServedEmulator
+) -> None:
+    task_id = task_titled(emulator, "Prepare the demo for the client")
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        below = await open_task(app, ui_client, task_id)
+        above = await open_task(app, ui_client, task_id)
+        above.run_task_action("start")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert [task.status for task in below.changes_seen] == [TaskStatus.IN_PROGRESS]
+        assert above.changes_seen == []
+
+
+# --- what is not allowed is not offered ----------------------------------------------
+
+
+async def test_an_auditor_sees_no_status_keys(
+    make_app: AppFactory, ui_client: B24Client, emulator: ServedEmulator
+) -> None:
+    task_id = task_titled(emulator, "Benchmark the search index")
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_task(app, ui_client, task_id)
+        await pilot.pause()
+        assert shown(screen).actions is not None
+        assert not shown(screen).allows("complete")
+        keys = footer_keys(screen)
+        assert {"x", "s", "p"}.isdisjoint(keys)
+        assert {"o", "y"} <= keys
+        await pilot.press("x")
+        await pilot.pause()
+        assert top(app) is screen, "a hidden key does nothing"
+        offered = {action.id for action in screen.allowed_task_actions()}
+        assert "stop_watching" in offered
+        assert "watch" not in offered
+
+
+# --- the portal says no ------------------------------------------------------------------
+
+
+async def test_a_task_deleted_meanwhile_reads_not_found(
+    make_app: AppFactory, ui_client: B24Client, emulator: ServedEmulator
+) -> None:
+    task_id = task_titled(emulator, "Prepare the demo for the client")
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_task(app, ui_client, task_id)
+        del emulator.portal.tasks[task_id]
+        for action_id in ("start", "mute", "watch", "favorite_add"):
+            screen.run_task_action(action_id)
+            errors = await settle(pilot)
+            assert [type(error).__name__ for error in errors] == ["NotFound"]
+        titles = [str(n.title) for n in app._notifications]
+        assert titles.count("Task not found or you have no access") == 4
+        assert all("1048584" not in str(n.message) for n in app._notifications)
+        assert top(app) is screen
+        assert shown(screen).status is TaskStatus.PENDING
+
+
+async def test_an_action_refused_for_a_live_task_is_not_called_not_found(
+    make_app: AppFactory, ui_client: B24Client, emulator: ServedEmulator
+) -> None:
+    task_id = task_titled(emulator, "Prepare the demo for the client")
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_task(app, ui_client, task_id)
+        emulator.portal.tasks[task_id].status = 5  # completed elsewhere meanwhile
+        screen.run_task_action("start")
+        errors = await settle(pilot)
+        assert [type(error).__name__ for error in errors] == ["ActionNotAllowed"]
+        titles = [str(n.title) for n in app._notifications]
+        assert "This action is not allowed on the task" in titles
+        assert "Task not found or you have no access" not in titles
+        assert shown(screen).status is TaskStatus.COMPLETED, "the screen shows the news"
+        assert "s" not in footer_keys(screen)
+
+
+# --- portal text is shown literally ---------------------------------------------------
+
+
+async def test_hostile_titles_are_literal_in_dialogs_and_toasts(
+    make_app: AppFactory, ui_client: B24Client, emulator: ServedEmulator
+) -> None:
+    markup_id = task_titled(emulator, HOSTILE_MARKUP_TITLE)
+    escape_id = task_titled(emulator, HOSTILE_ESCAPE_TITLE)
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_task(app, ui_client, markup_id)
+        await pilot.press("x")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmScreen)
+        subject = dialog.query_one("#confirm-subject", Label)
+        assert str(subject.content) == HOSTILE_MARKUP_TITLE
+        await pilot.press("y")
+        await app.workers.wait_for_complete()
+        assert shown(screen).status is TaskStatus.COMPLETED
+        assert f"Completed “{HOSTILE_MARKUP_TITLE}”" in toasts(app)
+        assert all(n.markup is False for n in app._notifications)
+
+        other = await open_task(app, ui_client, escape_id)
+        other.run_task_action("pause")
+        await app.workers.wait_for_complete()
+        assert "Paused “Log viewer prints red codes raw”" in toasts(app)
+        assert not any("\x1b" in toast for toast in toasts(app))
