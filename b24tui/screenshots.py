@@ -14,12 +14,18 @@ from b24tui.app import B24App
 from b24tui.clock import FrozenClock
 from b24tui.demo import demo_client, demo_portal
 from b24tui.emulator.state import PORTAL_TZ
+from b24tui.screens.dashboard import DashboardScreen
 from b24tui.services import Services
 
 DEMO_MOMENT = datetime(2026, 3, 16, 9, 30, tzinfo=PORTAL_TZ)
 """Monday morning at the portal: the moment every screenshot and snapshot shows."""
 
-SIZES = {"dashboard-wide": (120, 36), "dashboard-80x24": (80, 24)}
+SIZES = {
+    "dashboard-wide": (120, 36),
+    "dashboard-80x24": (80, 24),
+    "dashboard-pane": (160, 40),
+}
+"""Each picture's terminal size; from 140 columns on, the dashboard shows its side pane."""
 
 
 async def render() -> dict[str, str]:
@@ -33,6 +39,12 @@ async def render() -> dict[str, str]:
             async with app.run_test(size=size) as pilot:
                 await pilot.app.workers.wait_for_complete()
                 await pilot.pause()
+                screen = app.screen
+                if isinstance(screen, DashboardScreen) and screen.has_class("-wide"):
+                    await pilot.press("j", "j")
+                    screen.flush_detail()
+                    await pilot.app.workers.wait_for_complete()
+                    await pilot.pause()
                 pictures[name] = app.export_screenshot(title=f"b24tui — {name}")
     return pictures
 

@@ -76,6 +76,7 @@ class TaskTable(DataTable[Text]):
         self._wide: bool | None = None
         self._sort: tuple[str, bool] | None = None
         self._updating = False
+        self._relabelled = False
         self._styles: dict[str, str] = {}
         self._row_cells: dict[int, tuple[Task, str, dict[str, Text]]] = {}
         self._cells_now: tuple[datetime, int] = (datetime.min, 0)
@@ -138,7 +139,9 @@ class TaskTable(DataTable[Text]):
             if self._sort is not None and self._sort[0] == key:
                 mark = SORT_MARKS[self._sort[1]]
             column.label = Text(f"{label}{mark}")
-        self._require_update_dimensions = True
+        # The table caches rendered rows, header included, until its rows change:
+        # the next show_tasks rebuilds them so the new marks are painted.
+        self._relabelled = True
         self.refresh()
 
     @property
@@ -174,10 +177,12 @@ class TaskTable(DataTable[Text]):
         keys = [str(task.id) for task in tasks]
         self._updating = True
         try:
-            if keys == [str(row.key.value) for row in self.ordered_rows]:
+            same_rows = keys == [str(row.key.value) for row in self.ordered_rows]
+            if same_rows and not self._relabelled:
                 self._update_in_place(tasks, previous, shown)
             else:
                 self._rebuild(tasks, previous, shown)
+                self._relabelled = False
             if keep is not None and str(keep) in self.rows:
                 index = self.get_row_index(str(keep))
                 if index != self.cursor_row:

@@ -10,6 +10,7 @@ from textual.pilot import Pilot
 from b24tui.app import B24App
 from b24tui.clock import FrozenClock
 from b24tui.demo import demo_client, demo_portal
+from b24tui.screens.dashboard import DashboardScreen
 from b24tui.screenshots import DEMO_MOMENT
 from b24tui.services import Services
 
@@ -29,3 +30,26 @@ def _demo_app() -> B24App:
 @pytest.mark.parametrize("size", [(120, 36), (80, 24)])
 def test_dashboard(snap_compare: SnapCompare, size: tuple[int, int]) -> None:
     assert snap_compare(_demo_app(), terminal_size=size, run_before=_loaded)
+
+
+async def _with_pane(pilot: Pilot[None]) -> None:
+    await _loaded(pilot)
+    await pilot.press("j", "j")
+    screen = pilot.app.screen
+    assert isinstance(screen, DashboardScreen)
+    screen.flush_detail()
+    await _loaded(pilot)
+
+
+def test_dashboard_with_pane(snap_compare: SnapCompare) -> None:
+    assert snap_compare(_demo_app(), terminal_size=(160, 40), run_before=_with_pane)
+
+
+async def _filtered_and_sorted(pilot: Pilot[None]) -> None:
+    await _loaded(pilot)
+    await pilot.press("slash", "r", "e", "p", "o", "r", "t", "enter", "S", "S", "S", "S")
+    await pilot.pause()
+
+
+def test_dashboard_filtered_and_sorted(snap_compare: SnapCompare) -> None:
+    assert snap_compare(_demo_app(), terminal_size=(80, 24), run_before=_filtered_and_sorted)
