@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.content import Content
 from textual.pilot import Pilot
 from textual.screen import Screen
@@ -154,7 +154,7 @@ def assert_single_call(
     return entry
 
 
-def top(app: B24App) -> Screen[Any]:
+def top(app: App[Any]) -> Screen[Any]:
     """The screen on top now (a function, so earlier checks do not narrow it)."""
     return app.screen
 

@@ -1,0 +1,93 @@
+"""`?` help: the keys of the screen below, read from its live bindings."""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from b24tui.api import B24Client
+from b24tui.screens.help import HelpScreen
+from tests.conftest import ServedEmulator
+from tests.ui.conftest import AppFactory
+from tests.ui.test_actions import open_task, task_titled, top
+
+
+def rows(help_screen: HelpScreen) -> dict[str, list[tuple[str, str]]]:
+    return dict(help_screen.sections)
+
+
+def shown_text(help_screen: HelpScreen) -> str:
+    return "\n".join(str(static.content) for static in help_screen.query(Static))
+
+
+async def press_help(pilot: Pilot[None]) -> HelpScreen:
+    await pilot.press("question_mark")
+    await pilot.pause()
+    screen = top(pilot.app)
+    assert isinstance(screen, HelpScreen)
+    return screen
+
+
+async def test_help_lists_the_task_keys_the_task_allows(
+    make_app: AppFactory, ui_client: B24Client, emulator: ServedEmulator
+) -> None:
+    task_id = task_titled(emulator, "Prepare the demo for the client")
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_task(app, ui_client, task_id)
+        help_screen = await press_help(pilot)
+        sections = rows(help_screen)
+        assert ("s", "Start") in sections["This screen"]
+        assert ("x", "Complete") in sections["This screen"]
+        assert ("p", "Pause") not in sections["This screen"], "pending: no pause"
+        quit_keys = next(keys for keys, text in sections["Everywhere"] if text == "Quit")
+        assert "q" in quit_keys.split()
+        assert ("?", "Help") in sections["Everywhere"]
+        palette = [name for _, name in sections["Command palette (^p)"]]
+        assert "Approve task" in palette
+        assert "Go to task…" in palette
+        assert "Start task" not in palette, "keyed actions are listed with their keys"
+        text = shown_text(help_screen)
+        assert "Start" in text
+        assert "Approve task" in text
+
+
+async def test_help_for_a_task_i_only_watch_has_no_status_keys(
+    make_app: AppFactory, ui_client: B24Client, emulator: ServedEmulator
+) -> None:
+    task_id = task_titled(emulator, "Benchmark the search index")
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_task(app, ui_client, task_id)
+        sections = rows(await press_help(pilot))
+        keys = {key for key, _ in sections["This screen"]}
+        assert {"s", "p", "x"}.isdisjoint(keys)
+        assert {"o", "y"} <= keys
+
+
+async def test_help_on_the_dashboard_shows_its_keys(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.workers.wait_for_complete()
+        dashboard = top(app)
+        help_screen = await press_help(pilot)
+        listed = [row for entries in rows(help_screen).values() for row in entries]
+        assert ("r", "Refresh") in listed
+        for active in dashboard.active_bindings.values():
+            if active.binding.description and active.binding.show:
+                assert any(active.binding.description == text for _, text in listed)
+
+
+async def test_escape_and_question_mark_close_help(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.workers.wait_for_complete()
+        below = top(app)
+        await press_help(pilot)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert top(app) is below
+        await press_help(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert top(app) is below
