@@ -1,0 +1,179 @@
+"""The command palette: task actions by their spec names, "Go to task…", Refresh, themes."""
+
+from __future__ import annotations
+
+from textual.command import CommandInput, CommandList, CommandPalette
+from textual.pilot import Pilot
+
+from b24tui.api import B24Client
+from b24tui.emulator.seed import HOSTILE_MARKUP_TITLE
+from b24tui.screens.dashboard import DashboardScreen
+from b24tui.screens.task_detail import TaskDetailScreen
+from tests.conftest import ServedEmulator
+from tests.ui.conftest import AppFactory
+from tests.ui.test_actions import (
+    action_calls,
+    assert_single_call,
+    open_task,
+    shown,
+    task_titled,
+    top,
+)
+
+
+async def search(pilot: Pilot[None], text: str) -> list[str]:
+    """Type ``text`` into the open palette; the offered commands' names."""
+    palette = top(pilot.app)
+    assert isinstance(palette, CommandPalette)
+    await pilot.press(*text)
+    # The palette gathers hits in a worker; let every provider answer.
+    for _ in range(5):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+    commands = palette.query_one(CommandList)
+    return [str(commands.get_option_at_index(i).prompt) for i in range(commands.option_count)]
+
+
+async def open_palette(pilot: Pilot[None]) -> None:
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    assert isinstance(top(pilot.app), CommandPalette)
+
+
+def first_lines(names: list[str]) -> list[str]:
+    """Each option's first line (the help text is on the next)."""
+    return [name.split("\n")[0] for name in names]
+
+
+async def test_typing_start_offers_start_task_and_running_it_starts(
+    make_app: AppFactory, ui_client: B24Client, emulator: ServedEmulator
+) -> None:
+    task_id = task_titled(emulator, "Prepare the demo for the client")
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_task(app, ui_client, task_id)
+        await open_palette(pilot)
+        names = first_lines(await search(pilot, "Start"))
+        assert names[0] == "Start task"
+        assert "Start watching" in names
+        await pilot.press("enter")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert_single_call(emulator, "tasks.task.start", {"taskId": task_id})
+        assert shown(screen).status.label == "In progress"
+
+
+async def test_palette_offers_only_what_the_task_allows(
+    make_app: AppFactory, ui_client: B24Client, emulator: ServedEmulator
+) -> None:
+    task_id = task_titled(emulator, "Benchmark the search index")
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_task(app, ui_client, task_id)
+        await open_palette(pilot)
+        names = first_lines(await search(pilot, "task"))
+        assert "Complete task" not in names
+        assert "Start task" not in names
+        assert {"Mute task", "Go to task…"} <= set(names), "the search itself works"
+        await pilot.press("escape")
+        await open_palette(pilot)
+        names = first_lines(await search(pilot, "watching"))
+        assert "Stop watching" in names
+        assert "Start watching" not in names
+        assert action_calls(emulator) == []
+
+
+async def test_palette_task_actions_come_from_the_spec(
+    make_app: AppFactory, ui_client: B24Client, emulator: ServedEmulator
+) -> None:
+    task_id = task_titled(emulator, "Draft the supplier contract")
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_task(app, ui_client, task_id)
+        await open_palette(pilot)
+        names = first_lines(await search(pilot, "task"))
+        assert {"Approve task", "Disapprove task", "Mute task", "Go to task…"} <= set(names)
+        assert "Start task" not in names, "awaiting control: not startable"
+
+
+async def test_change_theme_and_refresh_are_offered(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.workers.wait_for_complete()
+        await open_palette(pilot)
+        names = first_lines(await search(pilot, "Change theme"))
+        assert names[0] == "Change theme"
+        await pilot.press("escape")
+        await open_palette(pilot)
+        names = first_lines(await search(pilot, "Refresh"))
+        assert names[0] == "Refresh"
+
+
+async def go_to_search(pilot: Pilot[None]) -> None:
+    """Open "Go to task…" from the palette: a second palette that searches tasks."""
+    await open_palette(pilot)
+    names = first_lines(await search(pilot, "Go to task"))
+    assert names[0] == "Go to task…"
+    await pilot.press("enter")
+    await pilot.pause()
+    await pilot.pause()
+    palette = top(pilot.app)
+    assert isinstance(palette, CommandPalette)
+    assert "Task id or title" in str(palette.query_one(CommandInput).placeholder)
+
+
+async def test_go_to_task_finds_a_task_by_id(
+    make_app: AppFactory, emulator: ServedEmulator
+) -> None:
+    task_id = task_titled(emulator, "Draft the supplier contract")
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.workers.wait_for_complete()
+        assert isinstance(top(app), DashboardScreen)
+        await go_to_search(pilot)
+        names = first_lines(await search(pilot, str(task_id)))
+        assert names[0] == f"#{task_id} Draft the supplier contract"
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        detail = top(app)
+        assert isinstance(detail, TaskDetailScreen)
+        assert detail.task_id == task_id
+
+
+async def test_go_to_task_finds_a_task_by_title_literally(
+    make_app: AppFactory, emulator: ServedEmulator
+) -> None:
+    task_id = task_titled(emulator, "Draft the supplier contract")
+    hostile_id = task_titled(emulator, HOSTILE_MARKUP_TITLE)
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.workers.wait_for_complete()
+        await go_to_search(pilot)
+        names = first_lines(await search(pilot, "supplier contract"))
+        assert names[0] == f"#{task_id} Draft the supplier contract"
+        await pilot.press("escape")
+        await go_to_search(pilot)
+        names = first_lines(await search(pilot, "export dialog"))
+        assert f"#{hostile_id} {HOSTILE_MARKUP_TITLE}" in names
+
+
+async def test_go_to_a_task_that_is_not_loaded_is_still_offered(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.workers.wait_for_complete()
+        await go_to_search(pilot)
+        names = first_lines(await search(pilot, "#987654"))
+        assert names[0] == "Go to task #987654"
+        await pilot.press("escape")
+        # A bare number in the main palette goes there too.
+        await open_palette(pilot)
+        names = first_lines(await search(pilot, "987654"))
+        assert names[0] == "Go to task #987654"
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        detail = top(app)
+        assert isinstance(detail, TaskDetailScreen)
+        assert detail.task_id == 987654
