@@ -315,3 +315,40 @@ def test_oauth_login_needs_the_app_keys(keyring_home: Home, oauth_portal: OAuthP
     assert "client_id and client_secret are needed" in err
     assert oauth_portal.server.stats()["requests"] == 0
     assert keyring_home.files() == []
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_oauth_login_on_a_terminal_hides_the_secret_and_the_token(
+    keyring_home: Home, oauth_portal: OAuthPortal
+) -> None:
+    visible = iter([oauth_portal.emulator.base_url, oauth_portal.client_id])
+    hidden = iter([oauth_portal.client_secret, oauth_portal.refresh_token()])
+    prompts: dict[str, list[str]] = {"visible": [], "hidden": []}
+
+    def read_visible(prompt: str) -> str:
+        prompts["visible"].append(prompt)
+        return next(visible)
+
+    def read_hidden(prompt: str) -> str:
+        prompts["hidden"].append(prompt)
+        return next(hidden)
+
+    stdout, stderr = io.StringIO(), io.StringIO()
+    code = run_oauth_login(
+        "tty",
+        stdin=_Terminal(),
+        stdout=stdout,
+        stderr=stderr,
+        read_visible=read_visible,
+        read_hidden=read_hidden,
+    )
+    assert code == 0, stderr.getvalue()
+    assert [p.split()[0] for p in prompts["visible"]] == ["Portal", "Application"]
+    assert "client_secret" in prompts["hidden"][0]
+    assert "Refresh token" in prompts["hidden"][1]
+    assert "Local application" in stderr.getvalue()
+    assert _keyring().delete("tty")
