@@ -15,6 +15,9 @@ message names the file, the key and what was expected::
     [keys]                         # binding id = keys, for the keymap
     refresh = "r,f5"
 
+    [limits]
+    plan = "cloud"                 # "enterprise": the larger request bucket (250, 5/s)
+
     [profiles.work]
     portal = "acme.bitrix24.com"
     user_id = 1
@@ -30,7 +33,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, NoReturn
+from typing import Any, Literal, NoReturn
 
 import tomlkit
 from tomlkit.items import Table
@@ -74,9 +77,13 @@ _TOP_KEYS = frozenset(
         "allow_plaintext_keyring",
         "keyring_timeout",
         "keys",
+        "limits",
         "profiles",
     }
 )
+_LIMIT_KEYS = frozenset({"plan"})
+PlanName = Literal["cloud", "enterprise"]
+"""The portal plans whose rate limits the client paces by."""
 _PROFILE_KEYS = frozenset({"portal", "user_id"})
 
 _HEADER = (
@@ -129,6 +136,9 @@ class Settings:
     keys: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     """Binding id to key list, for the keymap (``{"refresh": "r,f5"}``)."""
     profiles: Mapping[str, ProfileSettings] = field(default_factory=lambda: MappingProxyType({}))
+    plan: PlanName = "cloud"
+    """The portal's plan, for pacing: ``"cloud"`` (every plan but Enterprise) or
+    ``"enterprise"`` (``[limits] plan``)."""
 
     def profile(self, name: str | None = None) -> ProfileSettings:
         """The profile ``name`` (default: :attr:`default_profile`), empty if not configured."""
@@ -188,6 +198,7 @@ def _parse(path: Path, data: Mapping[str, Any]) -> Settings:
         ),
         keys=MappingProxyType(reader.keys(data)),
         profiles=MappingProxyType(reader.profiles(data)),
+        plan=reader.plan(data),
     )
 
 
@@ -249,6 +260,18 @@ class _Reader:
                 self.fail(f"keys.{binding}", "a binding id such as refresh or quit")
             keys[binding] = self.string(table, binding, "", prefix="keys.")
         return keys
+
+    def plan(self, data: Mapping[str, Any]) -> PlanName:
+        table = data.get("limits", {})
+        if not isinstance(table, Mapping):
+            self.fail("limits", "a table with plan", table)
+        self.no_unknown_keys(table, _LIMIT_KEYS, prefix="limits.")
+        plan = self.string(table, "plan", "cloud", prefix="limits.")
+        if plan == "enterprise":
+            return "enterprise"
+        if plan != "cloud":
+            self.fail("limits.plan", '"cloud" or "enterprise"', plan)
+        return "cloud"
 
     def profiles(self, data: Mapping[str, Any]) -> dict[str, ProfileSettings]:
         table = data.get("profiles", {})

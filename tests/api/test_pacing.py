@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -32,6 +33,7 @@ from b24tui.api.policy import (
     is_idempotent_method,
     is_repeatable_call,
 )
+from b24tui.config import ConfigError, load_settings
 
 START = 1_773_646_200.0
 """2026-03-16 07:30 UTC: the portal's and the policy's clock agree in these tests."""
@@ -404,3 +406,14 @@ def test_a_batch_is_repeatable_only_when_every_command_is() -> None:
 def test_unknown_plans_are_refused() -> None:
     with pytest.raises(ValueError, match="plan"):
         PacingPolicy("free")  # type: ignore[arg-type]
+
+
+def test_the_plan_comes_from_the_config_file(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    assert load_settings(config).plan == "cloud"
+    config.write_text('[limits]\nplan = "enterprise"\n', encoding="utf-8")
+    plan = load_settings(config).plan
+    assert PacingPolicy(plan).limits == PlanLimits(250, 5.0)
+    config.write_text('[limits]\nplan = "free"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"limits\.plan"):
+        load_settings(config)
