@@ -171,6 +171,12 @@ class PacingPolicy:
         wall: unix time, to place the portal's times before an answer showed its clock.
         sleep: the coroutine that waits (tests pass one that moves a fake clock).
         seed: seeds the jitter, for reproducible tests.
+        rate_backoff: the waits after ``QUERY_LIMIT_EXCEEDED`` (0.5 s doubling, cap 30 s).
+        fault_backoff: the waits after server and network faults (0.5 s doubling, cap 8 s).
+        max_rate_retries: retries after ``QUERY_LIMIT_EXCEEDED`` before giving up.
+        max_fault_retries: retries of a repeatable call after a fault.
+        max_park_retries: retries after ``OPERATION_TIME_LIMIT``.
+        max_park_wait: the longest wait for a method's reset before reporting the error.
         on_change: called with the new :class:`PacingState` when calls start or stop
             being held back, and on every retry.
     """
