@@ -14,14 +14,15 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Tab, Tabs
+from textual.widgets import Footer, Tab, Tabs
 from textual.worker import Worker, WorkerState
 
 from b24tui.api import TransportError
 from b24tui.humanize import ago
-from b24tui.messages import TasksLoaded
+from b24tui.messages import TaskChanged, TasksLoaded
 from b24tui.models import Task, User
 from b24tui.screens.base import AppScreen
+from b24tui.screens.task_actions import TaskActionsMixin
 from b24tui.screens.task_detail import TaskDetailScreen
 from b24tui.services import Services
 from b24tui.views import (
@@ -52,6 +53,7 @@ LIST_SELECT = [
     "FAVORITE",
     "IS_MUTED",
     "CHECKLIST",
+    "ACTION",
 ]
 """The task fields the table needs, asked for explicitly (the default set may change)."""
 
@@ -59,8 +61,10 @@ DetailKey = tuple[int, datetime | None]
 """A full task's cache key: its id and its changed date as the list reported it."""
 
 
-class DashboardScreen(AppScreen[None]):
+class DashboardScreen(TaskActionsMixin, AppScreen[None]):
     """Home: header, view tabs, the filter bar, the task table and (when wide) a task pane."""
+
+    TASK_SELECT = LIST_SELECT
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "refresh", "Refresh", id="refresh"),
@@ -257,10 +261,36 @@ class DashboardScreen(AppScreen[None]):
         task_id = self.query_one(TaskTable).selected_task_id
         return self.tasks_by_id.get(task_id) if task_id is not None else None
 
+    # ------------------------------------------------------------------ task actions
+
+    def current_task(self) -> Task | None:
+        """The selected row's task: the one the task keys and palette commands act on."""
+        return self._selected_task()
+
+    def current_user_id(self) -> int | None:
+        """The signed-in user's id, once the first load has read it."""
+        return self._my_id
+
+    def show_task(self, task: Task) -> None:
+        """Put the portal's new state of ``task`` in its row (and its views' counts)."""
+        if task.id in self.tasks_by_id:
+            self.tasks = [task if known.id == task.id else known for known in self.tasks]
+        else:
+            self.tasks = [*self.tasks, task]
+        self.tasks_by_id[task.id] = task
+        self._count_views()
+        self.show_view()
+
+    @on(TaskChanged)
+    def _task_changed(self, message: TaskChanged) -> None:
+        """An action on another screen changed a task: show it as the portal has it now."""
+        self.show_task(message.task)
+
     # ------------------------------------------------------------------ pane
 
-    @on(DataTable.RowHighlighted, "#tasks")
-    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+    @on(TaskTable.RowHighlighted, "#tasks")
+    def _highlighted(self, event: TaskTable.RowHighlighted) -> None:
+        self.refresh_bindings()
         if event.row_key.value is not None:
             self._show_in_pane(self.tasks_by_id.get(int(event.row_key.value)))
 
@@ -317,8 +347,8 @@ class DashboardScreen(AppScreen[None]):
 
     # ------------------------------------------------------------------ actions
 
-    @on(DataTable.RowSelected, "#tasks")
-    def _open_selected(self, event: DataTable.RowSelected) -> None:
+    @on(TaskTable.RowSelected, "#tasks")
+    def _open_selected(self, event: TaskTable.RowSelected) -> None:
         if event.row_key.value is not None:
             self.open_task(int(event.row_key.value))
 

@@ -15,6 +15,7 @@ It must have ``self.services``. A screen that overrides ``check_action`` calls
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from textual import work
@@ -64,6 +65,9 @@ class TaskActionsMixin(Screen[Any]):
 
     services: Services
     """The app's dependencies (set by the screen's constructor)."""
+
+    TASK_SELECT: ClassVar[Sequence[str] | None] = None
+    """The fields to re-read a task with after an action (None: the portal's default set)."""
 
     # --- what the screen provides -------------------------------------------------------
 
@@ -158,9 +162,9 @@ class TaskActionsMixin(Screen[Any]):
         except ActionNotAllowed:
             # The portal says "not allowed" for a task that is gone, too: re-reading tells
             # them apart (NotFound propagates) and shows what is allowed now.
-            self._changed(await client.tasks.get(task.id))
+            self._changed(await client.tasks.get(task.id, select=self.TASK_SELECT))
             raise
-        changed = await client.tasks.get(task.id)
+        changed = await client.tasks.get(task.id, select=self.TASK_SELECT)
         self._changed(changed)
         self.app.notify(done_message(action, changed, user=user), markup=False)
 

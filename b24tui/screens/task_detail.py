@@ -21,6 +21,7 @@ from b24tui.bbcode import mentioned_user_ids
 from b24tui.humanize import ago
 from b24tui.models import Task, User
 from b24tui.screens.base import AppScreen
+from b24tui.screens.task_actions import TaskActionsMixin
 from b24tui.services import Services
 from b24tui.widgets import AppHeader, TaskDetail
 
@@ -68,10 +69,11 @@ MAX_MENTIONS = 20
 NOT_FOUND_TEXT = "Task not found or you have no access"
 
 
-class TaskDetailScreen(AppScreen[None]):
+class TaskDetailScreen(TaskActionsMixin, AppScreen[None]):
     """A task's details: fields, people, description and checklist summary."""
 
     CSS_PATH = "task_detail.tcss"
+    TASK_SELECT = DETAIL_SELECT
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="back"),
@@ -200,7 +202,7 @@ class TaskDetailScreen(AppScreen[None]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         super().on_worker_state_changed(event)
-        if event.state is WorkerState.ERROR:
+        if event.state is WorkerState.ERROR and event.worker.group == "task":
             # The app reports the failure; the body says why nothing is shown.
             self.query_one(AppHeader).status = "not updated"
             if self._shown_task is None:
