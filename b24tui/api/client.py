@@ -158,6 +158,7 @@ class B24Client:
         self._policy: RequestPolicy = policy or NoPolicy()
         self._token_refresher = token_refresher
         self._refresh_lock = asyncio.Lock()
+        self._refresh_failure: tuple[Endpoint, B24Error] | None = None
         self._sleep = sleep
         self.generations = ApiGenerations()
         """Which API generation each portal answers task writes on (learned, per host)."""
@@ -329,9 +330,18 @@ class B24Client:
         if self._token_refresher is None or not isinstance(expired, OAuthToken):
             return False
         async with self._refresh_lock:
+            failed = self._refresh_failure
+            if failed is not None and failed[0] is expired:
+                # Callers that waited for a refresh that failed get its error: asking the
+                # token server once per waiting call could get the app blocked.
+                raise failed[1]
             if self._endpoint is expired:
                 log.info("access token for %s expired; refreshing", expired.host)
-                self._endpoint = await self._token_refresher(expired)
+                try:
+                    self._endpoint = await self._token_refresher(expired)
+                except B24Error as error:
+                    self._refresh_failure = (expired, error)
+                    raise
         return True
 
     def _request_parts(

@@ -300,3 +300,19 @@ def test_an_app_refuses_a_token_url_that_would_leak_the_secret(url: str) -> None
 def test_an_app_never_shows_its_secret() -> None:
     app = OAuthApp("local.app", "s3cret-value", "http://127.0.0.1:9/oauth/token/")
     assert "s3cret-value" not in f"{app!r} {app} {TokenServerRefresher(app)!r}"
+
+
+async def test_a_failed_refresh_is_not_repeated_for_each_waiting_call(
+    token_server: TokenServer, clock: FrozenClock
+) -> None:
+    expired = token_server.expired_token(clock)
+    refresher = TokenServerRefresher(token_server.app)
+    assert expired.refresh_token is not None
+    await refresher.refresh(expired.refresh_token)  # spent elsewhere: the next use fails
+    before = token_server.server.stats()["requests"]
+    async with B24Client(expired, token_refresher=refresher) as client:
+        outcomes = await asyncio.gather(
+            *(client.users.current() for _ in range(10)), return_exceptions=True
+        )
+    assert all(isinstance(outcome, OAuthGrantError) for outcome in outcomes)
+    assert token_server.server.stats()["requests"] - before == 1
