@@ -1,4 +1,9 @@
-"""The task table: one row per task, selection kept by task id across updates."""
+"""The task table: one row per task, selection kept by task id across updates.
+
+A virtual table on Textual's line API: the rows are a list of tasks, and only the lines
+on screen are turned into text, when they are painted. Filling it with 10,000 tasks,
+filtering them or moving the cursor costs the same as with ten.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +12,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
 
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Region, Size
 from textual.message import Message
-from textual.widgets import DataTable
-from textual.widgets.data_table import ColumnKey, RowKey
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widgets.data_table import RowKey
 
 from b24tui.humanize import deadline_label
 from b24tui.models import Priority, Task, TaskStatus
@@ -22,8 +33,36 @@ STATUS_LABELS: dict[TaskStatus, str] = {TaskStatus.SUPPOSEDLY_COMPLETED: "Awaiti
 SORT_MARKS = {False: "▲", True: "▼"}
 """Header marks of the sort column: ascending, descending."""
 
+NO_ROW = -2
+"""The hover position when the mouse is not over a row (-1 is the header)."""
 
-class TaskTable(DataTable[Text]):
+
+@dataclass
+class Column:
+    """A column on screen: its key, its header label (with any sort mark) and its width."""
+
+    key: str
+    label: Text
+    width: int
+    """Characters of content, without the one-space padding on either side."""
+    right: bool = False
+    """Whether the content is aligned to the right."""
+
+    @property
+    def render_width(self) -> int:
+        """The width on screen, padding included."""
+        return self.width + 2 * TaskTable.CELL_PADDING
+
+
+@dataclass(frozen=True)
+class Row:
+    """A row as listed: its key (the task id as a string) and its task."""
+
+    key: RowKey
+    task: Task
+
+
+class TaskTable(ScrollView, can_focus=True):
     """A table of tasks. Feed it with :meth:`show_tasks`; it never fetches anything.
 
     The cursor follows a task, not a row: when the rows change (a refresh, a filter, a
@@ -31,16 +70,67 @@ class TaskTable(DataTable[Text]):
     filter that hid it is cleared.
     """
 
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select_cursor", "Open", show=False),
+        Binding("up", "cursor_up", "Cursor up", show=False),
+        Binding("down", "cursor_down", "Cursor down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("home,ctrl+home", "cursor_top", "Top", show=False),
+        Binding("end,ctrl+end", "cursor_bottom", "Bottom", show=False),
+    ]
+
     COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "task-table--header",
+        "task-table--header-hover",
+        "task-table--cursor",
+        "task-table--hover",
         "task-table--overdue",
         "task-table--dim",
         "task-table--high",
     }
 
     DEFAULT_CSS = """
-    TaskTable > .task-table--overdue { color: $error; }
-    TaskTable > .task-table--dim { color: $text-muted; }
-    TaskTable > .task-table--high { color: $warning; text-style: bold; }
+    TaskTable {
+        background: $surface;
+        color: $foreground;
+        height: auto;
+        max-height: 100%;
+        &:focus {
+            background-tint: $foreground 5%;
+            & > .task-table--cursor {
+                background: $block-cursor-background;
+                color: $block-cursor-foreground;
+                text-style: $block-cursor-text-style;
+            }
+            & > .task-table--header {
+                background-tint: $foreground 5%;
+            }
+        }
+        & > .task-table--header {
+            text-style: bold;
+            background: $panel;
+            color: $foreground;
+        }
+        &:ansi > .task-table--header {
+            background: ansi_bright_blue;
+            color: ansi_default;
+        }
+        & > .task-table--header-hover {
+            background: $accent 30%;
+        }
+        & > .task-table--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+            text-style: $block-cursor-blurred-text-style;
+        }
+        & > .task-table--hover {
+            background: $block-hover-background;
+        }
+        & > .task-table--overdue { color: $error; }
+        & > .task-table--dim { color: $text-muted; }
+        & > .task-table--high { color: $warning; text-style: bold; }
+    }
     """
 
     COLUMNS: ClassVar[tuple[tuple[str, str, int, bool], ...]] = (
@@ -54,9 +144,13 @@ class TaskTable(DataTable[Text]):
         ("checklist", "✓", 5, False),
         ("flags", "Flags", 6, True),
     )
+    RIGHT_ALIGNED: ClassVar[frozenset[str]] = frozenset({"id", "checklist"})
     WIDE: ClassVar[int] = 110
     """From this width on, every column is shown; below it the table keeps the essentials."""
     MIN_TITLE: ClassVar[int] = 12
+    CELL_PADDING: ClassVar[int] = 1
+    LINE_CACHE_SIZE: ClassVar[int] = 1024
+    """Rendered lines kept (about ten screens); the whole cache goes when it is full."""
 
     @dataclass
     class SortChosen(Message):
@@ -70,202 +164,457 @@ class TaskTable(DataTable[Text]):
             """The table that sent it (for ``@on`` selectors)."""
             return self.table
 
+    @dataclass
+    class RowHighlighted(Message):
+        """The cursor came to rest on another task."""
+
+        table: TaskTable
+        cursor_row: int
+        task_id: int
+
+        @property
+        def control(self) -> TaskTable:
+            """The table that sent it (for ``@on`` selectors)."""
+            return self.table
+
+        @property
+        def row_key(self) -> RowKey:
+            """The task id as a row key (the shape of Textual's table messages)."""
+            return RowKey(str(self.task_id))
+
+    @dataclass
+    class RowSelected(Message):
+        """The user chose the task under the cursor (enter, or a click on it)."""
+
+        table: TaskTable
+        cursor_row: int
+        task_id: int
+
+        @property
+        def control(self) -> TaskTable:
+            """The table that sent it (for ``@on`` selectors)."""
+            return self.table
+
+        @property
+        def row_key(self) -> RowKey:
+            """The task id as a row key (the shape of Textual's table messages)."""
+            return RowKey(str(self.task_id))
+
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id, cursor_type="row", zebra_stripes=False)
-        self._shown: tuple[Sequence[Task], datetime, int] = ((), datetime.min, 0)
-        self._wide: bool | None = None
+        super().__init__(id=id)
+        self._tasks: list[Task] = []
+        self._index: dict[int, int] = {}
+        """Row index by task id."""
+        self._now: datetime = datetime.min
+        self._me = 0
+        self._cursor = 0
+        self._hover_row = NO_ROW
+        self._hover_column = -1
+        self._highlighted: int | None = None
+        """The task id last announced with :class:`RowHighlighted`."""
         self._sort: tuple[str, bool] | None = None
-        self._updating = False
-        self._relabelled = False
-        self._styles: dict[str, str] = {}
-        self._row_cells: dict[int, tuple[Task, str, dict[str, Text]]] = {}
-        self._cells_now: tuple[datetime, int] = (datetime.min, 0)
+        self._columns: list[Column] = []
+        self._wide: bool | None = None
+        self._cells: dict[int, tuple[Task, str, dict[str, Text]]] = {}
         """Per task id: the task, its deadline label and the cells made from them."""
+        self._lines: dict[tuple[int, bool, bool], tuple[dict[str, Text], Strip]] = {}
+        """Rendered rows by (task id, under the cursor, under the mouse), with their cells."""
+        self._line_state: object = None
+        self._base = Style()
+        """The widget's own style, as of the paint under way."""
         self.chosen_task_id: int | None = None
         """The task the user last put the cursor on (kept while a filter hides it)."""
+
+    # ------------------------------------------------------------------ inspection
 
     @property
     def shown_columns(self) -> list[str]:
         """The keys of the columns on screen, left to right."""
-        return [str(column.key.value) for column in self.ordered_columns]
+        return [column.key for column in self._columns]
 
-    def on_resize(self) -> None:
-        wide = self.size.width >= self.WIDE
-        if wide != self._wide:
-            self._wide = wide
-            self._updating = True
-            try:
-                self.clear(columns=True)
-                for key, label, width, narrow in self.COLUMNS:
-                    if wide or narrow:
-                        self.add_column(label, key=key, width=width or self.MIN_TITLE)
-            finally:
-                self._updating = False
-            self._label_headers()
-            self.show_tasks(*self._shown)
-        self._fit_title()
+    @property
+    def columns(self) -> dict[str, Column]:
+        """The columns on screen by key, left to right."""
+        return {column.key: column for column in self._columns}
 
-    def _fit_title(self) -> None:
-        """Give the title column the width the others leave."""
-        title = self.columns.get(ColumnKey("title"))
-        if title is None:
-            return
-        others = sum(
-            column.get_render_width(self) for key, column in self.columns.items() if key != "title"
-        )
-        # Reserve the vertical scrollbar even before the rows need it, so nothing jumps.
-        available = (
-            self.content_region.width
-            - self.styles.scrollbar_size_vertical
-            - others
-            - 2 * self.cell_padding
-        )
-        title.width = max(self.MIN_TITLE, available)
-        title.auto_width = False
-        self._require_update_dimensions = True
+    @property
+    def tasks(self) -> Sequence[Task]:
+        """The listed tasks, top to bottom."""
+        return self._tasks
+
+    @property
+    def row_count(self) -> int:
+        """How many tasks are listed."""
+        return len(self._tasks)
+
+    @property
+    def rows(self) -> dict[RowKey, Row]:
+        """The rows by key (the task id as a string), top to bottom."""
+        return {row.key: row for row in self.ordered_rows}
+
+    @property
+    def ordered_rows(self) -> list[Row]:
+        """The rows, top to bottom."""
+        return [Row(RowKey(str(task.id)), task) for task in self._tasks]
+
+    @property
+    def cursor_row(self) -> int:
+        """The index of the row under the cursor (0 when the table is empty)."""
+        return self._cursor
+
+    @property
+    def selected_task_id(self) -> int | None:
+        """The id of the task under the cursor, if any."""
+        return self._tasks[self._cursor].id if self._tasks else None
+
+    def get_row_index(self, task_id: int | str) -> int:
+        """The row of task ``task_id``.
+
+        Raises:
+            KeyError: The task is not listed.
+        """
+        return self._index[int(task_id)]
+
+    def get_cell(self, task_id: int | str, column: str) -> Text:
+        """The cell of task ``task_id`` in ``column``, as it is shown.
+
+        Raises:
+            KeyError: The task is not listed or there is no such column.
+        """
+        task = self._tasks[self._index[int(task_id)]]
+        return self._cells_of(task)[column]
+
+    # ------------------------------------------------------------------ feeding
+
+    def show_tasks(self, tasks: Sequence[Task], now: datetime, me: int) -> None:
+        """Show ``tasks`` as seen by user ``me`` at ``now``.
+
+        Only the lines on screen are made, when they are painted; cells of a task that
+        did not change are reused. The cursor stays on the chosen task when it is
+        listed, and the scroll position is kept.
+        """
+        if me != self._me:
+            self._cells.clear()
+        self._tasks = list(tasks)
+        self._index = {task.id: row for row, task in enumerate(self._tasks)}
+        self._now, self._me = now, me
+        keep = self.chosen_task_id
+        row = self._index.get(keep, 0) if keep is not None else 0
+        self._cursor = min(row, max(0, len(self._tasks) - 1))
+        if keep is None and self._tasks:
+            self.chosen_task_id = self.selected_task_id
+        self._hover_row = NO_ROW
+        self._update_virtual_size()
+        self._scroll_cursor_into_view()
         self.refresh()
+        self._announce_highlight()
 
     def show_sort(self, column: str | None, descending: bool = False) -> None:
         """Mark ``column``'s header with the sort direction (``None``: the default order)."""
         self._sort = None if column is None else (column, descending)
         self._label_headers()
+        self.refresh_line(0)
 
     def _label_headers(self) -> None:
-        for key, label, _width, _narrow in self.COLUMNS:
-            column = self.columns.get(ColumnKey(key))
-            if column is None:
-                continue
+        for column in self._columns:
+            label = next(label for key, label, _, _ in self.COLUMNS if key == column.key)
             mark = ""
-            if self._sort is not None and self._sort[0] == key:
+            if self._sort is not None and self._sort[0] == column.key:
                 mark = SORT_MARKS[self._sort[1]]
             column.label = Text(f"{label}{mark}")
-        # The table caches rendered rows, header included, until its rows change:
-        # the next show_tasks rebuilds them so the new marks are painted.
-        self._relabelled = True
+
+    # ------------------------------------------------------------------ layout
+
+    def on_resize(self) -> None:
+        wide = self.size.width >= self.WIDE
+        if wide != self._wide:
+            self._wide = wide
+            self._columns = [
+                Column(key, Text(label), width or self.MIN_TITLE, key in self.RIGHT_ALIGNED)
+                for key, label, width, narrow in self.COLUMNS
+                if wide or narrow
+            ]
+            self._label_headers()
+        self._fit_title()
+        self._update_virtual_size()
+        self._scroll_cursor_into_view()
         self.refresh()
 
+    def _fit_title(self) -> None:
+        """Give the title column the width the others leave."""
+        others = sum(column.render_width for column in self._columns if column.key != "title")
+        # Reserve the vertical scrollbar even before the rows need it, so nothing jumps.
+        available = (
+            self.content_region.width
+            - self.styles.scrollbar_size_vertical
+            - others
+            - 2 * self.CELL_PADDING
+        )
+        for column in self._columns:
+            if column.key == "title":
+                column.width = max(self.MIN_TITLE, available)
+
     @property
-    def selected_task_id(self) -> int | None:
-        """The id of the task under the cursor, if any."""
-        if not self.row_count:
-            return None
-        row_key, _ = self.coordinate_to_cell_key(self.cursor_coordinate)
-        return int(row_key.value) if row_key.value is not None else None
+    def _table_width(self) -> int:
+        return sum(column.render_width for column in self._columns)
 
-    def watch_cursor_coordinate(self, old: object, new: object) -> None:
-        super().watch_cursor_coordinate(old, new)  # type: ignore[arg-type]
-        if not self._updating and self.row_count:
-            self.chosen_task_id = self.selected_task_id
+    def _update_virtual_size(self) -> None:
+        self.virtual_size = Size(self._table_width, len(self._tasks) + 1)
 
-    def show_tasks(self, tasks: Sequence[Task], now: datetime, me: int) -> None:
-        """Show ``tasks`` as seen by user ``me`` at ``now``.
+    # ------------------------------------------------------------------ cursor
 
-        When the same tasks come in the same order (a refresh with nothing added or
-        removed) the cells are updated in place; otherwise the rows are rebuilt. Either
-        way the cursor stays on the chosen task when it is listed, and the scroll
-        position is kept.
-        """
-        self._shown = (tasks, now, me)
-        if not self.columns:
+    def move_cursor(self, *, row: int, animate: bool = False, scroll: bool = True) -> None:
+        """Put the cursor on ``row`` (clamped to the rows listed)."""
+        row = max(0, min(row, len(self._tasks) - 1))
+        if row != self._cursor:
+            old, self._cursor = self._cursor, row
+            self._refresh_row(old)
+            self._refresh_row(row)
+        if self._tasks:
+            self.chosen_task_id = self._tasks[row].id
+        if scroll:
+            self._scroll_cursor_into_view(animate=animate)
+        self._announce_highlight()
+
+    def _announce_highlight(self) -> None:
+        """Tell the screen when the cursor rests on another task."""
+        task_id = self.selected_task_id
+        if task_id is not None and task_id != self._highlighted:
+            self.post_message(self.RowHighlighted(self, self._cursor, task_id))
+        self._highlighted = task_id
+
+    def _scroll_cursor_into_view(self, animate: bool = False) -> None:
+        if not self._tasks:
             return
-        keep = self.chosen_task_id
-        self._styles = {name: self._style(name) for name in ("overdue", "dim", "high")}
-        previous = self._row_cells
-        self._row_cells = {}
-        self._cells_now = (now, me)
-        shown = [str(key.value) for key in self.columns]
-        keys = [str(task.id) for task in tasks]
-        self._updating = True
-        try:
-            same_rows = keys == [str(row.key.value) for row in self.ordered_rows]
-            if same_rows and not self._relabelled:
-                self._update_in_place(tasks, previous, shown)
+        visible = max(1, self.scrollable_content_region.height - 1)
+        top = round(self.scroll_y)
+        if self._cursor < top:
+            target = self._cursor
+        elif self._cursor >= top + visible:
+            target = self._cursor - visible + 1
+        else:
+            return
+        self.scroll_to(y=target, animate=animate, duration=0.15 if animate else None, force=True)
+
+    def _refresh_row(self, row: int) -> None:
+        """Repaint row ``row`` if it is on screen."""
+        self.refresh_line(row + 1)
+
+    def _hide_hover(self) -> None:
+        if self._hover_row != NO_ROW:
+            old, self._hover_row = self._hover_row, NO_ROW
+            self._refresh_row(old) if old >= 0 else self.refresh_line(0)
+
+    def action_cursor_down(self) -> None:
+        """Move the cursor one row down."""
+        self._hide_hover()
+        self.move_cursor(row=self._cursor + 1)
+
+    def action_cursor_up(self) -> None:
+        """Move the cursor one row up."""
+        self._hide_hover()
+        self.move_cursor(row=self._cursor - 1)
+
+    def action_page_down(self) -> None:
+        """Move the cursor, and the view, one screen down."""
+        self._hide_hover()
+        page = max(1, self.scrollable_content_region.height - 1)
+        self.scroll_to(y=self.scroll_y + page, animate=False, force=True)
+        self.move_cursor(row=self._cursor + page)
+
+    def action_page_up(self) -> None:
+        """Move the cursor, and the view, one screen up."""
+        self._hide_hover()
+        page = max(1, self.scrollable_content_region.height - 1)
+        self.scroll_to(y=self.scroll_y - page, animate=False, force=True)
+        self.move_cursor(row=self._cursor - page)
+
+    def action_cursor_top(self) -> None:
+        """Move the cursor to the first row."""
+        self._hide_hover()
+        self.move_cursor(row=0)
+
+    def action_cursor_bottom(self) -> None:
+        """Move the cursor to the last row."""
+        self._hide_hover()
+        self.move_cursor(row=len(self._tasks) - 1)
+
+    def action_select_cursor(self) -> None:
+        """Choose the task under the cursor."""
+        self._hide_hover()
+        task_id = self.selected_task_id
+        if task_id is not None:
+            self.post_message(self.RowSelected(self, self._cursor, task_id))
+
+    # ------------------------------------------------------------------ mouse
+
+    def _at(self, event: events.MouseEvent) -> tuple[int, int] | None:
+        """The (row, column index) under the mouse; row -1 is the header."""
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return None
+        row = -1 if offset.y == 0 else round(self.scroll_y) + offset.y - 1
+        x = offset.x + round(self.scroll_x)
+        column = -1
+        for index, candidate in enumerate(self._columns):
+            if x < candidate.render_width:
+                column = index
+                break
+            x -= candidate.render_width
+        return row, column
+
+    def on_click(self, event: events.Click) -> None:
+        where = self._at(event)
+        if where is None:
+            return
+        row, column = where
+        if row == -1:
+            if column >= 0:
+                event.stop()
+                self.post_message(self.SortChosen(self, self._columns[column].key))
+        elif row < len(self._tasks):
+            event.stop()
+            if row == self._cursor:
+                self.action_select_cursor()
             else:
-                self._rebuild(tasks, previous, shown)
-                self._relabelled = False
-            if keep is not None and str(keep) in self.rows:
-                index = self.get_row_index(str(keep))
-                if index != self.cursor_row:
-                    self.move_cursor(row=index, animate=False, scroll=True)
-        finally:
-            self._updating = False
-        if keep is None and self.row_count:
-            self.chosen_task_id = self.selected_task_id
+                self.move_cursor(row=row)
 
-    def _update_in_place(
-        self,
-        tasks: Sequence[Task],
-        previous: dict[int, tuple[Task, str, dict[str, Text]]],
-        shown: list[str],
-    ) -> None:
-        for task in tasks:
-            before = previous.get(task.id)
-            cells = self._cached_cells(task, previous)
-            if before is not None and before[2] is cells:
-                continue
-            row_key = RowKey(str(task.id))
-            current = self._data[row_key]
-            for key in shown:
-                column_key = ColumnKey(key)
-                if current.get(column_key) != cells[key]:
-                    self.update_cell(row_key, column_key, cells[key])
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        where = self._at(event)
+        row, column = where if where is not None else (NO_ROW, -1)
+        if row >= len(self._tasks):
+            row = NO_ROW
+        if (row, column if row == -1 else -1) != (self._hover_row, self._hover_column):
+            self._hide_hover()
+            self._hover_row, self._hover_column = row, column if row == -1 else -1
+            self._refresh_row(row) if row >= 0 else self.refresh_line(0)
 
-    def _rebuild(
-        self,
-        tasks: Sequence[Task],
-        previous: dict[int, tuple[Task, str, dict[str, Text]]],
-        shown: list[str],
-    ) -> None:
-        scroll_y = self.scroll_y
-        self.clear()
-        for task in tasks:
-            cells = self._cached_cells(task, previous)
-            self.add_row(*(cells[key] for key in shown), key=str(task.id))
-        # The new rows are measured on the next refresh; scroll back once they are, before
-        # the cursor (moved after this) scrolls itself into view if it has to.
-        self.call_after_refresh(self.scroll_to, y=scroll_y, animate=False)
+    def on_leave(self, event: events.Leave) -> None:
+        self._hide_hover()
 
-    def _cached_cells(
-        self, task: Task, previous: dict[int, tuple[Task, str, dict[str, Text]]]
-    ) -> dict[str, Text]:
-        """The task's cells, reused from the last update when nothing they show changed."""
-        now, me = self._cells_now
+    # ------------------------------------------------------------------ painting
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._cells.clear()
+        self._lines.clear()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # What every line of this paint shares, worked out once.
+        self._base = self.rich_style
+        state = (self.size.width, self._table_width, self.get_pseudo_class_state())
+        if state != self._line_state:
+            self._line_state = state
+            self._lines.clear()
+        return super().render_lines(crop)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        scroll_x, scroll_y = round(self.scroll_x), round(self.scroll_y)
+        base = self._base
+        if y == 0:
+            strip = self._render_header(base)
+        else:
+            row = scroll_y + y - 1
+            if row >= len(self._tasks):
+                return Strip.blank(width, base)
+            strip = self._render_row(row, base)
+        return strip.crop_extend(scroll_x, scroll_x + width, base)
+
+    def _render_header(self, base: Style) -> Strip:
+        header = base + self.get_component_rich_style("task-table--header")
+        line = Text(no_wrap=True, end="")
+        for index, column in enumerate(self._columns):
+            start = len(line)
+            self._append_cell(line, column.label, column.width, right=False)
+            if self._hover_row == -1 and index == self._hover_column:
+                line.stylize(self.get_component_rich_style("task-table--header-hover"), start)
+        return self._strip(line, header)
+
+    def _render_row(self, row: int, base: Style) -> Strip:
+        task = self._tasks[row]
+        cursor = row == self._cursor
+        hover = row == self._hover_row
+        cells = self._cells_of(task)
+        key = (task.id, cursor, hover)
+        cached = self._lines.get(key)
+        if cached is not None and cached[0] is cells:
+            return cached[1]
+        style = base
+        if hover:
+            style += self.get_component_rich_style("task-table--hover")
+        if cursor:
+            style += self.get_component_rich_style("task-table--cursor")
+        line = Text(no_wrap=True, end="")
+        for column in self._columns:
+            self._append_cell(line, cells[column.key], column.width, right=column.right)
+        # The cursor's colours win over the cells' own (as in Textual's tables).
+        post = Style(color=style.color, bgcolor=style.bgcolor) if cursor else None
+        strip = self._strip(line, style, post)
+        if len(self._lines) >= self.LINE_CACHE_SIZE:
+            self._lines.clear()
+        self._lines[key] = (cells, strip)
+        return strip
+
+    def _append_cell(self, line: Text, cell: Text, width: int, *, right: bool) -> None:
+        """Add ``cell`` to ``line``, cut or padded to ``width``, with the cell padding."""
+        if cell.cell_len > width:
+            cell = cell.copy()
+            cell.truncate(width)
+        gap = " " * (width - cell.cell_len)
+        padding = " " * self.CELL_PADDING
+        line.append(padding + gap if right else padding)
+        line.append_text(cell)
+        line.append(padding if right else gap + padding)
+
+    def _strip(self, line: Text, style: Style, post: Style | None = None) -> Strip:
+        """``line`` over ``style`` (under ``post``), as wide as the table or the widget."""
+        segments = Segment.apply_style(line.render(self.app.console), style, post)
+        strip = Strip(segments, line.cell_len)
+        return strip.extend_cell_length(max(self._table_width, self.size.width), style)
+
+    # ------------------------------------------------------------------ cells
+
+    def _cells_of(self, task: Task) -> dict[str, Text]:
+        """The task's cells, reused while nothing they show has changed."""
+        now = self._now
         label = deadline_label(task.deadline, now) if task.deadline is not None else ""
         label += "!" if task.is_overdue(now) else ""
-        before = previous.get(task.id)
+        before = self._cells.get(task.id)
         if before is not None and before[1] == label and (before[0] is task or before[0] == task):
-            cells = before[2]
-        else:
-            cells = self._cells(task, now, me)
-        self._row_cells[task.id] = (task, label, cells)
+            return before[2]
+        cells = self._make_cells(task, now, self._me)
+        if len(self._cells) >= self.LINE_CACHE_SIZE:
+            self._cells.clear()
+        self._cells[task.id] = (task, label, cells)
         return cells
 
-    def _style(self, name: str) -> str:
-        return str(self.get_component_rich_style(f"task-table--{name}", partial=True))
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(f"task-table--{name}", partial=True)
 
-    def _cells(self, task: Task, now: datetime, me: int) -> dict[str, Text]:
+    def _make_cells(self, task: Task, now: datetime, me: int) -> dict[str, Text]:
         overdue = task.is_overdue(now)
         deadline = (
             Text(
-                deadline_label(task.deadline, now), style=self._styles["overdue"] if overdue else ""
+                deadline_label(task.deadline, now), style=self._style("overdue") if overdue else ""
             )
             if task.deadline is not None
-            else Text("—", style=self._styles["dim"])
+            else Text("—", style=self._style("dim"))
         )
-        status_style = self._styles["dim"] if task.status is TaskStatus.DEFERRED else ""
+        status_style = self._style("dim") if task.status is TaskStatus.DEFERRED else ""
         priority = Text(
             PRIORITY_MARKS.get(task.priority, ""),
-            style=self._styles["high"] if task.priority is Priority.HIGH else "",
+            style=self._style("high") if task.priority is Priority.HIGH else "",
         )
         responsible = task.responsible.name if task.responsible else f"#{task.responsible_id}"
         return {
-            "id": Text(str(task.id), justify="right"),
+            "id": Text(str(task.id)),
             "status": Text(STATUS_LABELS.get(task.status, task.status.label), style=status_style),
             "priority": priority,
             "title": Text(clean(task.title, single_line=True)),
             "deadline": deadline,
             "responsible": Text(clean(responsible, single_line=True)),
-            "checklist": Text(self._checklist(task), justify="right"),
+            "checklist": Text(self._checklist(task)),
             "flags": Text(self._flags(task, me)),
         }
 
@@ -278,8 +627,3 @@ class TaskTable(DataTable[Text]):
     def _flags(task: Task, me: int) -> str:
         flags = (("M", task.is_muted), ("W", me in task.auditors), ("★", task.is_favorite))
         return "".join(mark for mark, on in flags if on)
-
-    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
-        event.stop()
-        if event.column_key.value is not None:
-            self.post_message(self.SortChosen(self, str(event.column_key.value)))
