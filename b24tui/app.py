@@ -55,9 +55,28 @@ class B24App(App[None]):
         self.panic(Traceback(show_locals=False, width=None, suppress=[rich]))
 
     def on_mount(self) -> None:
+        settings = self.services.settings
+        if settings is not None:
+            if settings.keys:
+                self.set_keymap(dict(settings.keys))
+            if settings.theme:
+                self._use_theme(settings.theme)
         self.push_screen(DashboardScreen(self.services))
         if self.start_task_id is not None:
             self.push_screen(TaskDetailScreen(self.services, self.start_task_id))
+
+    def _use_theme(self, name: str) -> None:
+        """Switch to the configured theme; an unknown name is reported, not fatal."""
+        if name in self.available_themes:
+            self.theme = name
+            return
+        known = ", ".join(sorted(self.available_themes))
+        self.notify(
+            f"The config names theme {name!r}, which does not exist. Known themes: {known}.",
+            title="Unknown theme",
+            severity="warning",
+            markup=False,
+        )
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Textual's system commands, with "Theme" under the name people look for."""

@@ -16,6 +16,7 @@ from b24tui import __version__
 if TYPE_CHECKING:
     from b24tui.api import B24Client
     from b24tui.clock import Clock
+    from b24tui.config import Settings
 
 ENV_WEBHOOK = "B24TUI_WEBHOOK_URL"
 
@@ -45,6 +46,13 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument(
             "--profile", metavar="NAME", default=argparse.SUPPRESS, help=profile_help
         )
+        if name == "login":
+            command.add_argument(
+                "--oauth",
+                action="store_true",
+                help="log in with an OAuth app (portal, client_id, client_secret and a refresh "
+                "token) instead of an inbound webhook",
+            )
     task = commands.add_parser(
         "task",
         help="open straight on a task's detail screen (esc goes to the dashboard)",
@@ -86,7 +94,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if options.command in _AUTH_COMMANDS:
         from b24tui.auth.cli import run_auth_command
 
-        return run_auth_command(options.command, options.profile)
+        return run_auth_command(
+            options.command, options.profile, oauth=getattr(options, "oauth", False)
+        )
     task_id: int | None = options.task_id if options.command == "task" else None
     if options.demo:
         return _run_demo(task_id)
@@ -100,34 +110,52 @@ def _fail(message: str) -> int:
 
 def _run_demo(task_id: int | None = None) -> int:
     from b24tui.clock import SystemClock
+    from b24tui.config import ConfigError, load_settings
     from b24tui.demo import demo_client, demo_portal
 
+    try:
+        settings = load_settings()
+    except ConfigError as error:
+        return _fail(str(error))
     clock = SystemClock()
     client = demo_client(demo_portal(clock))
-    return asyncio.run(_run_app(client, clock, demo=True, task_id=task_id))
+    return asyncio.run(_run_app(client, clock, demo=True, task_id=task_id, settings=settings))
 
 
 def _run_portal(profile: str | None, task_id: int | None = None) -> int:
     from b24tui.api import B24Client
+    from b24tui.api.pacing import PacingPolicy
     from b24tui.auth import CredentialsUnavailable
     from b24tui.clock import SystemClock
-    from b24tui.startup import endpoint_for_run
+    from b24tui.startup import plan_run
 
     try:
-        endpoint = endpoint_for_run(profile)
+        plan = plan_run(profile)
     except CredentialsUnavailable as error:
         return _fail(str(error))
-    return asyncio.run(_run_app(B24Client(endpoint), SystemClock(), demo=False, task_id=task_id))
+    client = B24Client(
+        plan.endpoint,
+        policy=PacingPolicy(plan.settings.plan),
+        token_refresher=plan.token_refresher,
+    )
+    return asyncio.run(
+        _run_app(client, SystemClock(), demo=False, task_id=task_id, settings=plan.settings)
+    )
 
 
 async def _run_app(
-    client: B24Client, clock: Clock, *, demo: bool, task_id: int | None = None
+    client: B24Client,
+    clock: Clock,
+    *,
+    demo: bool,
+    task_id: int | None = None,
+    settings: Settings | None = None,
 ) -> int:
     # Textual is imported only here, so --version and the emulator start fast.
     from b24tui.app import B24App
     from b24tui.services import Services
 
     async with client:
-        services = Services(client=client, clock=clock, demo=demo)
+        services = Services(client=client, clock=clock, demo=demo, settings=settings)
         await B24App(services, task_id=task_id).run_async()
     return 0

@@ -10,20 +10,34 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import httpx
 
-from b24tui.api import Endpoint
+from b24tui.api import Endpoint, TokenRefresher
+from b24tui.api.oauth import OAuthApp, TokenServerRefresher
 from b24tui.auth import (
     CredentialsUnavailable,
+    OAuthCredential,
     Prober,
+    SavingTokenRefresher,
     missing_credential_message,
     probe_keyring,
     resolve_credential,
 )
-from b24tui.config import ConfigError, load_settings
+from b24tui.auth.oauth import oauth_token_url
+from b24tui.config import ConfigError, Settings, load_settings
 
-__all__ = ["endpoint_for_run"]
+__all__ = ["RunPlan", "endpoint_for_run", "plan_run"]
+
+
+@dataclass(frozen=True)
+class RunPlan:
+    """What this run talks to: the endpoint, the settings, and how to renew an OAuth token."""
+
+    endpoint: Endpoint
+    settings: Settings
+    token_refresher: TokenRefresher | None = None
 
 
 def endpoint_for_run(
@@ -34,7 +48,24 @@ def endpoint_for_run(
     probe: Prober = probe_keyring,
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> Endpoint:
-    """The endpoint to open the dashboard with.
+    """The endpoint to open the dashboard with (see :func:`plan_run`)."""
+    return plan_run(
+        profile, interactive=interactive, environ=environ, probe=probe, transport=transport
+    ).endpoint
+
+
+def plan_run(
+    profile: str | None,
+    *,
+    interactive: bool | None = None,
+    environ: Mapping[str, str] | None = None,
+    probe: Prober = probe_keyring,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> RunPlan:
+    """The endpoint to open the dashboard with, the settings, and an OAuth token renewer.
+
+    A stored OAuth credential comes with a refresher that renews the access token at the
+    token server and saves the rotated pair to the store before it is used.
 
     Args:
         profile: ``--profile`` (default: the config's default profile).
@@ -53,8 +84,19 @@ def endpoint_for_run(
     except ConfigError as error:
         raise CredentialsUnavailable(str(error)) from None
     resolution = resolve_credential(profile, settings, environ=env, probe=probe)
-    if resolution.credential is not None:
-        return resolution.credential.endpoint()
+    credential = resolution.credential
+    if credential is not None:
+        refresher: TokenRefresher | None = None
+        if (
+            isinstance(credential, OAuthCredential)
+            and credential.client_id
+            and credential.client_secret
+        ):
+            app = OAuthApp(credential.client_id, credential.client_secret, oauth_token_url(env))
+            refresher = SavingTokenRefresher(
+                TokenServerRefresher(app), resolution.store, resolution.profile, credential
+            )
+        return RunPlan(credential.endpoint(), settings, refresher)
     if interactive is None:
         interactive = sys.stdin.isatty() and sys.stdout.isatty()
     if not interactive:
@@ -70,4 +112,4 @@ def endpoint_for_run(
         raise CredentialsUnavailable(
             "not logged in; run 'b24tui' again, or 'b24tui login', when you have the webhook URL"
         )
-    return verified.webhook
+    return RunPlan(verified.webhook, settings)

@@ -18,6 +18,7 @@ from textual.widgets import Footer, Tab, Tabs
 from textual.worker import Worker, WorkerState
 
 from b24tui.api import TransportError
+from b24tui.api.pacing import PacingPolicy
 from b24tui.humanize import ago
 from b24tui.messages import TaskChanged, TasksLoaded
 from b24tui.models import Task, User
@@ -186,12 +187,16 @@ class DashboardScreen(TaskActionsMixin, AppScreen[None]):
             event.prevent_default()
 
     def tick(self) -> None:
-        """Once a second: "updated Ns ago" from the injected clock.
+        """Once a second: "updated Ns ago" from the injected clock, or why calls wait.
 
         The header's reactive repaints only when the text reads differently.
         """
         header = self.query_one(AppHeader)
-        if self._refreshing:
+        pacing = self.services.client.policy
+        slowing = pacing.state().message if isinstance(pacing, PacingPolicy) else None
+        if slowing is not None:
+            header.status = slowing
+        elif self._refreshing:
             header.status = "refreshing…"
         elif self.loaded_at is not None:
             header.status = f"updated {ago(self.loaded_at, self.services.clock.now())}"

@@ -26,7 +26,7 @@ from b24tui.emulator import DEMO_USER_ID, RunningEmulator
 from b24tui.emulator.oauth_server import OAuthServer, with_oauth
 from b24tui.emulator.server import AppSlot
 from b24tui.services import Services
-from b24tui.startup import endpoint_for_run
+from b24tui.startup import endpoint_for_run, plan_run
 from b24tui.widgets import TaskTable
 from tests.auth.conftest import CliRunner, Home, InProcessRunner
 from tests.conftest import FIXED_NOW, ServedEmulator
@@ -352,3 +352,27 @@ def test_oauth_login_on_a_terminal_hides_the_secret_and_the_token(
     assert "Refresh token" in prompts["hidden"][1]
     assert "Local application" in stderr.getvalue()
     assert _keyring().delete("tty")
+
+
+async def test_the_oauth_login_of_the_command_line_keeps_working_after_the_hour(
+    keyring_home: Home,
+    oauth_portal: OAuthPortal,
+    cli_main: InProcessRunner,
+    clock: FrozenClock,
+) -> None:
+    code, _out, err = await asyncio.to_thread(
+        cli_main, ["login", "--oauth", "--profile", "app"], oauth_portal.answers()
+    )
+    assert code == 0, err
+    first = _keyring().load("app")
+    assert isinstance(first, OAuthCredential)
+    clock.advance(2 * 3600)  # the access token lives an hour
+    plan = plan_run("app", interactive=False)
+    assert plan.token_refresher is not None
+    async with B24Client(plan.endpoint, token_refresher=plan.token_refresher) as client:
+        assert (await client.users.current()).id == DEMO_USER_ID
+    renewed = _keyring().load("app")
+    assert isinstance(renewed, OAuthCredential)
+    assert renewed.refresh_token != first.refresh_token  # the rotated pair was saved
+    assert renewed.access_token != first.access_token
+    _keyring().delete("app")
