@@ -313,7 +313,7 @@ class TaskTable(ScrollView, can_focus=True):
         """Mark ``column``'s header with the sort direction (``None``: the default order)."""
         self._sort = None if column is None else (column, descending)
         self._label_headers()
-        self.refresh_line(0)
+        self._refresh_row(-1)
 
     def _label_headers(self) -> None:
         for column in self._columns:
@@ -384,26 +384,29 @@ class TaskTable(ScrollView, can_focus=True):
         self._highlighted = task_id
 
     def _scroll_cursor_into_view(self, animate: bool = False) -> None:
-        if not self._tasks:
-            return
+        """Scroll as little as it takes to show the cursor's row (and no blank past the end)."""
         visible = max(1, self.scrollable_content_region.height - 1)
-        top = round(self.scroll_y)
-        if self._cursor < top:
+        now = round(self.scroll_y)
+        target = min(now, max(0, len(self._tasks) - visible))
+        if self._cursor < target:
             target = self._cursor
-        elif self._cursor >= top + visible:
+        elif self._cursor >= target + visible:
             target = self._cursor - visible + 1
-        else:
+        if target == now:
             return
         self.scroll_to(y=target, animate=animate, duration=0.15 if animate else None, force=True)
 
     def _refresh_row(self, row: int) -> None:
-        """Repaint row ``row`` if it is on screen."""
-        self.refresh_line(row + 1)
+        """Repaint row ``row`` (-1: the header) if it is on screen."""
+        if row < 0:
+            self.refresh(Region(0, 0, self.size.width, 1))
+        else:
+            self.refresh_line(row + 1)
 
     def _hide_hover(self) -> None:
         if self._hover_row != NO_ROW:
             old, self._hover_row = self._hover_row, NO_ROW
-            self._refresh_row(old) if old >= 0 else self.refresh_line(0)
+            self._refresh_row(old)
 
     def action_cursor_down(self) -> None:
         """Move the cursor one row down."""
@@ -484,10 +487,12 @@ class TaskTable(ScrollView, can_focus=True):
         row, column = where if where is not None else (NO_ROW, -1)
         if row >= len(self._tasks):
             row = NO_ROW
-        if (row, column if row == -1 else -1) != (self._hover_row, self._hover_column):
+        column = column if row == -1 else -1
+        if (row, column) != (self._hover_row, self._hover_column):
             self._hide_hover()
-            self._hover_row, self._hover_column = row, column if row == -1 else -1
-            self._refresh_row(row) if row >= 0 else self.refresh_line(0)
+            self._hover_row, self._hover_column = row, column
+            if row != NO_ROW:
+                self._refresh_row(row)
 
     def on_leave(self, event: events.Leave) -> None:
         self._hide_hover()
