@@ -40,8 +40,10 @@ from b24tui.api.errors import (
     translate,
 )
 from b24tui.api.generations import ApiGenerations
+from b24tui.api.oauth import OAuthApp, OAuthGrantError, TokenServerRefresher
+from b24tui.api.pacing import PacingPolicy, PacingState
 from b24tui.api.paging import TASKS, USERS, ListShape, fetch_all, fetch_page
-from b24tui.api.policy import NoPolicy, RequestPolicy, is_read_method
+from b24tui.api.policy import NoPolicy, OutcomeUnknown, RequestPolicy, is_read_method
 from b24tui.api.query import Ref, encode_query
 from b24tui.api.resources import MethodInfo
 from b24tui.api.response import CallTime, Response
@@ -75,9 +77,14 @@ __all__ = [
     "MethodNotFound",
     "NoPolicy",
     "NotFound",
+    "OAuthApp",
+    "OAuthGrantError",
     "OAuthToken",
     "OperationTimeLimit",
+    "OutcomeUnknown",
     "Overloaded",
+    "PacingPolicy",
+    "PacingState",
     "Params",
     "PortalMoved",
     "RateLimited",
@@ -89,6 +96,7 @@ __all__ = [
     "ServerError",
     "TokenExpired",
     "TokenRefresher",
+    "TokenServerRefresher",
     "TransportError",
     "ValidationError",
     "Webhook",
