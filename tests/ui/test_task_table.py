@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from textual import events
 from textual.app import App, ComposeResult
 from textual.message import Message
 
@@ -273,3 +274,22 @@ async def test_portal_text_is_data_not_markup() -> None:
         assert "Fix [bold]x[/] in red" in shown
         assert "[red]Eve[/red]" in shown
         assert "\x1b" not in shown
+
+
+async def test_the_mouse_wheel_scrolls_the_rows_and_leaves_the_cursor() -> None:
+    app = TableApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.query_one(TaskTable)
+        table.show_tasks(make_tasks(200), NOW, ME)
+        await pilot.pause()
+        for _ in range(5):
+            table.post_message(events.MouseScrollDown(table, 10, 5, 0, 1, 0, False, False, False))
+        await pilot.pause()
+        assert table.scroll_y > 0
+        assert table.cursor_row == 0
+        first = round(table.scroll_y) + 1
+        shown = screen_text(app)
+        assert f"Task number {first} " in shown
+        assert "Task number 1 " not in shown
+        # The header stays on top while the rows scroll under it.
+        assert "Deadline" in shown
