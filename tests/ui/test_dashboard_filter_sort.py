@@ -182,12 +182,12 @@ async def test_s_sorts_by_each_column_in_turn_and_back_to_the_default(
             assert sorted(ids) == sorted(active)
             # ascending by the column; ties keep the default order
             assert ids == sorted(active, key=key), column
-            assert str(table.columns[column].label).endswith("▲")  # type: ignore[index]
+            assert str(table.columns[column].label).endswith("▲")
             assert table.selected_task_id == chosen
             await pilot.press("R")
             ids = row_ids(table)
             assert [key(i) for i in ids] == sorted((key(i) for i in ids), reverse=True), column
-            assert str(table.columns[column].label).endswith("▼")  # type: ignore[index]
+            assert str(table.columns[column].label).endswith("▼")
             assert table.selected_task_id == chosen
             await pilot.press("R")
         await pilot.press("S")
@@ -207,11 +207,11 @@ async def test_clicking_a_header_sorts_and_clicking_again_reverses(
         assert await pilot.click(TaskTable, offset=(2, 0))
         await pilot.pause()
         assert row_ids(table) == sorted(row_ids(table))
-        assert str(table.columns["id"].label) == "ID▲"  # type: ignore[index]
+        assert str(table.columns["id"].label) == "ID▲"
         assert await pilot.click(TaskTable, offset=(2, 0))
         await pilot.pause()
         assert row_ids(table) == sorted(row_ids(table), reverse=True)
-        assert str(table.columns["id"].label) == "ID▼"  # type: ignore[index]
+        assert str(table.columns["id"].label) == "ID▼"
 
 
 @pytest.mark.parametrize("size", [(80, 24)])

@@ -181,10 +181,16 @@ async def test_loading_is_visible_until_the_task_arrives(
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.app.workers.wait_for_complete()
-        emulator.app.delay_ms = 300  # a slow portal: the first frame is the loading one
+        # The portal holds its answer back until the test lets it go.
+        emulator.app.faults.inject("timeout", method="tasks.task.get")
         await app.push_screen(TaskDetailScreen(app.services, task.id))
-        await pilot.pause()
+        for _ in range(200):
+            if emulator.app.held:
+                break
+            await pilot.pause(0.01)
+        assert emulator.app.held
         assert shown_text(app) == f"Loading task #{task.id}…"
+        assert emulator.app.release_held() == 1
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
         assert task.title in shown_text(app)
