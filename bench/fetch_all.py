@@ -3,13 +3,14 @@ the cloud's rate limits.
 
 Run: ``.venv/bin/python -m bench.fetch_all [--burst N] [--plan cloud|enterprise]``.
 
-Serves the emulator's "large" preset (10,000 tasks) on 127.0.0.1 with the cloud plan's
-limits in force (request bucket 50, draining 2 a second; 480 s of operating time per
-method), reads all tasks with ``client.tasks.list_all`` (chained batches: 50
-``tasks.task.list`` calls per request) as the portal's administrator, who sees every
-task, then asks for ``--burst`` single tasks at once (default 70: more than the bucket
-holds) to show the pacing at work. The client runs with :class:`PacingPolicy`; the figures
-include how many requests the portal refused for its limits, which must be 0.
+Starts ``b24tui emulator --preset large --limits cloud --user 2`` in its own process (the
+"large" preset: 10,000 tasks; the cloud plan's limits in force: request bucket 50, draining
+2 a second; 480 s of operating time per method), reads all tasks with
+``client.tasks.list_all`` (chained batches: 50 ``tasks.task.list`` calls per request) as
+the portal's administrator, who sees every task, then asks for ``--burst`` single tasks at
+once (default 70: more than the bucket holds) to show the pacing at work. The client runs
+with :class:`PacingPolicy`; the figures include how many requests the portal refused for
+its limits, which must be 0.
 """
 
 from __future__ import annotations
@@ -17,15 +18,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import resource
+import signal
+import subprocess
 import sys
 import time
 from typing import Any
 
+import httpx
+
 from b24tui.api import B24Client, Webhook
 from b24tui.api.pacing import PacingPolicy, PacingState, Plan
-from b24tui.clock import OffsetClock
-from b24tui.emulator import EmulatorApp, build_portal
-from b24tui.emulator.server import serve_in_thread
+from b24tui.emulator.seed import ADMIN_USER_ID
 
 SELECT = ["ID", "TITLE", "STATUS", "PRIORITY", "DEADLINE", "RESPONSIBLE_ID", "CREATED_BY"]
 
@@ -48,8 +51,10 @@ async def fetch(webhook_url: str, plan: Plan, burst: int, watcher: Watcher) -> d
     policy = PacingPolicy(plan, on_change=watcher)
     async with B24Client(Webhook.parse(webhook_url), policy=policy) as client:
         began = time.perf_counter()
+        before = emulator_figures(webhook_url)["requests"]
         tasks = await client.tasks.list_all(select=SELECT)
         list_wall = time.perf_counter() - began
+        list_requests = emulator_figures(webhook_url)["requests"] - before - 1
         ids = [task.id for task in tasks]
         if len(ids) != len(set(ids)):
             raise SystemExit("duplicate tasks in the answer")
@@ -60,6 +65,7 @@ async def fetch(webhook_url: str, plan: Plan, burst: int, watcher: Watcher) -> d
             raise SystemExit("the burst answered other tasks than asked")
     return {
         "count": len(ids),
+        "list_requests": list_requests,
         "list_wall": list_wall,
         "burst_wall": burst_wall,
         "state": policy.state(),
@@ -67,8 +73,34 @@ async def fetch(webhook_url: str, plan: Plan, burst: int, watcher: Watcher) -> d
 
 
 def rss_mib() -> float:
-    """The process's peak resident set size (Linux reports KiB)."""
+    """This process's peak resident set size (Linux reports KiB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def start_emulator(plan: Plan) -> tuple[subprocess.Popen[str], str]:
+    """``b24tui emulator`` as a person would start it; its process and the admin's webhook."""
+    process = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "b24tui", "emulator", "--preset", "large"),
+            *("--limits", plan, "--user", str(ADMIN_USER_ID)),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert process.stdout is not None
+    line = process.stdout.readline().strip()
+    if not line.startswith("http://"):
+        process.kill()
+        raise SystemExit("the emulator did not print its webhook URL")
+    return process, line
+
+
+def emulator_figures(webhook_url: str) -> dict[str, Any]:
+    """The emulator's own counters (``GET /_emulator/stats``)."""
+    base = webhook_url.split("/rest/")[0]
+    stats: dict[str, Any] = httpx.get(f"{base}/_emulator/stats", timeout=10).json()
+    return stats
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -78,34 +110,33 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     plan: Plan = args.plan
     started = time.perf_counter()
-    portal = build_portal("large", seed=0, clock=OffsetClock())
-    built = time.perf_counter() - started
-    admin = next(user.id for user in portal.users.values() if user.admin)
-    webhook = portal.credentials.add_webhook(admin)
-    app = EmulatorApp(portal, limits=plan)
+    process, url = start_emulator(plan)
+    ready = time.perf_counter() - started
     watcher = Watcher()
-    with serve_in_thread(app) as running:
-        url = f"{running.base_url}/rest/{webhook.user_id}/{webhook.code}/"
+    try:
         began = time.perf_counter()
         figures = asyncio.run(fetch(url, plan, args.burst, watcher))
         wall = time.perf_counter() - began
-    stats = app.journal.stats()
+        stats = emulator_figures(url)
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)
     refused = stats["refused"]
     limit_errors = sum(refused.values())
     state: PacingState = figures["state"]
     sys.stdout.write(
-        f"portal: {len(portal.tasks)} tasks, built in {built:.2f} s; limits: {plan}\n"
+        f"emulator: b24tui emulator --preset large --limits {plan}, ready in {ready:.2f} s\n"
         f"fetched: {figures['count']} tasks in {figures['list_wall']:.2f} s, "
         f"then {args.burst} single tasks at once in {figures['burst_wall']:.2f} s\n"
-        f"HTTP requests: {stats['requests']}\n"
+        f"HTTP requests: {stats['requests']} ({figures['list_requests']} for the whole list)\n"
         f"tasks.task.list calls: {stats['methods'].get('tasks.task.list', 0)}\n"
         f"tasks.task.get calls: {stats['methods'].get('tasks.task.get', 0)}\n"
-        f"wall time: {wall:.2f} s (client and emulator share this process)\n"
+        f"wall time: {wall:.2f} s (client and emulator in separate processes)\n"
         f"limit errors seen: {limit_errors} {refused or ''}\n"
         f"pacing: {watcher.changes} changes, at most {watcher.peak_waiting} calls waiting, "
         f"parked {sorted(watcher.parked) or 'none'}, bucket at {state.bucket_level:.1f}"
         f"/{state.bucket_burst}\n"
-        f"peak RSS of the process (emulator included): {rss_mib():.0f} MiB\n"
+        f"peak RSS of the client process: {rss_mib():.0f} MiB\n"
     )
     return 1 if limit_errors else 0
 

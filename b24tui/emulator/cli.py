@@ -20,7 +20,7 @@ from b24tui.clock import OffsetClock
 from b24tui.emulator.app import EmulatorApp
 from b24tui.emulator.faults import Faults
 from b24tui.emulator.oauth_server import GRANT_PATH, with_oauth
-from b24tui.emulator.seed import DEMO_USER_ID, build_portal
+from b24tui.emulator.seed import ADMIN_USER_ID, DEMO_USER_ID, build_portal
 from b24tui.emulator.server import HOST, serve
 from b24tui.emulator.tls import TlsMaterial, throwaway_tls
 
@@ -56,6 +56,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--delay-ms", type=int, default=0, metavar="N", help="delay every answer by N ms"
+    )
+    parser.add_argument(
+        "--user",
+        type=int,
+        default=DEMO_USER_ID,
+        metavar="ID",
+        help=f"whose webhook to print (default: the demo user, {DEMO_USER_ID}; "
+        f"{ADMIN_USER_ID} is the administrator, who sees every task)",
     )
     parser.add_argument(
         "--tls",
@@ -100,9 +108,15 @@ def main(argv: Sequence[str]) -> int:
         stream=sys.stderr, level=logging.INFO, format="%(asctime)s %(name)s %(message)s"
     )
     portal = build_portal(options.preset, seed=options.seed, clock=OffsetClock())
+    if options.user not in portal.users:
+        sys.stderr.write(
+            f"b24tui emulator: the {options.preset} portal has no user {options.user}\n"
+        )
+        return EXIT_USAGE
     webhook = next(
-        hook for hook in portal.credentials.webhooks.values() if hook.user_id == DEMO_USER_ID
-    )
+        (hook for hook in portal.credentials.webhooks.values() if hook.user_id == options.user),
+        None,
+    ) or portal.credentials.add_webhook(options.user)
     app = EmulatorApp(
         portal,
         limits=options.limits,

@@ -34,6 +34,7 @@ TLS_OPTIONS = ("--seed", "3", "--tls", "--limits", "cloud")
         (["--faults", "-0.1"], "--faults must be between 0 and 1"),
         (["--delay-ms", "-1"], "--delay-ms cannot be negative"),
         (["--port", "70000"], "--port must be between 0 and 65535"),
+        (["--user", "999999"], "the demo portal has no user 999999"),
     ],
 )
 def test_unusable_option_values_exit_2_with_one_line(
@@ -131,3 +132,15 @@ async def test_cli_with_tls_prints_the_ca_and_serves_https_with_cloud_limits(
     assert not Path(ca_file).exists()  # noqa: ASYNC240 (the throwaway CA goes with the emulator)
     for secret in (webhook.code, grant["client_secret"], grant["refresh_token"]):
         assert secret not in stderr
+
+
+@pytest.mark.parametrize("served_cli", [("--limits", "off", "--user", "2")], indirect=True)
+def test_cli_prints_the_webhook_of_the_user_asked_for(
+    served_cli: tuple[subprocess.Popen[str], str],
+) -> None:
+    process, first_line = served_cli
+    assert "/rest/2/" in first_line
+    with httpx.Client(timeout=10) as http:
+        me = http.get(first_line.strip() + "user.current").json()["result"]
+    assert me["ID"] == "2"
+    stop(process)
