@@ -584,3 +584,25 @@ async def test_hostile_titles_are_literal_in_dialogs_and_toasts(
         await app.workers.wait_for_complete()
         assert "Paused “Log viewer prints red codes raw”" in toasts(app)
         assert not any("\x1b" in toast for toast in toasts(app))
+
+
+async def test_the_person_picker_shows_hostile_names_literally(
+    make_app: AppFactory, ui_client: B24Client, emulator: ServedEmulator
+) -> None:
+    target = next(user for user in emulator.portal.users.values() if user.id != DEMO_USER_ID)
+    target.name = HOSTILE_MARKUP_TITLE
+    target.last_name = "\x1b[31mRed\x1b[0m"
+    task_id = task_titled(emulator, "Prepare the demo for the client")
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_task(app, ui_client, task_id)
+        screen.run_task_action("delegate")
+        picker = await wait_for_users(pilot)
+        options = picker.query_one(OptionList)
+        labels = [
+            str(options.get_option_at_index(index).prompt) for index in range(options.option_count)
+        ]
+        shown_label = next(label for label in labels if HOSTILE_MARKUP_TITLE in label)
+        assert "Red" in shown_label
+        assert "\x1b" not in shown_label
+        await pilot.press("escape")

@@ -428,3 +428,16 @@ async def test_a_refused_refresh_marks_the_data_stale(
         await pilot.press("r")
         await loaded(pilot)
         assert screen.query_one(AppHeader).connection == ""
+
+
+async def test_the_header_shows_a_hostile_user_name_literally(
+    make_app: AppFactory, emulator: ServedEmulator
+) -> None:
+    me = emulator.portal.users[DEMO_USER_ID]
+    me.name, me.last_name = "[bold]Eve[/]", "\x1b]0;owned\x07Smith"
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        label = app.screen.query_one("#header-user", Label)
+        shown = str(label.render())
+        assert shown == "[bold]Eve[/] Smith"
