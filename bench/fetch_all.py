@@ -54,7 +54,7 @@ async def fetch(webhook_url: str, plan: Plan, burst: int, watcher: Watcher) -> d
         before = emulator_figures(webhook_url)["requests"]
         tasks = await client.tasks.list_all(select=SELECT)
         list_wall = time.perf_counter() - began
-        list_requests = emulator_figures(webhook_url)["requests"] - before - 1
+        list_requests = emulator_figures(webhook_url)["requests"] - before
         ids = [task.id for task in tasks]
         if len(ids) != len(set(ids)):
             raise SystemExit("duplicate tasks in the answer")

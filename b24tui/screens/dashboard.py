@@ -11,7 +11,7 @@ from typing import ClassVar
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Footer, Tab, Tabs
@@ -117,6 +117,8 @@ class DashboardScreen(TaskActionsMixin, AppScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield AppHeader(id="header")
+        # The workday strip's place: empty (and taking no room) until it has a widget.
+        yield Vertical(id="workday")
         yield Tabs(*(Tab(view.label, id=view.key) for view in VIEWS), id="views")
         yield FilterBar(id="filter")
         with Horizontal(id="body"):
