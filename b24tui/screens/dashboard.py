@@ -72,7 +72,7 @@ class DashboardScreen(TaskActionsMixin, AppScreen[None]):
         Binding("tab", "next_view", "Next view", id="next_view"),
         Binding("shift+tab", "previous_view", "Previous view", show=False, id="previous_view"),
         Binding("slash", "filter", "Filter", id="filter"),
-        Binding("S", "sort", "Sort", id="sort"),
+        Binding("S", "sort", "Sort", show=False, id="sort"),
         Binding("R", "reverse_sort", "Reverse sort", show=False, id="reverse_sort"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="clear_filter"),
         Binding("j", "cursor_down", "Down", show=False, id="cursor_down"),

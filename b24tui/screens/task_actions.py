@@ -44,6 +44,11 @@ _FOOTER_LABELS: dict[str, str] = {
 """Short footer words for the actions that have a key."""
 
 
+_HELP_ONLY: frozenset[str] = frozenset({"open_browser", "copy_link"})
+"""Keys listed in ``?`` help and the palette but left out of the footer, which is full at 80
+columns."""
+
+
 def _bindings() -> list[BindingType]:
     return [
         Binding(
@@ -51,6 +56,7 @@ def _bindings() -> list[BindingType]:
             f"task_action('{action.id}')",
             _FOOTER_LABELS.get(action.id, action.palette),
             tooltip=action.palette,
+            show=action.id not in _HELP_ONLY,
             id=action.binding_id,
         )
         for action in TASK_ACTIONS

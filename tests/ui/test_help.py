@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.pilot import Pilot
-from textual.widgets import Static
+from textual.widgets import Footer, Static
+from textual.widgets._footer import FooterKey
 
 from b24tui.api import B24Client
 from b24tui.screens.help import HelpScreen
@@ -91,3 +93,22 @@ async def test_escape_and_question_mark_close_help(make_app: AppFactory) -> None
         await pilot.press("question_mark")
         await pilot.pause()
         assert top(app) is below
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+async def test_the_footer_keeps_quit_and_help_in_view(
+    make_app: AppFactory, size: tuple[int, int]
+) -> None:
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        keys = {
+            footer_key.key: footer_key.region
+            for footer_key in app.screen.query(FooterKey)
+            if footer_key.display and not footer_key.has_class("-command-palette")
+        }
+        assert {"q", "question_mark"} <= set(keys)
+        palette = app.screen.query_one(Footer).query_one(".-command-palette")
+        for region in keys.values():
+            assert region.right <= palette.region.x, "a footer key is hidden under the palette"
