@@ -34,7 +34,13 @@ from b24tui.api import (
 )
 from b24tui.auth.probe import probe_keyring
 from b24tui.auth.resolve import CredentialsUnavailable, Prober, open_keyring
-from b24tui.auth.store import ENV_WEBHOOK, CredentialStore, StoreError, WebhookCredential
+from b24tui.auth.store import (
+    ENV_WEBHOOK,
+    Credential,
+    CredentialStore,
+    StoreError,
+    WebhookCredential,
+)
 from b24tui.config import (
     ConfigError,
     ProfileSettings,
@@ -246,12 +252,36 @@ def save_login(
     Raises:
         StoreError: the credential could not be stored.
     """
-    store.save(profile, verified.credential)
-    entry = ProfileSettings(profile, portal=verified.webhook.host, user_id=verified.profile.id)
+    return store_credential(
+        verified.credential,
+        store,
+        ProfileSettings(profile, portal=verified.webhook.host, user_id=verified.profile.id),
+        settings,
+        what="the webhook is",
+    )
+
+
+def store_credential(
+    credential: Credential,
+    store: CredentialStore,
+    entry: ProfileSettings,
+    settings: Settings,
+    *,
+    what: str,
+) -> str | None:
+    """Store ``credential`` for ``entry``'s profile, then note the profile in the config.
+
+    The first profile becomes the default. Returns a warning, starting with ``what``, when
+    the config could not be updated (the credential is stored).
+
+    Raises:
+        StoreError: the credential could not be stored.
+    """
+    store.save(entry.name, credential)
     try:
         save_profile(settings.path, entry, make_default=not settings.profiles)
     except ConfigError as error:
-        return f"the webhook is stored, but the config was not updated: {error}"
+        return f"{what} stored, but the config was not updated: {error}"
     return None
 
 

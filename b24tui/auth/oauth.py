@@ -43,6 +43,7 @@ from b24tui.auth.login import (
     LoginProblem,
     login_error,
     missing_scopes,
+    store_credential,
 )
 from b24tui.auth.probe import probe_keyring
 from b24tui.auth.resolve import CredentialsUnavailable, Prober, open_keyring
@@ -53,7 +54,6 @@ from b24tui.config import (
     Settings,
     check_profile_name,
     load_settings,
-    save_profile,
 )
 from b24tui.models import Profile
 
@@ -279,13 +279,13 @@ def save_oauth_login(
     Raises:
         StoreError: the credential could not be stored.
     """
-    store.save(profile, verified.credential)
-    entry = ProfileSettings(profile, portal=verified.token.host, user_id=verified.profile.id)
-    try:
-        save_profile(settings.path, entry, make_default=not settings.profiles)
-    except ConfigError as error:
-        return f"the tokens are stored, but the config was not updated: {error}"
-    return None
+    return store_credential(
+        verified.credential,
+        store,
+        ProfileSettings(profile, portal=verified.token.host, user_id=verified.profile.id),
+        settings,
+        what="the tokens are",
+    )
 
 
 VisibleReader = Callable[[str], str]
