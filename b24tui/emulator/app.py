@@ -233,7 +233,7 @@ class EmulatorApp:
             return
         if scope["type"] != "http":
             raise ValueError(f"unsupported ASGI scope type {scope['type']!r}")
-        body = await _read_body(receive)
+        body = await read_body(receive)
         headers = {name.decode("latin-1").lower(): value for name, value in scope["headers"]}
         content_type = headers.get("content-type", b"").decode("latin-1")
         client = scope.get("client")
@@ -534,7 +534,8 @@ async def _disconnected(receive: Receive) -> None:
         pass
 
 
-async def _read_body(receive: Receive) -> bytes:
+async def read_body(receive: Receive) -> bytes:
+    """The whole body of an ASGI HTTP request (empty when the client hung up first)."""
     chunks: list[bytes] = []
     while True:
         message = await receive()

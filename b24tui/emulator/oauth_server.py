@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
-from b24tui.emulator.app import EmulatorApp, Receive, Scope, Send
+from b24tui.emulator.app import EmulatorApp, Receive, Scope, Send, read_body
 from b24tui.emulator.credentials import ACCESS_TOKEN_LIFETIME, OAuthApp, TokenPair
 from b24tui.emulator.journal import Journal
 from b24tui.emulator.seed import DEMO_USER_ID
@@ -80,10 +80,10 @@ class OAuthServer:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "") if scope["type"] == "http" else ""
         if path.rstrip("/") == TOKEN_PATH.rstrip("/"):
-            body = await _read_body(receive)
+            body = await read_body(receive)
             status, payload = self._token(scope, body)
         elif path == GRANT_PATH and scope["method"] == "POST":
-            body = await _read_body(receive)
+            body = await read_body(receive)
             status, payload = self._grant(body)
         else:
             await self.app(scope, receive, send)
@@ -240,13 +240,3 @@ def _base_url(scope: Scope) -> str:
     return f"{scope.get('scheme', 'http')}://{host}"
 
 
-async def _read_body(receive: Receive) -> bytes:
-    chunks: list[bytes] = []
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            break
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body", False):
-            break
-    return b"".join(chunks)
