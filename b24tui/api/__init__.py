@@ -42,7 +42,7 @@ from b24tui.api.errors import (
 from b24tui.api.generations import ApiGenerations
 from b24tui.api.oauth import OAuthApp, OAuthGrantError, TokenServerRefresher
 from b24tui.api.pacing import PacingPolicy, PacingState
-from b24tui.api.paging import TASKS, USERS, ListShape, fetch_all, fetch_page
+from b24tui.api.paging import TASKS, USERS, ListShape, fetch_all, fetch_all_many, fetch_page
 from b24tui.api.policy import NoPolicy, OutcomeUnknown, RequestPolicy, is_read_method
 from b24tui.api.query import Ref, encode_query
 from b24tui.api.resources import MethodInfo
@@ -102,6 +102,7 @@ __all__ = [
     "Webhook",
     "encode_query",
     "fetch_all",
+    "fetch_all_many",
     "fetch_page",
     "is_loopback_host",
     "is_read_method",

@@ -171,46 +171,115 @@ async def fetch_all(
     Raises:
         B24Error: the batch failed, or one of its pages did (its translated error).
     """
+    (rows,) = await fetch_all_many(
+        client,
+        shape,
+        [filter or {}],
+        select=select,
+        extra=extra,
+        pages_per_request=pages_per_request,
+        max_rows=max_rows,
+    )
+    return rows
+
+
+@dataclass
+class _Chain:
+    """One filter being read: where it stands and what it has read."""
+
+    filter: dict[str, Any]
+    last_id: int | None
+    rows: list[Row] = field(default_factory=list)
+    done: bool = False
+
+
+def _share_pages(chains: Sequence[_Chain], pages: int) -> list[tuple[int, _Chain]]:
+    """How many chained pages each unfinished chain gets in the next request (at least one,
+    the first chains taking what does not divide evenly; at most ``pages`` chains)."""
+    open_chains = [chain for chain in chains if not chain.done][:pages]
+    each, extra = divmod(pages, len(open_chains))
+    return [(each + (1 if index < extra else 0), chain) for index, chain in enumerate(open_chains)]
+
+
+async def fetch_all_many(
+    client: B24Client,
+    shape: ListShape,
+    filters: Sequence[Mapping[str, Any]],
+    *,
+    select: Sequence[str] | None = None,
+    extra: Mapping[str, Any] | None = None,
+    pages_per_request: int = MAX_BATCH_COMMANDS,
+    max_rows: int | None = None,
+) -> list[list[Row]]:
+    """Every row of each filter, read together: one HTTP request while they fit in one.
+
+    The batch's pages are shared among the filters still being read: with four filters,
+    each reads 12 or 13 chained pages (600 rows or more) per request, so a dashboard of
+    several roles refreshes with a single request. A filter whose page comes back short is
+    done; the others go on in the next request with all the pages between them.
+
+    Returns one list of rows per filter, in the order given, each in id order.
+
+    Raises:
+        B24Error: the batch failed, or one of its pages did (its translated error).
+    """
     if not 1 <= pages_per_request <= MAX_BATCH_COMMANDS:
         raise ValueError(f"pages_per_request must be 1..{MAX_BATCH_COMMANDS}")
-    base_filter = dict(filter or {})
     start_key = f">{shape.id_filter}"
-    last_id: int | None = None
-    if start_key in base_filter:
-        last_id = int(base_filter.pop(start_key))
+    chains: list[_Chain] = []
+    for given in filters:
+        base_filter = dict(given)
+        start = base_filter.pop(start_key, None)
+        chains.append(_Chain(base_filter, int(start) if start is not None else None))
     wanted_select = _with_id(select, shape)
-    rows: list[Row] = []
     requests = 0
-    while True:
+    while not all(chain.done for chain in chains):
         batch = Batch()
-        previous: str | None = None
-        for index in range(pages_per_request):
-            command_id = f"page{index}"
-            after: int | Ref | None = last_id
-            if previous is not None:
-                after = shape.last_id_ref(previous)
-            batch.add(
-                shape.method,
-                shape.page_params(base_filter, wanted_select, extra, after),
-                id=command_id,
-            )
-            previous = command_id
+        plan: list[tuple[_Chain, list[str]]] = []
+        for number, (pages, chain) in enumerate(_share_pages(chains, pages_per_request)):
+            command_ids: list[str] = []
+            for index in range(pages):
+                command_id = f"f{number}p{index}"
+                after: int | Ref | None = chain.last_id
+                if command_ids:
+                    after = shape.last_id_ref(command_ids[-1])
+                batch.add(
+                    shape.method,
+                    shape.page_params(chain.filter, wanted_select, extra, after),
+                    id=command_id,
+                )
+                command_ids.append(command_id)
+            plan.append((chain, command_ids))
         result = await client.batch(batch)
         requests += 1
-        finished = False
-        kept_before = len(rows)
-        for command in batch.commands:
-            page = shape.rows(result[command.id])
-            for row in page:
-                row_id = shape.row_id(row)
-                if last_id is None or row_id > last_id:
-                    rows.append(row)
-                    last_id = row_id
-            if len(page) < PAGE_SIZE or (max_rows is not None and len(rows) >= max_rows):
-                finished = True
-                break
-        if finished:
-            log.debug("%s: %d rows in %d requests", shape.method, len(rows), requests)
-            return rows if max_rows is None else rows[:max_rows]
-        if len(rows) == kept_before:
+        progressed = False
+        for chain, command_ids in plan:
+            kept_before = len(chain.rows)
+            _read_chain(shape, chain, [result[command_id] for command_id in command_ids])
+            if max_rows is not None and len(chain.rows) >= max_rows:
+                chain.done = True
+                del chain.rows[max_rows:]
+            progressed = progressed or chain.done or len(chain.rows) > kept_before
+        if not progressed:
             raise BadResponse("The portal keeps sending the same list rows", method=shape.method)
+    log.debug("%s: %d filters in %d requests", shape.method, len(chains), requests)
+    return [chain.rows for chain in chains]
+
+
+def _read_chain(shape: ListShape, chain: _Chain, results: Sequence[Any]) -> None:
+    """Keep the new rows of one chain's pages; stop at the first short page.
+
+    Rows of later pages are dropped (a reference past a short page does not resolve, may
+    become an empty filter and repeat earlier rows), as is any row whose id is not above
+    the last one kept.
+    """
+    for result in results:
+        page = shape.rows(result)
+        for row in page:
+            row_id = shape.row_id(row)
+            if chain.last_id is None or row_id > chain.last_id:
+                chain.rows.append(row)
+                chain.last_id = row_id
+        if len(page) < PAGE_SIZE:
+            chain.done = True
+            return

@@ -14,6 +14,7 @@ from b24tui.api import (
     NotFound,
     ValidationError,
     fetch_all,
+    fetch_all_many,
 )
 from b24tui.clock import FrozenClock
 from b24tui.emulator import DEMO_USER_ID, Portal, build_portal
@@ -106,6 +107,28 @@ async def test_list_all_with_a_filter(client: B24Client, emulator: ServedEmulato
     assert named(first)["select"] == ["ID", "TITLE", "RESPONSIBLE_ID"]
 
 
+ROLE_FILTERS = [
+    {"RESPONSIBLE_ID": DEMO_USER_ID},
+    {"ACCOMPLICE": DEMO_USER_ID},
+    {"CREATED_BY": DEMO_USER_ID},
+    {"AUDITOR": DEMO_USER_ID},
+]
+"""The four roles a person has in tasks: what the dashboard reads."""
+
+
+async def test_several_filters_are_read_in_one_request_when_they_fit(
+    client: B24Client, emulator: ServedEmulator
+) -> None:
+    one_by_one = [await fetch_all(client, TASKS, filter=f, select=["ID"]) for f in ROLE_FILTERS]
+    before = emulator.app.journal.http_requests
+    together = await fetch_all_many(client, TASKS, ROLE_FILTERS, select=["ID"])
+    assert emulator.app.journal.http_requests - before == 1
+    assert [[row["id"] for row in rows] for rows in together] == [
+        [row["id"] for row in rows] for rows in one_by_one
+    ]
+    assert all(rows for rows in together), "the demo user has a task in every role"
+
+
 class TestLargePortal:
     """10,000 seeded tasks: every visible one, once, in the fewest requests."""
 
@@ -123,8 +146,25 @@ class TestLargePortal:
         assert len(set(ids)) == len(ids)
         assert emulator.app.journal.http_requests == len(expected) // 2500 + 1
         batches = emulator.app.journal.entries("batch")
-        first_of_second = named(batches[1])["cmd"]["page0"]
+        first_of_second = named(batches[1])["cmd"]["f0p0"]
         assert f"filter[>ID]={expected[2499]}&" in first_of_second
+
+    async def test_filters_of_different_sizes_share_the_requests(
+        self, client: B24Client, emulator: ServedEmulator
+    ) -> None:
+        everything = visible_ids(emulator.portal)
+        mine = visible_ids(emulator.portal, responsible_id=DEMO_USER_ID)
+        filters = [{"RESPONSIBLE_ID": DEMO_USER_ID}, {}, {">ID": everything[-30]}]
+        before = emulator.app.journal.http_requests
+        rows = await fetch_all_many(client, TASKS, filters, select=["ID"])
+        requests = emulator.app.journal.http_requests - before
+        assert [[int(row["id"]) for row in found] for found in rows] == [
+            mine,
+            everything,
+            everything[-29:],
+        ]
+        # 50 pages a request, shared while several filters are open, then all to the rest.
+        assert requests <= (len(mine) + len(everything)) // 2500 + 2
 
     async def test_list_all_starts_after_a_given_id_and_stops_at_max_rows(
         self, client: B24Client, emulator: ServedEmulator

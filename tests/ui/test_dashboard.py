@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -15,7 +16,7 @@ from textual.worker import WorkerFailed
 from b24tui.api import B24Client, Webhook
 from b24tui.clock import FrozenClock
 from b24tui.config import Settings
-from b24tui.emulator import DEMO_USER_ID
+from b24tui.emulator import DEMO_USER_ID, JournalEntry
 from b24tui.emulator.state import Portal, Task
 from b24tui.screens.dashboard import DashboardScreen
 from b24tui.screens.task_detail import TaskDetailScreen
@@ -151,6 +152,30 @@ async def test_refresh_keeps_the_selected_task(
         assert _row_ids(table)[0] == last
         assert table.selected_task_id == chosen
         assert table.cursor_row == row_before + 1
+
+
+def named_filter(entry: JournalEntry) -> dict[str, Any]:
+    """The ``filter`` a journaled ``tasks.task.list`` call was made with."""
+    assert isinstance(entry.params, dict)
+    found = entry.params.get("filter", {})
+    assert isinstance(found, dict)
+    return found
+
+
+async def test_a_refresh_is_one_http_request_for_every_role(
+    make_app: AppFactory, emulator: ServedEmulator
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.app.workers.wait_for_complete()
+        journal = emulator.app.journal
+        before, lists_before = journal.http_requests, len(journal.entries("tasks.task.list"))
+        await pilot.press("r")
+        await pilot.app.workers.wait_for_complete()
+        assert journal.http_requests - before == 1
+        lists = journal.entries("tasks.task.list")[lists_before:]
+        roles = {key for entry in lists for key in named_filter(entry) if key[0] not in "!>"}
+        assert roles == {"RESPONSIBLE_ID", "ACCOMPLICE", "CREATED_BY", "AUDITOR"}
 
 
 async def test_a_rejected_webhook_is_reported_not_fatal(

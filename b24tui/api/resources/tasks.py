@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from b24tui.api.errors import ApiError, BadResponse, NotFound
-from b24tui.api.paging import TASKS, fetch_all, fetch_page
+from b24tui.api.paging import TASKS, fetch_all, fetch_all_many, fetch_page
 from b24tui.api.resources._base import Resource, parse
 from b24tui.models import (
     UNSET,
@@ -94,6 +94,19 @@ class TasksResource(Resource):
             max_rows=max_rows,
         )
         return parse("tasks.task.list", lambda: tuple(Task.from_v1(row) for row in rows))
+
+    async def list_all_many(
+        self,
+        filters: Sequence[Mapping[str, Any]],
+        select: Sequence[str] | None = None,
+    ) -> tuple[tuple[Task, ...], ...]:
+        """Every task of each filter, the filters read together in shared batches: one HTTP
+        request while they fit (see :func:`~b24tui.api.paging.fetch_all_many`)."""
+        pages = await fetch_all_many(self._client, TASKS, filters, select=select)
+        return parse(
+            "tasks.task.list",
+            lambda: tuple(tuple(Task.from_v1(row) for row in rows) for rows in pages),
+        )
 
     async def get(self, task_id: int, select: Sequence[str] | None = None) -> Task:
         """``tasks.task.get``: one task.
