@@ -9,6 +9,8 @@ favourites follow the task's favourite flag.
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
@@ -40,6 +42,22 @@ def task_url(base_url: str, me_id: int | None, task_id: int) -> str:
     """
     user = me_id if me_id else 0
     return f"{base_url.rstrip('/')}/company/personal/user/{user}/tasks/task/view/{task_id}/"
+
+
+def has_graphical_browser(
+    environ: Mapping[str, str] | None = None, platform: str | None = None
+) -> bool:
+    """Whether "open in browser" can show a page without taking over this terminal.
+
+    Over SSH there is no display, and the browser Python would pick is a text one
+    (``www-browser``, ``lynx``) that would draw over the app. ``$BROWSER`` is a choice the
+    person made, so it is trusted.
+    """
+    env = os.environ if environ is None else environ
+    system = sys.platform if platform is None else platform
+    if system == "darwin" or system.startswith("win"):
+        return True
+    return any(env.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "BROWSER"))
 
 
 @dataclass(frozen=True)

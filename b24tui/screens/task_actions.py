@@ -22,7 +22,14 @@ from textual import work
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from b24tui.actions import TASK_ACTIONS, TASK_ACTIONS_BY_ID, TaskAction, done_message, load_users
+from b24tui.actions import (
+    TASK_ACTIONS,
+    TASK_ACTIONS_BY_ID,
+    TaskAction,
+    done_message,
+    has_graphical_browser,
+    load_users,
+)
 from b24tui.actions import task_url as make_task_url
 from b24tui.api import ActionNotAllowed
 from b24tui.messages import TaskChanged
@@ -133,7 +140,15 @@ class TaskActionsMixin(Screen[Any]):
             )
             return
         title = clean(task.title, single_line=True)
-        if action.id == "open_browser":
+        if action.id == "open_browser" and not (self.app.is_web or has_graphical_browser()):
+            url = self.task_url(task)
+            self.app.copy_to_clipboard(url)
+            self.app.notify(
+                f"{url}\nNo graphical browser in this session (over SSH?): the link is copied.",
+                title=f"Copied the link to “{title}”",
+                markup=False,
+            )
+        elif action.id == "open_browser":
             url = self.task_url(task)
             self.app.open_url(url)
             self.app.notify(url, title=f"Opening “{title}”", markup=False)

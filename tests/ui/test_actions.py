@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.app import App, ComposeResult
 from textual.content import Content
 from textual.pilot import Pilot
@@ -458,8 +459,12 @@ async def test_favourites_remove_then_add_send_task_id(
 
 
 async def test_open_in_browser_and_copy_link_call_nothing_on_the_portal(
-    ui_client: B24Client, emulator: ServedEmulator, make_app: AppFactory
+    ui_client: B24Client,
+    emulator: ServedEmulator,
+    make_app: AppFactory,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv("DISPLAY", ":0")  # a desktop session
     task_id = task_titled(emulator, "Fix the login timeout")
     app = BrowserlessApp(make_app().services)
     expected = (
@@ -475,6 +480,25 @@ async def test_open_in_browser_and_copy_link_call_nothing_on_the_portal(
         assert app.clipboard == expected
         assert len(emulator.app.journal) == 0
         assert any("Copied the link" in str(n.title) for n in app._notifications)
+
+
+async def test_without_a_display_open_in_browser_copies_the_link_instead(
+    ui_client: B24Client,
+    emulator: ServedEmulator,
+    make_app: AppFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "BROWSER"):
+        monkeypatch.delenv(name, raising=False)  # over SSH: a text browser would draw over us
+    task_id = task_titled(emulator, "Fix the login timeout")
+    app = BrowserlessApp(make_app().services)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_task(app, ui_client, task_id)
+        await pilot.press("o")
+        await pilot.pause()
+        assert app.opened == []
+        assert app.clipboard.endswith(f"/tasks/task/view/{task_id}/")
+        assert any("No graphical browser" in str(n.message) for n in app._notifications)
 
 
 async def test_the_dashboard_below_hears_of_the_change(

@@ -13,6 +13,7 @@ from b24tui.actions import (
     TASK_ACTIONS_BY_ID,
     allowed_actions,
     done_message,
+    has_graphical_browser,
     task_url,
 )
 from b24tui.models import Task, User
@@ -150,3 +151,21 @@ async def test_delegate_without_a_person_is_refused_before_any_call() -> None:
 def test_the_table_imports_without_textual() -> None:
     code = "import sys, b24tui.actions; assert 'textual' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize(
+    ("environ", "platform", "expected"),
+    [
+        ({}, "linux", False),
+        ({"DISPLAY": ":0"}, "linux", True),
+        ({"WAYLAND_DISPLAY": "wayland-0"}, "linux", True),
+        ({"BROWSER": "firefox"}, "linux", True),
+        ({"DISPLAY": ""}, "linux", False),
+        ({}, "darwin", True),
+        ({}, "win32", True),
+    ],
+)
+def test_a_browser_is_opened_only_where_it_cannot_take_over_the_terminal(
+    environ: dict[str, str], platform: str, expected: bool
+) -> None:
+    assert has_graphical_browser(environ, platform) is expected
