@@ -31,7 +31,7 @@ from b24tui.actions import (
     load_users,
 )
 from b24tui.actions import task_url as make_task_url
-from b24tui.api import ActionNotAllowed
+from b24tui.api import ActionNotAllowed, OutcomeUnknown
 from b24tui.messages import TaskChanged
 from b24tui.models import Task, User
 from b24tui.screens.confirm import ConfirmScreen
@@ -180,6 +180,18 @@ class TaskActionsMixin(Screen[Any]):
         args: dict[str, Any] = {"user_id": user.id} if user is not None else {}
         try:
             await action.run(client, task, **args)
+        except OutcomeUnknown:
+            # The answer was lost on the way back: sending it again could do it twice. What
+            # the portal has now says whether it was done.
+            self._changed(await client.tasks.get(task.id, select=self.TASK_SELECT))
+            self.app.notify(
+                "The portal's answer was lost on the way. The task is shown as the portal "
+                "has it now: check it before trying again.",
+                title=f"{action.palette}: not sure it was done",
+                severity="warning",
+                markup=False,
+            )
+            return
         except ActionNotAllowed:
             # The portal says "not allowed" for a task that is gone, too: re-reading tells
             # them apart (NotFound propagates) and shows what is allowed now.

@@ -199,6 +199,25 @@ async def test_start_sends_task_id_and_shows_the_task_in_progress(
         assert "p" in footer_keys(screen)
 
 
+async def test_a_start_whose_answer_is_lost_is_read_back_not_sent_again(
+    make_app: AppFactory, ui_client: B24Client, emulator: ServedEmulator
+) -> None:
+    task_id = task_titled(emulator, "Prepare the demo for the client")
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_task(app, ui_client, task_id)
+        emulator.app.faults.inject("drop", method="tasks.task.start")
+        await pilot.press("s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert_single_call(emulator, "tasks.task.start", {"taskId": task_id})
+        assert emulator.app.journal.last("tasks.task.get").params == {"taskId": task_id}
+        # The portal did start it; the screen says so, and that the answer was lost.
+        assert shown(screen).status is TaskStatus.IN_PROGRESS
+        assert any("not sure it was done" in str(n.title) for n in app._notifications)
+        assert not any("Started" in toast for toast in toasts(app))
+
+
 async def test_pause_sends_task_id(
     make_app: AppFactory, ui_client: B24Client, emulator: ServedEmulator
 ) -> None:
