@@ -248,3 +248,9 @@ def test_app_faults_default_to_none(portal: Portal) -> None:
     app = EmulatorApp(portal)
     assert app.faults.rate == 0
     assert app.faults.pending == 0
+
+
+def test_random_faults_never_refuse_the_outer_batch_for_operating_time() -> None:
+    faults = Faults(1.0, seed=3, kinds=("429",))
+    assert {faults.pick("batch") for _ in range(50)} == {None}
+    assert {faults.pick("tasks.task.list") for _ in range(50)} == {"429"}
