@@ -42,8 +42,9 @@ def help_sections(
 ) -> list[HelpSection]:
     """Group the live ``bindings`` (``screen.active_bindings``) by where they are bound.
 
-    Keys bound to the same action are listed together; bindings without a description
-    are left out. The palette's commands come last under "Command palette".
+    Keys bound to the same action are listed together, described by their tooltip when
+    they have one, else by their footer word; bindings without a description are left out.
+    The palette's commands come last under "Command palette".
     """
     rows: dict[str, dict[tuple[str, str], list[str]]] = {}
     for active in bindings.values():
@@ -51,7 +52,9 @@ def help_sections(
         if not binding.description:
             continue
         heading = _heading(active.node)
-        keys = rows.setdefault(heading, {}).setdefault((binding.action, binding.description), [])
+        # The footer's word is short ("Browser"); a tooltip says it in full.
+        description = binding.tooltip or binding.description
+        keys = rows.setdefault(heading, {}).setdefault((binding.action, description), [])
         key = app.get_key_display(binding)
         if key not in keys:
             keys.append(key)

@@ -39,9 +39,11 @@ async def test_help_lists_the_task_keys_the_task_allows(
         await open_task(app, ui_client, task_id)
         help_screen = await press_help(pilot)
         sections = rows(help_screen)
-        assert ("s", "Start") in sections["This screen"]
-        assert ("x", "Complete") in sections["This screen"]
-        assert ("p", "Pause") not in sections["This screen"], "pending: no pause"
+        # Keyed task actions read as the palette names them, not by their footer word.
+        assert ("s", "Start task") in sections["This screen"]
+        assert ("x", "Complete task") in sections["This screen"]
+        assert ("o", "Open in browser") in sections["This screen"]
+        assert ("p", "Pause task") not in sections["This screen"], "pending: no pause"
         quit_keys = next(keys for keys, text in sections["Everywhere"] if text == "Quit")
         assert "q" in quit_keys.split()
         assert ("?", "Help") in sections["Everywhere"]
@@ -50,7 +52,7 @@ async def test_help_lists_the_task_keys_the_task_allows(
         assert "Go to task…" in palette
         assert "Start task" not in palette, "keyed actions are listed with their keys"
         text = shown_text(help_screen)
-        assert "Start" in text
+        assert "Start task" in text
         assert "Approve task" in text
 
 
@@ -76,8 +78,10 @@ async def test_help_on_the_dashboard_shows_its_keys(make_app: AppFactory) -> Non
         listed = [row for entries in rows(help_screen).values() for row in entries]
         assert ("r", "Refresh") in listed
         for active in dashboard.active_bindings.values():
-            if active.binding.description and active.binding.show:
-                assert any(active.binding.description == text for _, text in listed)
+            binding = active.binding
+            if binding.description and binding.show:
+                described = binding.tooltip or binding.description
+                assert any(described == text for _, text in listed)
 
 
 async def test_escape_and_question_mark_close_help(make_app: AppFactory) -> None:
