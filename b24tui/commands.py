@@ -17,6 +17,7 @@ from textual.fuzzy import Matcher
 
 from b24tui.messages import TaskChosen
 from b24tui.models import Task
+from b24tui.screens.dashboard import DashboardScreen
 from b24tui.screens.task_actions import TaskActionsMixin
 from b24tui.text import clean
 
@@ -38,9 +39,8 @@ def _task_number(query: str) -> int | None:
 def loaded_tasks(provider: Provider) -> list[Task]:
     """The tasks the dashboard has loaded (none before the first load)."""
     for screen in reversed(provider.app.screen_stack):
-        tasks = getattr(screen, "tasks", None)
-        if isinstance(tasks, list) and all(isinstance(task, Task) for task in tasks[:1]):
-            return tasks
+        if isinstance(screen, DashboardScreen):
+            return screen.tasks
     return []
 
 
