@@ -466,3 +466,30 @@ async def test_the_header_shows_a_hostile_user_name_literally(
         label = app.screen.query_one("#header-user", Label)
         shown = str(label.render())
         assert shown == "[bold]Eve[/] Smith"
+
+
+async def test_a_key_acts_on_the_selected_row_and_the_row_shows_the_result(
+    make_app: AppFactory, emulator: ServedEmulator
+) -> None:
+    task = next(
+        t
+        for t in emulator.portal.tasks.values()
+        if t.title == "Prepare the demo for the client"
+        and t.responsible_id == DEMO_USER_ID
+        and t.status == 2
+    )
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        table = app.screen.query_one(TaskTable)
+        table.move_cursor(row=row_ids(table).index(task.id))
+        await pilot.pause()
+        checklist_before = cell_text(table, task.id, "checklist")
+        await pilot.press("s")
+        await loaded(pilot)
+        starts = emulator.app.journal.entries("tasks.task.start")
+        assert [entry.params for entry in starts] == [{"taskId": task.id}]
+        assert emulator.portal.tasks[task.id].status == 3
+        assert cell_text(table, task.id, "status") == "In progress"
+        assert cell_text(table, task.id, "checklist") == checklist_before, "re-read in full"
+        assert table.selected_task_id == task.id
