@@ -491,5 +491,5 @@ async def test_a_key_acts_on_the_selected_row_and_the_row_shows_the_result(
         assert [entry.params for entry in starts] == [{"taskId": task.id}]
         assert emulator.portal.tasks[task.id].status == 3
         assert cell_text(table, task.id, "status") == "In progress"
-        assert cell_text(table, task.id, "checklist") == checklist_before, "re-read in full"
+        assert cell_text(table, task.id, "checklist") == checklist_before != ""
         assert table.selected_task_id == task.id
