@@ -13,7 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import Footer, Tab, Tabs
+from textual.widgets import Tab, Tabs
 from textual.worker import Worker, WorkerState
 
 from b24tui.api import TransportError
@@ -34,7 +34,7 @@ from b24tui.views import (
     filter_tasks,
     sort_tasks,
 )
-from b24tui.widgets import AppHeader, TaskTable
+from b24tui.widgets import AppFooter, AppHeader, TaskTable
 from b24tui.widgets.filter_bar import FilterBar
 from b24tui.widgets.task_pane import TaskPane
 
@@ -123,7 +123,7 @@ class DashboardScreen(TaskActionsMixin, AppScreen[None]):
         with Horizontal(id="body"):
             yield TaskTable(id="tasks")
             yield TaskPane(id="pane")
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         header = self.query_one(AppHeader)
@@ -294,7 +294,7 @@ class DashboardScreen(TaskActionsMixin, AppScreen[None]):
 
     @on(TaskTable.RowHighlighted, "#tasks")
     def _highlighted(self, event: TaskTable.RowHighlighted) -> None:
-        self.refresh_bindings()
+        self.refresh_task_bindings()
         if event.row_key.value is not None:
             self._show_in_pane(self.tasks_by_id.get(int(event.row_key.value)))
 

@@ -16,7 +16,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Static
+from textual.widgets import Button, Input, Static
 from textual.worker import Worker, WorkerState
 
 from b24tui.auth import (
@@ -30,6 +30,7 @@ from b24tui.auth import (
     verify_webhook,
 )
 from b24tui.config import Settings
+from b24tui.widgets import AppFooter
 
 __all__ = ["FirstRunApp", "LoginScreen"]
 
@@ -85,7 +86,7 @@ class LoginScreen(Screen[VerifiedLogin | None]):
             with Horizontal(id="login-buttons"):
                 yield Button("Check and save", variant="primary", id="login-submit")
                 yield Button("Quit", id="login-cancel")
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.query_one("#login-url", Input).focus()

@@ -79,6 +79,9 @@ class TaskActionsMixin(Screen[Any]):
     services: Services
     """The app's dependencies (set by the screen's constructor)."""
 
+    _offered_actions: frozenset[str] | None = None
+    """The task actions whose keys are on offer now (``None`` before the first task)."""
+
     TASK_SELECT: ClassVar[Sequence[str] | None] = None
     """The fields to re-read a task with after an action (None: the portal's default set)."""
 
@@ -105,6 +108,17 @@ class TaskActionsMixin(Screen[Any]):
             return ()
         me_id = self.current_user_id()
         return tuple(action for action in TASK_ACTIONS if action.allowed(task, me_id))
+
+    def refresh_task_bindings(self) -> None:
+        """Update the keys on offer after the task changed, if they differ.
+
+        Rebuilding the footer on every cursor move would cost a recompose each time;
+        it happens only when the task on screen allows other actions than before.
+        """
+        offered = frozenset(action.id for action in self.allowed_task_actions())
+        if offered != self._offered_actions:
+            self._offered_actions = offered
+            self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Hide the keys of task actions the current task does not allow."""
@@ -204,7 +218,7 @@ class TaskActionsMixin(Screen[Any]):
     def _changed(self, task: Task) -> None:
         """Show the portal's new state here and tell the screens below."""
         self.show_task(task)
-        self.refresh_bindings()
+        self.refresh_task_bindings()
         for screen in self.app.screen_stack:
             if screen is not self:
                 screen.post_message(TaskChanged(task))

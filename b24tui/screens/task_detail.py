@@ -13,7 +13,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from b24tui.api import AccessDenied, B24Error, NotFound
@@ -23,7 +23,7 @@ from b24tui.models import Task, User
 from b24tui.screens.base import AppScreen
 from b24tui.screens.task_actions import TaskActionsMixin
 from b24tui.services import Services
-from b24tui.widgets import AppHeader, TaskDetail
+from b24tui.widgets import AppFooter, AppHeader, TaskDetail
 
 DETAIL_SELECT = [
     "ID",
@@ -109,7 +109,7 @@ class TaskDetailScreen(TaskActionsMixin, AppScreen[None]):
         yield AppHeader(id="header")
         yield Static(Text(f"Loading task #{self.task_id}…"), id="detail-state")
         yield TaskDetail(id="detail")
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         header = self.query_one(AppHeader)

@@ -11,6 +11,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
+from textual.theme import Theme
 from textual.widgets import Static
 
 from b24tui.bbcode import BBCodeStyles, render_bbcode
@@ -89,9 +90,14 @@ class TaskDetail(VerticalScroll, can_focus=True):
 
     def on_mount(self) -> None:
         self._render_parts()
-        self.watch(self.app, "theme", self._on_theme, init=False)
+        # Not ``self.watch(self.app, "theme", …)``: the app would keep every detail widget
+        # ever shown until the theme next changes. A signal can be left on unmount.
+        self.app.theme_changed_signal.subscribe(self, self._on_theme)
 
-    def _on_theme(self) -> None:
+    def on_unmount(self) -> None:
+        self.app.theme_changed_signal.unsubscribe(self)
+
+    def _on_theme(self, _theme: Theme) -> None:
         self._render_parts()
 
     def on_resize(self) -> None:

@@ -10,7 +10,9 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 from rich.text import Text
+from textual.screen import Screen
 from textual.widgets import Label, Tab, Tabs
+from textual.widgets._footer import FooterKey
 from textual.worker import WorkerFailed
 
 from b24tui.api import B24Client, Webhook
@@ -493,3 +495,33 @@ async def test_a_key_acts_on_the_selected_row_and_the_row_shows_the_result(
         assert cell_text(table, task.id, "status") == "In progress"
         assert cell_text(table, task.id, "checklist") == checklist_before != ""
         assert table.selected_task_id == task.id
+
+
+def footer_keys(screen: Screen[object]) -> set[str]:
+    """The keys the footer shows."""
+    return {key.key for key in screen.query(FooterKey)}
+
+
+async def test_after_an_action_the_next_row_offers_its_own_keys(
+    make_app: AppFactory, emulator: ServedEmulator
+) -> None:
+    pending = sorted(
+        t.id
+        for t in emulator.portal.tasks.values()
+        if t.responsible_id == DEMO_USER_ID and t.status == 2
+    )
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        table = app.screen.query_one(TaskTable)
+        first, second = (task_id for task_id in row_ids(table) if task_id in pending[:2])
+        table.move_cursor(row=row_ids(table).index(first))
+        await pilot.pause()
+        await pilot.press("s")
+        await loaded(pilot)
+        assert {"p"} <= footer_keys(app.screen)
+        assert "s" not in footer_keys(app.screen)
+        table.move_cursor(row=row_ids(table).index(second))
+        await pilot.pause()
+        assert "s" in footer_keys(app.screen)
+        assert "p" not in footer_keys(app.screen)
