@@ -150,12 +150,16 @@ async def _run_app(
     demo: bool,
     task_id: int | None = None,
     settings: Settings | None = None,
+    headless: bool = False,
 ) -> int:
+    """Run the app until it quits; its exit code (1 after a crash, whose traceback Textual
+    has printed)."""
     # Textual is imported only here, so --version and the emulator start fast.
     from b24tui.app import B24App
     from b24tui.services import Services
 
     async with client:
         services = Services(client=client, clock=clock, demo=demo, settings=settings)
-        await B24App(services, task_id=task_id).run_async()
-    return 0
+        app = B24App(services, task_id=task_id)
+        await app.run_async(headless=headless)
+    return app.return_code or 0

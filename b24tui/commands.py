@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import partial
+from typing import cast
 
 from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
@@ -63,7 +64,11 @@ class TaskCommands(Provider):
             return []
         subject = clean(task.title, single_line=True)
         return [
-            (action.palette, partial(screen.run_task_action, action.id), f"#{task.id} {subject}")
+            (
+                action.palette,
+                partial(screen.run_task_action, action.id),
+                _literal(f"#{task.id} {subject}"),
+            )
             for action in screen.allowed_task_actions()
         ]
 
@@ -145,6 +150,16 @@ class TaskSearchCommands(Provider):
                 hits += 1
                 if hits >= MAX_TASK_HITS:
                     return
+
+
+def _literal(text: str) -> str:
+    """``text`` as a palette hit's help line, shown exactly as typed.
+
+    The palette reads a ``str`` help as markup (``Content.from_markup``): a task title such
+    as ``[/WIP]`` would crash it and ``[@click=app.quit]`` would run when clicked. A
+    ``Content`` passes through unparsed; the field is annotated ``str`` only.
+    """
+    return cast(str, Content(text))
 
 
 def _highlight(matcher: Matcher, text: str) -> Content:
