@@ -7,7 +7,6 @@ import pytest
 from b24tui.api import B24Client
 from b24tui.cli import _run_app
 from b24tui.clock import FrozenClock
-
 from b24tui.screens.dashboard import DashboardScreen
 from tests.ui.conftest import AppFactory
 
