@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from b24tui.api.batch import MAX_BATCH_COMMANDS, Batch
+from b24tui.api.batch import MAX_BATCH_COMMANDS, Batch, BatchCommand, BatchResult
 from b24tui.api.errors import BadResponse
 from b24tui.api.query import Ref
 
@@ -197,6 +197,8 @@ def _share_pages(chains: Sequence[_Chain], pages: int) -> list[tuple[int, _Chain
     """How many chained pages each unfinished chain gets in the next request (at least one,
     the first chains taking what does not divide evenly; at most ``pages`` chains)."""
     open_chains = [chain for chain in chains if not chain.done][:pages]
+    if not open_chains:
+        return []
     each, extra = divmod(pages, len(open_chains))
     return [(each + (1 if index < extra else 0), chain) for index, chain in enumerate(open_chains)]
 
@@ -223,6 +225,36 @@ async def fetch_all_many(
     Raises:
         B24Error: the batch failed, or one of its pages did (its translated error).
     """
+    rows, _ = await fetch_lists(
+        client,
+        shape,
+        filters,
+        select=select,
+        extra=extra,
+        pages_per_request=pages_per_request,
+        max_rows=max_rows,
+    )
+    return rows
+
+
+async def fetch_lists(
+    client: B24Client,
+    shape: ListShape,
+    filters: Sequence[Mapping[str, Any]],
+    *,
+    select: Sequence[str] | None = None,
+    extra: Mapping[str, Any] | None = None,
+    riders: Sequence[BatchCommand] = (),
+    pages_per_request: int = MAX_BATCH_COMMANDS,
+    max_rows: int | None = None,
+) -> tuple[list[list[Row]], BatchResult | None]:
+    """:func:`fetch_all_many`, with other commands riding along in the first request.
+
+    ``riders`` (a workday status, an open task…) take places the first request's pages
+    would have had, so a refresh of lists and of a few single reads stays one request
+    while it fits. Their answers (or errors, which do not fail the lists) are in the
+    returned :class:`BatchResult`, ``None`` only when there was nothing to read.
+    """
     if not 1 <= pages_per_request <= MAX_BATCH_COMMANDS:
         raise ValueError(f"pages_per_request must be 1..{MAX_BATCH_COMMANDS}")
     start_key = f">{shape.id_filter}"
@@ -231,12 +263,19 @@ async def fetch_all_many(
         base_filter = dict(given)
         start = base_filter.pop(start_key, None)
         chains.append(_Chain(base_filter, int(start) if start is not None else None))
+    if len(riders) >= pages_per_request:
+        raise ValueError(f"at most {pages_per_request - 1} riders fit beside the pages")
     wanted_select = _with_id(select, shape)
     requests = 0
-    while not all(chain.done for chain in chains):
+    first: BatchResult | None = None
+    while requests == 0 or not all(chain.done for chain in chains):
         batch = Batch()
+        pending = riders if requests == 0 else ()
+        for rider in pending:
+            batch.add(rider.method, rider.params, id=rider.id)
         plan: list[tuple[_Chain, list[str]]] = []
-        for number, (pages, chain) in enumerate(_share_pages(chains, pages_per_request)):
+        room = pages_per_request - len(pending)
+        for number, (pages, chain) in enumerate(_share_pages(chains, room)):
             command_ids: list[str] = []
             for index in range(pages):
                 command_id = f"f{number}p{index}"
@@ -250,9 +289,13 @@ async def fetch_all_many(
                 )
                 command_ids.append(command_id)
             plan.append((chain, command_ids))
+        if not batch.commands:
+            break
         result = await client.batch(batch)
+        if requests == 0:
+            first = result
         requests += 1
-        progressed = False
+        progressed = not plan
         for chain, command_ids in plan:
             kept_before = len(chain.rows)
             _read_chain(shape, chain, [result[command_id] for command_id in command_ids])
@@ -263,7 +306,7 @@ async def fetch_all_many(
         if not progressed:
             raise BadResponse("The portal keeps sending the same list rows", method=shape.method)
     log.debug("%s: %d filters in %d requests", shape.method, len(chains), requests)
-    return [chain.rows for chain in chains]
+    return [chain.rows for chain in chains], first
 
 
 def _read_chain(shape: ListShape, chain: _Chain, results: Sequence[Any]) -> None:

@@ -18,6 +18,7 @@ from b24tui.api import (
 )
 from b24tui.clock import FrozenClock
 from b24tui.emulator import DEMO_USER_ID, Portal, build_portal
+from b24tui.models import Task, Workday
 from tests.api.conftest import named
 from tests.conftest import ServedEmulator
 
@@ -196,3 +197,36 @@ async def test_fetch_all_works_for_user_get(client: B24Client, emulator: ServedE
     assert emulator.app.journal.http_requests == 1
     first = emulator.app.journal.entries("user.get")[0]
     assert (named(first)["sort"], named(first)["order"]) == ("ID", "ASC")
+
+
+async def test_single_reads_ride_along_with_the_lists_in_one_request(
+    client: B24Client, emulator: ServedEmulator
+) -> None:
+    """A refresh reads the lists, the workday, an open task and its checklist at once; a
+    rider that fails leaves the lists and the other riders whole."""
+    me = DEMO_USER_ID
+    task_id = next(t.id for t in emulator.portal.tasks.values() if t.responsible_id == me)
+    before = emulator.app.journal.http_requests
+    read = await client.tasks.read_lists(
+        [{"RESPONSIBLE_ID": me}, {"CREATED_BY": me}],
+        select=["ID", "TITLE"],
+        riders={
+            "workday": client.timeman.status_query(),
+            "open": client.tasks.get_query(task_id),
+            "checklist": client.checklist.items_query(task_id),
+            "gone": client.tasks.get_query(999_999),
+        },
+    )
+    assert emulator.app.journal.http_requests - before == 1
+    responsible = {t.id for t in emulator.portal.tasks.values() if t.responsible_id == me}
+    assert {task.id for task in read.tasks[0]} == responsible
+    assert isinstance(read.riders["workday"], Workday)
+    opened = read.riders["open"]
+    assert isinstance(opened, Task)
+    assert opened.id == task_id
+    items = read.riders["checklist"]
+    assert isinstance(items, tuple)
+    assert {item.id for item in items} == {
+        item.id for item in emulator.portal.checklist_items.values() if item.task_id == task_id
+    }
+    assert isinstance(read.riders["gone"], NotFound)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from b24tui.api.batch import BatchCommand, Params
 from b24tui.api.errors import BadResponse
 from b24tui.models import ModelError
 
@@ -34,3 +36,22 @@ def parse(method: str, build: Callable[[], T]) -> T:
             method=method,
             description=str(error),
         ) from None
+
+
+@dataclass(frozen=True)
+class Query(Generic[T]):
+    """One read described rather than sent, so it can ride along in another request's
+    batch (:meth:`~b24tui.api.resources.tasks.TasksResource.read_lists`): the method, its
+    parameters, and how its ``result`` becomes a model."""
+
+    method: str
+    params: Params
+    read: Callable[[Any], T]
+
+    def command(self, command_id: str) -> BatchCommand:
+        """This read as a batch command."""
+        return BatchCommand(command_id, self.method, self.params)
+
+    def parse(self, result: Any) -> T:
+        """The model in ``result`` (an unreadable answer raises :class:`BadResponse`)."""
+        return parse(self.method, lambda: self.read(result))

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from b24tui.api.errors import ApiError, BadResponse, NotFound
-from b24tui.api.resources._base import Resource, parse
+from b24tui.api.resources._base import Query, Resource, parse
 from b24tui.models import ChecklistItem, MemberRole
 
 __all__ = ["ChecklistResource"]
@@ -58,10 +58,18 @@ class ChecklistResource(Resource):
         self, task_id: int, order: Mapping[str, str] = DEFAULT_ORDER
     ) -> tuple[ChecklistItem, ...]:
         """``task.checklistitem.getlist``: every item of the task (all checklists)."""
-        response = await self._client.call("task.checklistitem.getlist", [task_id, dict(order)])
-        return parse(
+        query = self.items_query(task_id, order)
+        response = await self._client.call(query.method, query.params)
+        return query.parse(response.result)
+
+    def items_query(
+        self, task_id: int, order: Mapping[str, str] = DEFAULT_ORDER
+    ) -> Query[tuple[ChecklistItem, ...]]:
+        """:meth:`items` as a read that can ride in a batch (positional parameters)."""
+        return Query(
             "task.checklistitem.getlist",
-            lambda: ChecklistItem.many_from_api(response.result, task_id=task_id),
+            [task_id, dict(order)],
+            lambda result: ChecklistItem.many_from_api(result, task_id=task_id),
         )
 
     async def get(self, task_id: int, item_id: int) -> ChecklistItem:

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from b24tui.api.errors import ApiError, BadResponse, NotFound
-from b24tui.api.paging import TASKS, fetch_all, fetch_all_many, fetch_page
-from b24tui.api.resources._base import Resource, parse
+from b24tui.api.errors import ApiError, B24Error, BadResponse, NotFound
+from b24tui.api.paging import TASKS, fetch_all, fetch_all_many, fetch_lists, fetch_page
+from b24tui.api.resources._base import Query, Resource, parse
 from b24tui.models import (
     UNSET,
     HistoryEntry,
@@ -25,9 +26,79 @@ from b24tui.models import (
     TaskCounters,
 )
 
-__all__ = ["TasksResource"]
+__all__ = ["FULL_FIELDS", "ROW_FIELDS", "ListsRead", "TasksResource"]
 
 NOT_FOUND_TITLE = "Task not found or you have no access"
+
+ROW_FIELDS: tuple[str, ...] = (
+    "ID",
+    "TITLE",
+    "STATUS",
+    "PRIORITY",
+    "DEADLINE",
+    "CREATED_BY",
+    "RESPONSIBLE_ID",
+    "ACCOMPLICES",
+    "AUDITORS",
+    "GROUP_ID",
+    "CHANGED_DATE",
+    "FAVORITE",
+    "IS_MUTED",
+    "CHECKLIST",
+    "ACTION",
+)
+"""A task as a row of the dashboard needs it (and its actions' permissions), asked for
+explicitly: the portal's default set may change."""
+
+FULL_FIELDS: tuple[str, ...] = (
+    "ID",
+    "PARENT_ID",
+    "TITLE",
+    "DESCRIPTION",
+    "STATUS",
+    "SUB_STATUS",
+    "PRIORITY",
+    "MARK",
+    "DEADLINE",
+    "START_DATE_PLAN",
+    "END_DATE_PLAN",
+    "CREATED_BY",
+    "CREATED_DATE",
+    "CHANGED_BY",
+    "CHANGED_DATE",
+    "STATUS_CHANGED_DATE",
+    "CLOSED_DATE",
+    "DATE_START",
+    "RESPONSIBLE_ID",
+    "ACCOMPLICES",
+    "AUDITORS",
+    "GROUP_ID",
+    "TIME_ESTIMATE",
+    "TIME_SPENT_IN_LOGS",
+    "COMMENTS_COUNT",
+    "ALLOW_CHANGE_DEADLINE",
+    "ALLOW_TIME_TRACKING",
+    "TASK_CONTROL",
+    "FAVORITE",
+    "IS_MUTED",
+    "IS_PINNED",
+    "NOT_VIEWED",
+    "CHAT_ID",
+    "CHECKLIST",
+    "ACTION",
+)
+"""A task in full: every field the detail screen and the task actions use (a superset of
+:data:`ROW_FIELDS`)."""
+
+
+@dataclass(frozen=True)
+class ListsRead:
+    """What :meth:`TasksResource.read_lists` read in its requests."""
+
+    tasks: tuple[tuple[Task, ...], ...]
+    """Every task of each filter, in the order the filters were given."""
+    riders: Mapping[str, object]
+    """Rider id → its parsed model, or the :class:`B24Error` it failed with."""
 
 
 def _is_empty(value: Any) -> bool:
@@ -108,17 +179,58 @@ class TasksResource(Resource):
             lambda: tuple(tuple(Task.from_v1(row) for row in rows) for rows in pages),
         )
 
+    async def read_lists(
+        self,
+        filters: Sequence[Mapping[str, Any]],
+        select: Sequence[str] | None = None,
+        *,
+        riders: Mapping[str, Query[Any]] | None = None,
+    ) -> ListsRead:
+        """:meth:`list_all_many`, with single reads riding in the first request.
+
+        One HTTP request while the lists and the riders fit in one batch. A rider that
+        fails does not fail the lists: its error stands in its place.
+        """
+        queries = dict(riders or {})
+        pages, first = await fetch_lists(
+            self._client,
+            TASKS,
+            filters,
+            select=select,
+            riders=[query.command(rider_id) for rider_id, query in queries.items()],
+        )
+        tasks = parse(
+            "tasks.task.list",
+            lambda: tuple(tuple(Task.from_v1(row) for row in rows) for rows in pages),
+        )
+        answers: dict[str, object] = {}
+        for rider_id, query in queries.items():
+            error = first.errors.get(rider_id) if first is not None else None
+            if error is not None:
+                answers[rider_id] = error
+                continue
+            try:
+                answers[rider_id] = query.parse(first.results.get(rider_id) if first else None)
+            except B24Error as failure:
+                answers[rider_id] = failure
+        return ListsRead(tasks, answers)
+
     async def get(self, task_id: int, select: Sequence[str] | None = None) -> Task:
         """``tasks.task.get``: one task.
 
         Raises:
             NotFound: the task does not exist or the user cannot see it.
         """
+        query = self.get_query(task_id, select)
+        response = await self._client.call(query.method, query.params)
+        return query.parse(response.result)
+
+    def get_query(self, task_id: int, select: Sequence[str] | None = None) -> Query[Task]:
+        """:meth:`get` as a read that can ride in a batch."""
         params: dict[str, Any] = {"taskId": task_id}
         if select is not None:
             params["select"] = list(select)
-        response = await self._client.call("tasks.task.get", params)
-        return _task_from("tasks.task.get", response.result)
+        return Query("tasks.task.get", params, lambda result: _task_from("tasks.task.get", result))
 
     async def access(self, task_id: int, users: Sequence[int] | None = None) -> TaskAccess:
         """``tasks.task.getaccess``: what each user (default: the caller) may do.

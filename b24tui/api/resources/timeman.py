@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from b24tui.api.resources._base import Resource, parse
+from b24tui.api.resources._base import Query, Resource, parse
 from b24tui.models import Workday, WorkdaySettings
 
 __all__ = ["TimemanResource"]
@@ -32,6 +32,10 @@ class TimemanResource(Resource):
     async def status(self) -> Workday:
         """``timeman.status``: the current day's state."""
         return await self._workday("timeman.status", {})
+
+    def status_query(self) -> Query[Workday]:
+        """:meth:`status` as a read that can ride in a batch."""
+        return Query("timeman.status", {}, Workday.from_api)
 
     async def open(self, time: datetime | None = None, report: str | None = None) -> Workday:
         """``timeman.open``: start a new day, or resume a paused one.
