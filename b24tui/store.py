@@ -1,0 +1,669 @@
+"""The one live picture of my portal, shared by every screen: headless, no Textual.
+
+:class:`PortalStore` owns what the app knows of the portal: who I am, the tasks I take part
+in (and any task opened), the users seen, the workday, the checklists of the tasks opened,
+when each was last read, and whether the portal answers. Every read and write goes through
+it; screens read from it and are told what changed, by id (:class:`StoreChange`), so an
+action on one screen shows on every screen that shows that task, with no second fetch.
+
+A refresh (:meth:`PortalStore.refresh`) is one batched request while it fits: every role's
+task list through shared chained pages, with the workday and the open task (in full, with
+its checklist) riding along. Between two refreshes it computes what changed for me
+(:func:`changes_between`): a task newly mine, a status that moved, a deadline that passed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import Enum
+from types import MappingProxyType
+from typing import Any
+
+from b24tui.actions import TaskAction
+from b24tui.api import (
+    AccessDenied,
+    ActionNotAllowed,
+    AuthError,
+    B24Client,
+    B24Error,
+    BadResponse,
+    NotFound,
+    OutcomeUnknown,
+    RateLimited,
+    ScopeError,
+    TransportError,
+)
+from b24tui.api.resources._base import Query
+from b24tui.api.resources.tasks import FULL_FIELDS, ROW_FIELDS
+from b24tui.bbcode import mentioned_user_ids
+from b24tui.clock import Clock
+from b24tui.models import ChecklistItem, Task, User, Workday
+from b24tui.views import VIEWS_BY_KEY
+
+__all__ = [
+    "Cause",
+    "Health",
+    "PortalStore",
+    "StoreChange",
+    "StoreSnapshot",
+    "TaskEvent",
+    "TaskEventKind",
+    "cause_of",
+    "changes_between",
+]
+
+log = logging.getLogger(__name__)
+
+MAX_MENTIONS = 20
+"""Users mentioned in a description whose names are looked up (the rest keep the tag's)."""
+FIRST_RETRY = 5.0
+"""Seconds before the first retry of a refresh that failed; doubled after each failure up
+to the refresh interval."""
+
+
+# --------------------------------------------------------------------------- health
+
+
+class Cause(Enum):
+    """Why the portal could not be read, in the terms a person acts on."""
+
+    OFFLINE = "offline"
+    """No answer at all: the network, DNS, TLS, or a timeout."""
+    PORTAL = "portal"
+    """The portal answered with an error of its own (5xx, an HTML page, a cut-short body)."""
+    REFUSED = "refused"
+    """The webhook or token was refused: only ``b24tui login`` mends it."""
+    SCOPE = "scope"
+    """The webhook lacks a scope the app needs."""
+    LIMITS = "limits"
+    """The portal's request limits refused the call."""
+    OTHER = "other"
+    """Any other refusal."""
+
+    @property
+    def retries(self) -> bool:
+        """Whether trying again later can help without the person doing anything."""
+        return self not in (Cause.REFUSED, Cause.SCOPE)
+
+    @property
+    def badge(self) -> str:
+        """The header's word for it."""
+        return {
+            Cause.OFFLINE: "OFFLINE",
+            Cause.PORTAL: "portal error",
+            Cause.REFUSED: "webhook refused",
+            Cause.SCOPE: "missing scope",
+            Cause.LIMITS: "limits",
+            Cause.OTHER: "stale",
+        }[self]
+
+
+def cause_of(error: BaseException) -> Cause:
+    """The :class:`Cause` behind ``error``."""
+    if isinstance(error, BadResponse):  # the server answered, badly: not offline
+        return Cause.PORTAL
+    if isinstance(error, TransportError):
+        return Cause.OFFLINE
+    if isinstance(error, ScopeError):
+        return Cause.SCOPE
+    if isinstance(error, AuthError):
+        return Cause.REFUSED
+    if isinstance(error, RateLimited):
+        return Cause.LIMITS
+    if isinstance(error, B24Error) and (error.http_status or 0) >= 500:
+        return Cause.PORTAL
+    return Cause.OTHER
+
+
+@dataclass(frozen=True)
+class Health:
+    """Whether the portal answers the store's refreshes."""
+
+    error: B24Error | None = None
+    """The last refresh's error; ``None`` when it succeeded (or none ran yet)."""
+    failures: int = 0
+    """Refreshes failed in a row."""
+    since: datetime | None = None
+    """When the current run of failures began."""
+    retry_at: datetime | None = None
+    """When the store will try again by itself; ``None`` with an error: not at all."""
+
+    @property
+    def ok(self) -> bool:
+        """Whether the last refresh succeeded (or none has failed yet)."""
+        return self.error is None
+
+    @property
+    def cause(self) -> Cause | None:
+        """Why it fails, or ``None`` when it does not."""
+        return cause_of(self.error) if self.error is not None else None
+
+
+# --------------------------------------------------------------------------- changes
+
+
+class TaskEventKind(Enum):
+    """What happened to a task between two refreshes, as notifications name it."""
+
+    ASSIGNED = "assigned"
+    """The task became mine to do (responsible or accomplice): new, or handed to me."""
+    APPEARED = "appeared"
+    """A task I take part in otherwise (creator, auditor) appeared."""
+    STATUS = "status"
+    """Its status changed."""
+    DEADLINE_PASSED = "deadline_passed"
+    """Its deadline passed while it was open and mine to do."""
+    LEFT = "left"
+    """It is no longer among my tasks (deleted, or I was taken off it)."""
+
+
+@dataclass(frozen=True)
+class TaskEvent:
+    """One change of one task between two refreshes."""
+
+    kind: TaskEventKind
+    task_id: int
+    before: Task | None
+    after: Task | None
+
+
+def _doing(task: Task, me: int) -> bool:
+    return task.responsible_id == me or me in task.accomplices
+
+
+def changes_between(
+    before: Mapping[int, Task],
+    after: Mapping[int, Task],
+    me: int,
+    then: datetime,
+    now: datetime,
+) -> tuple[TaskEvent, ...]:
+    """What changed for user ``me`` from ``before`` (read at ``then``) to ``after`` (``now``).
+
+    Tasks are compared by id; the events come in id order, each task's in the order
+    assigned/appeared, status, deadline passed.
+    """
+    events: list[TaskEvent] = []
+    for task_id in sorted(before.keys() | after.keys()):
+        old, new = before.get(task_id), after.get(task_id)
+        if new is None:
+            events.append(TaskEvent(TaskEventKind.LEFT, task_id, old, None))
+            continue
+        if old is None:
+            kind = TaskEventKind.ASSIGNED if _doing(new, me) else TaskEventKind.APPEARED
+            events.append(TaskEvent(kind, task_id, None, new))
+            continue
+        if _doing(new, me) and not _doing(old, me):
+            events.append(TaskEvent(TaskEventKind.ASSIGNED, task_id, old, new))
+        if new.status != old.status:
+            events.append(TaskEvent(TaskEventKind.STATUS, task_id, old, new))
+        deadline = new.deadline
+        if (
+            deadline is not None
+            and then < deadline <= now
+            and new.is_open
+            and _doing(new, me)
+            and (old.deadline is None or old.deadline == deadline)
+        ):
+            events.append(TaskEvent(TaskEventKind.DEADLINE_PASSED, task_id, old, new))
+    return tuple(events)
+
+
+@dataclass(frozen=True)
+class StoreChange:
+    """What one store update changed: listeners repaint only what they show of it."""
+
+    tasks: frozenset[int] = frozenset()
+    """Tasks whose record changed, appeared or left (see :attr:`removed`)."""
+    removed: frozenset[int] = frozenset()
+    """Tasks the store no longer has (gone from my lists, deleted, or not visible)."""
+    me: bool = False
+    users: frozenset[int] = frozenset()
+    workday: bool = False
+    checklists: frozenset[int] = frozenset()
+    """Tasks whose checklist items were read."""
+    health: bool = False
+    """Whether the portal's health (or a refresh's start or end) changed."""
+    refreshed: bool = False
+    """A whole refresh of my task lists landed."""
+    events: tuple[TaskEvent, ...] = ()
+    """What changed for me since the previous refresh (empty after the first)."""
+
+
+@dataclass(frozen=True)
+class StoreSnapshot:
+    """Everything the store knows, as plain models: what a cache writes and reads back."""
+
+    me: User | None
+    tasks: Mapping[int, Task]
+    full: frozenset[int]
+    users: Mapping[int, User]
+    workday: Workday | None
+    checklists: Mapping[int, tuple[ChecklistItem, ...]]
+    tasks_read_at: datetime | None
+    task_read_at: Mapping[int, datetime]
+
+
+@dataclass(frozen=True)
+class ActionOutcome:
+    """How an action ended: the task as the portal has it now, and whether we know it ran."""
+
+    task: Task
+    certain: bool = True
+    """``False`` when the portal's answer was lost: the task was read back instead."""
+
+
+Listener = Callable[[StoreChange], None]
+
+
+@dataclass
+class _State:
+    me: User | None = None
+    tasks: dict[int, Task] = field(default_factory=dict)
+    full: set[int] = field(default_factory=set)
+    users: dict[int, User] = field(default_factory=dict)
+    workday: Workday | None = None
+    checklists: dict[int, tuple[ChecklistItem, ...]] = field(default_factory=dict)
+    tasks_read_at: datetime | None = None
+    task_read_at: dict[int, datetime] = field(default_factory=dict)
+
+
+class PortalStore:
+    """The single owner of what the app knows of the portal (see the module docstring).
+
+    Args:
+        client: the portal client every read and write goes through.
+        clock: the clock reads are stamped with.
+        refresh_interval: seconds between refreshes; a failing portal is retried sooner
+            (from :data:`FIRST_RETRY`, doubling) but never less often than this.
+    """
+
+    def __init__(self, client: B24Client, clock: Clock, *, refresh_interval: float = 60.0):
+        self.client = client
+        self.clock = clock
+        self.refresh_interval = refresh_interval
+        self._state = _State()
+        self._health = Health()
+        self._listeners: list[Listener] = []
+        self._me_call: asyncio.Future[User] | None = None
+        self._opened: dict[int, int] = {}
+        """Task id → how many screens show it; the latest opened rides along a refresh."""
+        self.refreshing = False
+        """Whether a refresh is under way."""
+        self.workday_error: B24Error | None = None
+        """Why the workday could not be read, if it could not."""
+
+    # --- what is known ------------------------------------------------------------------
+
+    @property
+    def me(self) -> User | None:
+        """The signed-in user, once read."""
+        return self._state.me
+
+    @property
+    def tasks(self) -> Mapping[int, Task]:
+        """Every task known: mine, and any opened, by id (read-only)."""
+        return MappingProxyType(self._state.tasks)
+
+    def task(self, task_id: int) -> Task | None:
+        """The task as last read, or ``None``."""
+        return self._state.tasks.get(task_id)
+
+    def is_full(self, task_id: int) -> bool:
+        """Whether the task was read in full (description and all), not as a list row."""
+        return task_id in self._state.full
+
+    @property
+    def users(self) -> Mapping[int, User]:
+        """The users seen, by id (read-only)."""
+        return MappingProxyType(self._state.users)
+
+    @property
+    def workday(self) -> Workday | None:
+        """My workday as last read."""
+        return self._state.workday
+
+    def checklist(self, task_id: int) -> tuple[ChecklistItem, ...] | None:
+        """The task's checklist items as last read, or ``None`` when never read."""
+        return self._state.checklists.get(task_id)
+
+    @property
+    def tasks_read_at(self) -> datetime | None:
+        """When my task lists were last read."""
+        return self._state.tasks_read_at
+
+    def task_read_at(self, task_id: int) -> datetime | None:
+        """When the task was last read (by a refresh or on its own)."""
+        return self._state.task_read_at.get(task_id)
+
+    @property
+    def health(self) -> Health:
+        """Whether the portal answers."""
+        return self._health
+
+    @property
+    def loaded(self) -> bool:
+        """Whether my task lists have been read once."""
+        return self._state.tasks_read_at is not None
+
+    def snapshot(self) -> StoreSnapshot:
+        """Everything known, as plain frozen models (for a cache on disk)."""
+        state = self._state
+        return StoreSnapshot(
+            me=state.me,
+            tasks=dict(state.tasks),
+            full=frozenset(state.full),
+            users=dict(state.users),
+            workday=state.workday,
+            checklists=dict(state.checklists),
+            tasks_read_at=state.tasks_read_at,
+            task_read_at=dict(state.task_read_at),
+        )
+
+    def restore(self, snapshot: StoreSnapshot) -> None:
+        """Know what ``snapshot`` knew (a start from cache), and tell the listeners."""
+        self._state = _State(
+            me=snapshot.me,
+            tasks=dict(snapshot.tasks),
+            full=set(snapshot.full),
+            users=dict(snapshot.users),
+            workday=snapshot.workday,
+            checklists=dict(snapshot.checklists),
+            tasks_read_at=snapshot.tasks_read_at,
+            task_read_at=dict(snapshot.task_read_at),
+        )
+        self._emit(
+            StoreChange(
+                tasks=frozenset(snapshot.tasks),
+                me=True,
+                users=frozenset(snapshot.users),
+                workday=True,
+                checklists=frozenset(snapshot.checklists),
+                refreshed=True,
+            )
+        )
+
+    def people(self, task: Task) -> dict[int, User]:
+        """The users ``task`` names (and mentions) that the store has seen."""
+        users = self._state.users
+        return {user_id: users[user_id] for user_id in _people_ids(task) if user_id in users}
+
+    # --- listening ----------------------------------------------------------------------
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Call ``listener`` after every change; returns the function that stops it."""
+        self._listeners.append(listener)
+
+        def unsubscribe() -> None:
+            if listener in self._listeners:
+                self._listeners.remove(listener)
+
+        return unsubscribe
+
+    def _emit(self, change: StoreChange) -> None:
+        for listener in list(self._listeners):
+            listener(change)
+
+    # --- which tasks are open -----------------------------------------------------------
+
+    def open_task(self, task_id: int) -> None:
+        """A screen shows ``task_id``: keep it known, and read it (with its checklist)
+        along with every refresh while it is the latest opened."""
+        self._opened[task_id] = self._opened.pop(task_id, 0) + 1
+
+    def close_task(self, task_id: int) -> None:
+        """A screen no longer shows ``task_id``."""
+        count = self._opened.pop(task_id, 0) - 1
+        if count > 0:
+            self._opened[task_id] = count
+
+    @property
+    def focused_task_id(self) -> int | None:
+        """The task opened last (and still open), which rides along a refresh."""
+        return next(reversed(self._opened), None) if self._opened else None
+
+    # --- reading ------------------------------------------------------------------------
+
+    async def current_user(self) -> User:
+        """Who I am: asked of the portal once a session, however many callers wait."""
+        if self._state.me is not None:
+            return self._state.me
+        if self._me_call is None:
+            self._me_call = asyncio.ensure_future(self.client.users.current())
+        call = self._me_call
+        try:
+            me = await asyncio.shield(call)
+        except B24Error:
+            if self._me_call is call:
+                self._me_call = None  # the next caller asks again
+            raise
+        if self._state.me is None:
+            self._state.me = me
+            self._state.users[me.id] = me
+            self._emit(StoreChange(me=True, users=frozenset({me.id})))
+        return me
+
+    async def refresh(self) -> StoreChange:
+        """Read my task lists, the workday and the open task in one request while it fits.
+
+        Raises:
+            B24Error: the portal could not be read (also recorded in :attr:`health`).
+        """
+        self.refreshing = True
+        self._emit(StoreChange(health=True))
+        try:
+            me = await self.current_user()
+            riders: dict[str, Query[Any]] = {"workday": self.client.timeman.status_query()}
+            open_id = self.focused_task_id
+            if open_id is not None:
+                riders["open"] = self.client.tasks.get_query(open_id, FULL_FIELDS)
+                riders["checklist"] = self.client.checklist.items_query(open_id)
+            read = await self.client.tasks.read_lists(
+                VIEWS_BY_KEY["all"].filters(me.id), ROW_FIELDS, riders=riders
+            )
+        except B24Error as error:
+            self.refreshing = False
+            self._failed(error)
+            raise
+        except BaseException:
+            self.refreshing = False
+            raise
+        self.refreshing = False
+        return self._refreshed(me, read.tasks, read.riders, open_id)
+
+    def _refreshed(
+        self,
+        me: User,
+        lists: Iterable[Iterable[Task]],
+        riders: Mapping[str, object],
+        open_id: int | None,
+    ) -> StoreChange:
+        state = self._state
+        now = self.clock.now()
+        mine: dict[int, Task] = {task.id: task for tasks in lists for task in tasks}
+        kept_open = set(self._opened)
+        changed: set[int] = set()
+        removed: set[int] = set()
+        checklists: set[int] = set()
+        before_mine = {
+            task_id: task for task_id, task in state.tasks.items() if _takes_part(task, me.id)
+        }
+        opened = riders.get("open")
+        if isinstance(opened, Task):
+            mine[opened.id] = opened
+        for task_id, task in mine.items():
+            old = state.tasks.get(task_id)
+            full = task_id in state.full and old is not None
+            if isinstance(opened, Task) and task_id == opened.id:
+                state.full.add(task_id)
+            elif full and old is not None and old.changed_date == task.changed_date:
+                task = old  # the full record is as new as the row: keep its description
+            else:
+                state.full.discard(task_id)
+            if old != task:
+                changed.add(task_id)
+            state.tasks[task_id] = task
+            state.task_read_at[task_id] = now
+        for task_id in list(state.tasks):
+            if task_id in mine:
+                continue
+            if task_id in kept_open and not (
+                open_id == task_id and isinstance(opened, NotFound | AccessDenied)
+            ):
+                continue
+            self._forget(task_id)
+            removed.add(task_id)
+        items = riders.get("checklist")
+        if open_id is not None and isinstance(items, tuple):
+            state.checklists[open_id] = items
+            checklists.add(open_id)
+        workday = riders.get("workday")
+        workday_changed = False
+        if isinstance(workday, Workday):
+            workday_changed = workday != state.workday or self.workday_error is not None
+            state.workday, self.workday_error = workday, None
+        elif isinstance(workday, B24Error):
+            workday_changed = self.workday_error is None
+            self.workday_error = workday
+        then = state.tasks_read_at
+        after_mine = {
+            task_id: task for task_id, task in state.tasks.items() if _takes_part(task, me.id)
+        }
+        events = () if then is None else changes_between(before_mine, after_mine, me.id, then, now)
+        state.tasks_read_at = now
+        self._health = Health()
+        change = StoreChange(
+            tasks=frozenset(changed | removed),
+            removed=frozenset(removed),
+            workday=workday_changed,
+            checklists=frozenset(checklists),
+            health=True,
+            refreshed=True,
+            events=events,
+        )
+        self._emit(change)
+        return change
+
+    def _failed(self, error: B24Error) -> None:
+        now = self.clock.now()
+        failures = self._health.failures + 1
+        retry_at = None
+        if cause_of(error).retries:
+            delay = min(self.refresh_interval, FIRST_RETRY * 2 ** (failures - 1))
+            retry_at = now + timedelta(seconds=delay)
+        self._health = Health(
+            error=error,
+            failures=failures,
+            since=self._health.since or now,
+            retry_at=retry_at,
+        )
+        log.info("refresh failed (%s): %s", cause_of(error).value, error.title)
+        self._emit(StoreChange(health=True))
+
+    def next_refresh_in(self) -> float | None:
+        """Seconds until the next refresh should run; ``None``: only when asked (``r``)."""
+        health = self._health
+        if health.ok:
+            return self.refresh_interval
+        if health.retry_at is None:
+            return None
+        return max(0.0, (health.retry_at - self.clock.now()).total_seconds())
+
+    async def load_task(self, task_id: int) -> Task:
+        """Read the task in full, and the people it names that are not known yet.
+
+        Raises:
+            NotFound: the task does not exist or I cannot see it (it is forgotten).
+            B24Error: it could not be read.
+        """
+        try:
+            task = await self.client.tasks.get(task_id, FULL_FIELDS)
+        except (NotFound, AccessDenied):
+            if self._forget(task_id):
+                self._emit(StoreChange(tasks=frozenset({task_id}), removed=frozenset({task_id})))
+            raise
+        missing = _people_ids(task) - self._state.users.keys()
+        users: tuple[User, ...] = ()
+        if missing:
+            users = await self.client.users.get_many(missing)
+        self._put(task, full=True, users=users)
+        return task
+
+    def _put(self, task: Task, *, full: bool, users: Iterable[User] = ()) -> None:
+        state = self._state
+        state.tasks[task.id] = task
+        state.task_read_at[task.id] = self.clock.now()
+        if full:
+            state.full.add(task.id)
+        else:
+            state.full.discard(task.id)
+        seen = {user.id for user in users}
+        for user in users:
+            state.users[user.id] = user
+        self._emit(StoreChange(tasks=frozenset({task.id}), users=frozenset(seen)))
+
+    def _forget(self, task_id: int) -> bool:
+        state = self._state
+        known = state.tasks.pop(task_id, None) is not None
+        state.full.discard(task_id)
+        state.task_read_at.pop(task_id, None)
+        state.checklists.pop(task_id, None)
+        return known
+
+    # --- writing ------------------------------------------------------------------------
+
+    async def act(self, action: TaskAction, task: Task, **args: Any) -> ActionOutcome:
+        """Run ``action`` on ``task``, then read the task back and keep it.
+
+        Returns:
+            The task as the portal has it; ``certain=False`` when the answer was lost and
+            the task was read back instead (the action is never sent twice).
+
+        Raises:
+            ActionNotAllowed: the portal refused (the task is read back first, so the
+                screens show what is allowed now).
+            B24Error: the action or the read failed.
+        """
+        try:
+            await action.run(self.client, task, **args)
+        except OutcomeUnknown:
+            return ActionOutcome(await self._read_back(task.id), certain=False)
+        except ActionNotAllowed:
+            await self._read_back(task.id)
+            raise
+        return ActionOutcome(await self._read_back(task.id))
+
+    async def _read_back(self, task_id: int) -> Task:
+        try:
+            task = await self.client.tasks.get(task_id, FULL_FIELDS)
+        except (NotFound, AccessDenied):
+            if self._forget(task_id):
+                self._emit(StoreChange(tasks=frozenset({task_id}), removed=frozenset({task_id})))
+            raise
+        self._put(task, full=True)
+        return task
+
+    def remember_users(self, users: Iterable[User]) -> None:
+        """Keep users read elsewhere (the person picker's list)."""
+        seen = frozenset(user.id for user in users)
+        for user in users:
+            self._state.users[user.id] = user
+        if seen:
+            self._emit(StoreChange(users=seen))
+
+
+def _takes_part(task: Task, me: int) -> bool:
+    return _doing(task, me) or task.created_by == me or me in task.auditors
+
+
+def _people_ids(task: Task) -> set[int]:
+    ids = {task.created_by, task.responsible_id, *task.accomplices, *task.auditors}
+    if task.changed_by:
+        ids.add(task.changed_by)
+    ids.update(sorted(mentioned_user_ids(task.description))[:MAX_MENTIONS])
+    ids.discard(0)
+    return ids

@@ -1,0 +1,172 @@
+"""The store over real HTTP: one request a refresh, me asked once, the open task riding
+along, actions read back once, and the portal's health by cause."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from b24tui.actions import TASK_ACTIONS_BY_ID
+from b24tui.api import B24Client, B24Error, NotFound, Webhook
+from b24tui.clock import FrozenClock
+from b24tui.emulator import DEMO_USER_ID
+from b24tui.models import TaskStatus
+from b24tui.store import Cause, PortalStore, StoreChange
+from tests.conftest import ServedEmulator
+
+
+@pytest.fixture
+def store(client: B24Client, clock: FrozenClock) -> PortalStore:
+    return PortalStore(client, clock, refresh_interval=60)
+
+
+def _mine(emulator: ServedEmulator) -> set[int]:
+    me = DEMO_USER_ID
+    return {
+        t.id
+        for t in emulator.portal.tasks.values()
+        if me in (t.responsible_id, t.created_by) or me in t.accomplices or me in t.auditors
+    }
+
+
+async def test_a_refresh_is_one_request_after_the_first(
+    store: PortalStore, emulator: ServedEmulator
+) -> None:
+    journal = emulator.app.journal
+    await store.refresh()
+    assert journal.calls["user.current"] == 1
+    assert set(store.tasks) == _mine(emulator)
+    assert store.workday is not None, "the workday rode along"
+    before = journal.http_requests
+    change = await store.refresh()
+    assert journal.http_requests - before == 1
+    assert journal.calls["user.current"] == 1, "who I am is asked once a session"
+    assert journal.calls["timeman.status"] == 2
+    assert change.refreshed
+    assert not change.tasks, "nothing changed on the portal"
+
+
+async def test_concurrent_callers_share_one_user_current(
+    store: PortalStore, emulator: ServedEmulator
+) -> None:
+    users = await asyncio.gather(*(store.current_user() for _ in range(5)))
+    assert {user.id for user in users} == {DEMO_USER_ID}
+    assert emulator.app.journal.calls["user.current"] == 1
+
+
+async def test_the_open_task_and_its_checklist_ride_along_in_full(
+    store: PortalStore, emulator: ServedEmulator
+) -> None:
+    await store.refresh()
+    task_id = next(
+        t.id
+        for t in emulator.portal.tasks.values()
+        if t.responsible_id == DEMO_USER_ID and emulator.portal.checklist_of(t.id)
+    )
+    assert not store.is_full(task_id)
+    store.open_task(task_id)
+    before = emulator.app.journal.http_requests
+    change = await store.refresh()
+    assert emulator.app.journal.http_requests - before == 1
+    assert store.is_full(task_id)
+    assert task_id in change.checklists
+    items = store.checklist(task_id)
+    assert items is not None
+    assert {item.id for item in items} == {i.id for i in emulator.portal.checklist_of(task_id)}
+    store.close_task(task_id)
+    await store.refresh()
+    assert store.is_full(task_id), "an unchanged task keeps its full record"
+
+
+async def test_changes_between_refreshes_become_events(
+    store: PortalStore, emulator: ServedEmulator
+) -> None:
+    first = await store.refresh()
+    assert first.events == (), "the first read announces nothing"
+    task = next(
+        t
+        for t in emulator.portal.tasks.values()
+        if t.responsible_id == DEMO_USER_ID and t.status == int(TaskStatus.PENDING)
+    )
+    task.status = int(TaskStatus.IN_PROGRESS)
+    task.changed_date = emulator.portal.clock.now()
+    change = await store.refresh()
+    assert [(e.kind.value, e.task_id) for e in change.events] == [("status", task.id)]
+    assert task.id in change.tasks
+
+
+async def test_an_action_is_read_back_once_and_every_listener_hears(
+    store: PortalStore, emulator: ServedEmulator
+) -> None:
+    await store.refresh()
+    heard: list[StoreChange] = []
+    store.subscribe(heard.append)
+    task = next(
+        t for t in store.tasks.values() if TASK_ACTIONS_BY_ID["start"].allowed(t, DEMO_USER_ID)
+    )
+    before = emulator.app.journal.calls["tasks.task.get"]
+    outcome = await store.act(TASK_ACTIONS_BY_ID["start"], task)
+    assert outcome.certain
+    assert outcome.task.status is TaskStatus.IN_PROGRESS
+    assert emulator.app.journal.calls["tasks.task.get"] - before == 1
+    assert store.task(task.id) == outcome.task
+    assert any(task.id in change.tasks for change in heard)
+
+
+async def test_a_lost_answer_is_read_back_never_sent_again(
+    store: PortalStore, emulator: ServedEmulator
+) -> None:
+    await store.refresh()
+    task = next(
+        t for t in store.tasks.values() if TASK_ACTIONS_BY_ID["start"].allowed(t, DEMO_USER_ID)
+    )
+    emulator.app.faults.inject("drop", method="tasks.task.start")
+    outcome = await store.act(TASK_ACTIONS_BY_ID["start"], task)
+    assert not outcome.certain
+    assert outcome.task.status is TaskStatus.IN_PROGRESS, "the portal had applied it"
+    assert emulator.app.journal.calls["tasks.task.start"] == 1
+
+
+async def test_a_task_that_is_gone_is_forgotten(
+    store: PortalStore, emulator: ServedEmulator
+) -> None:
+    await store.refresh()
+    task_id = next(iter(store.tasks))
+    del emulator.portal.tasks[task_id]
+    with pytest.raises(NotFound):
+        await store.load_task(task_id)
+    assert store.task(task_id) is None
+
+
+async def test_health_says_why_and_when_it_retries(
+    store: PortalStore, emulator: ServedEmulator, clock: FrozenClock
+) -> None:
+    emulator.app.faults.inject("html", method="batch")
+    await store.current_user()
+    with pytest.raises(B24Error):
+        await store.refresh()
+    health = store.health
+    assert health.cause is Cause.PORTAL
+    assert health.retry_at is not None
+    assert store.next_refresh_in() == pytest.approx(5.0)
+    emulator.app.faults.inject("500", method="batch")
+    with pytest.raises(B24Error):
+        await store.refresh()
+    assert store.health.failures == 2
+    assert store.next_refresh_in() == pytest.approx(10.0), "backing off"
+    await store.refresh()
+    assert store.health.ok
+    assert store.next_refresh_in() == 60
+
+
+async def test_a_refused_webhook_is_not_retried_by_itself(
+    emulator: ServedEmulator, clock: FrozenClock
+) -> None:
+    url = emulator.webhook_url.replace(emulator.webhook.code, "wrongcode")
+    async with B24Client(Webhook.parse(url)) as client:
+        store = PortalStore(client, clock)
+        with pytest.raises(B24Error):
+            await store.refresh()
+    assert store.health.cause is Cause.REFUSED
+    assert store.next_refresh_in() is None
