@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from b24tui.api import B24Client
 from b24tui.clock import Clock
 from b24tui.config import DEFAULT_REFRESH_INTERVAL, Settings
+from b24tui.store import PortalStore
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,12 @@ class Services:
     demo: bool = False
     settings: Settings | None = None
     """The config file's settings; ``None`` means every default."""
+    store: PortalStore = field(init=False, repr=False, compare=False)
+    """What the app knows of the portal, shared by every screen (built from the rest)."""
+
+    def __post_init__(self) -> None:
+        store = PortalStore(self.client, self.clock, refresh_interval=self.refresh_interval)
+        object.__setattr__(self, "store", store)
 
     @property
     def refresh_interval(self) -> float:

@@ -27,6 +27,17 @@ class AppScreen(Screen[ResultType]):
             footer.compact = compact
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        # Worker state messages do not bubble: pass failures up as CallFailed.
-        if event.state is WorkerState.ERROR and event.worker.error is not None:
-            self.post_message(CallFailed(event.worker.error))
+        """The one hook for failed workers: screens override :meth:`worker_failed`, never
+        this handler (Textual runs a handler of each class along the hierarchy, so an
+        override here would report a failure once per class)."""
+        error = event.worker.error
+        if event.state is not WorkerState.ERROR or error is None:
+            return
+        if not self.worker_failed(event.worker, error):
+            # Worker state messages do not bubble: the app reports it as CallFailed.
+            self.post_message(CallFailed(error))
+
+    def worker_failed(self, worker: Worker[object], error: BaseException) -> bool:
+        """React to a failed worker; return True when the screen has said it itself (the
+        app then shows no toast for it)."""
+        return False

@@ -14,10 +14,10 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Tab, Tabs
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
-from b24tui.api import TransportError
 from b24tui.api.pacing import PacingPolicy
+from b24tui.api.resources.tasks import ROW_FIELDS
 from b24tui.humanize import ago
 from b24tui.messages import TaskChanged, TasksLoaded
 from b24tui.models import Task, User
@@ -25,6 +25,7 @@ from b24tui.screens.base import AppScreen
 from b24tui.screens.task_actions import TaskActionsMixin
 from b24tui.screens.task_detail import TaskDetailScreen
 from b24tui.services import Services
+from b24tui.store import cause_of
 from b24tui.views import (
     SORT_COLUMNS,
     VIEWS,
@@ -38,25 +39,6 @@ from b24tui.widgets import AppFooter, AppHeader, TaskTable
 from b24tui.widgets.filter_bar import FilterBar
 from b24tui.widgets.task_pane import TaskPane
 
-LIST_SELECT = [
-    "ID",
-    "TITLE",
-    "STATUS",
-    "PRIORITY",
-    "DEADLINE",
-    "CREATED_BY",
-    "RESPONSIBLE_ID",
-    "ACCOMPLICES",
-    "AUDITORS",
-    "GROUP_ID",
-    "CHANGED_DATE",
-    "FAVORITE",
-    "IS_MUTED",
-    "CHECKLIST",
-    "ACTION",
-]
-"""The task fields the table needs, asked for explicitly (the default set may change)."""
-
 DetailKey = tuple[int, datetime | None]
 """A full task's cache key: its id and its changed date as the list reported it."""
 
@@ -64,7 +46,7 @@ DetailKey = tuple[int, datetime | None]
 class DashboardScreen(TaskActionsMixin, AppScreen[None]):
     """Home: header, view tabs, the filter bar, the task table and (when wide) a task pane."""
 
-    TASK_SELECT = LIST_SELECT
+    TASK_SELECT = ROW_FIELDS
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "refresh", "Refresh", id="refresh"),
@@ -142,9 +124,9 @@ class DashboardScreen(TaskActionsMixin, AppScreen[None]):
         """Fetch every task I take part in (every role's filter in shared batches: one HTTP
         request a refresh while they fit); the views are cut from it locally."""
         client = self.services.client
-        me = self.me or await client.users.current()
+        me = await self.services.store.current_user()
         pages = await client.tasks.list_all_many(
-            VIEWS_BY_KEY["all"].filters(me.id), select=LIST_SELECT
+            VIEWS_BY_KEY["all"].filters(me.id), select=ROW_FIELDS
         )
         tasks = list({task.id: task for page in pages for task in page}.values())
         self.post_message(TasksLoaded(me, tasks, self.services.clock.now()))
@@ -168,22 +150,17 @@ class DashboardScreen(TaskActionsMixin, AppScreen[None]):
         self._count_views()
         self.show_view()
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+    def worker_failed(self, worker: Worker[object], error: BaseException) -> bool:
         """A failed refresh keeps the data and shows a badge; only the first is reported."""
-        if event.state is not WorkerState.ERROR:
-            return
         header = self.query_one(AppHeader)
-        if event.worker.group == "tasks":
+        if worker.group == "tasks":
             self._refreshing = False
             self.tick()
             already_failing = bool(header.connection)
-            offline = isinstance(event.worker.error, TransportError)
-            header.connection = "OFFLINE" if offline else "stale"
-            if already_failing:
-                event.prevent_default()
-        elif event.worker.group == "detail":
-            # The pane keeps the list's data; a failure here is not worth a message.
-            event.prevent_default()
+            header.connection = cause_of(error).badge
+            return already_failing
+        # The pane keeps the list's data; a failure there is not worth a message.
+        return worker.group == "detail"
 
     def tick(self) -> None:
         """Once a second: "updated Ns ago" from the injected clock, or why calls wait.

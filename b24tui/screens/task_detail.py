@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -14,9 +13,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import Static
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
 from b24tui.api import AccessDenied, B24Error, NotFound
+from b24tui.api.resources.tasks import FULL_FIELDS
 from b24tui.bbcode import mentioned_user_ids
 from b24tui.humanize import ago
 from b24tui.models import Task, User
@@ -24,45 +24,6 @@ from b24tui.screens.base import AppScreen
 from b24tui.screens.task_actions import TaskActionsMixin
 from b24tui.services import Services
 from b24tui.widgets import AppFooter, AppHeader, TaskDetail
-
-DETAIL_SELECT = [
-    "ID",
-    "PARENT_ID",
-    "TITLE",
-    "DESCRIPTION",
-    "STATUS",
-    "SUB_STATUS",
-    "PRIORITY",
-    "MARK",
-    "DEADLINE",
-    "START_DATE_PLAN",
-    "END_DATE_PLAN",
-    "CREATED_BY",
-    "CREATED_DATE",
-    "CHANGED_BY",
-    "CHANGED_DATE",
-    "STATUS_CHANGED_DATE",
-    "CLOSED_DATE",
-    "DATE_START",
-    "RESPONSIBLE_ID",
-    "ACCOMPLICES",
-    "AUDITORS",
-    "GROUP_ID",
-    "TIME_ESTIMATE",
-    "TIME_SPENT_IN_LOGS",
-    "COMMENTS_COUNT",
-    "ALLOW_CHANGE_DEADLINE",
-    "ALLOW_TIME_TRACKING",
-    "TASK_CONTROL",
-    "FAVORITE",
-    "IS_MUTED",
-    "IS_PINNED",
-    "NOT_VIEWED",
-    "CHAT_ID",
-    "CHECKLIST",
-    "ACTION",
-]
-"""Every task field the detail screen and the task actions use, asked for explicitly."""
 
 MAX_MENTIONS = 20
 """Mentioned users whose names are looked up (the rest show the name typed in the tag)."""
@@ -73,7 +34,7 @@ class TaskDetailScreen(TaskActionsMixin, AppScreen[None]):
     """A task's details: fields, people, description and checklist summary."""
 
     CSS_PATH = "task_detail.tcss"
-    TASK_SELECT = DETAIL_SELECT
+    TASK_SELECT = FULL_FIELDS
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="back"),
@@ -86,8 +47,14 @@ class TaskDetailScreen(TaskActionsMixin, AppScreen[None]):
 
         task: Task
         people: Mapping[int, User]
-        me: User
+        me: User | None
         loaded_at: datetime
+
+    @dataclass
+    class MeKnown(Message):
+        """The store knows who I am."""
+
+        me: User
 
     @dataclass
     class TaskMissing(Message):
@@ -118,6 +85,11 @@ class TaskDetailScreen(TaskActionsMixin, AppScreen[None]):
         header.status = "loading…"
         detail = self.query_one(TaskDetail)
         detail.display = False
+        self.me = self.services.store.me
+        if self.me is None:
+            self.load_me()
+        else:
+            header.user_name = self.me.full_name
         self.load_task()
 
     # ------------------------------------------------------------------ public
@@ -151,39 +123,49 @@ class TaskDetailScreen(TaskActionsMixin, AppScreen[None]):
 
     @work(exclusive=True, group="task", exit_on_error=False)
     async def load_task(self) -> None:
-        """Read the task and the current user, then every person it names in one call."""
+        """Read the task, then every person it names in one call.
+
+        Who I am comes from the store (asked once a session, by :meth:`load_me`): the
+        task never waits for it, so a refused or parked ``user.current`` cannot hold the
+        screen.
+        """
         client = self.services.client
-        task, me = await asyncio.gather(
-            client.tasks.get(self.task_id, select=DETAIL_SELECT),
-            self._current_user(),
-            return_exceptions=True,
-        )
-        if isinstance(task, NotFound | AccessDenied):
-            found_me = me if isinstance(me, User) else None
-            self.post_message(self.TaskMissing(self.task_id, task, found_me))
+        try:
+            task = await client.tasks.get(self.task_id, select=FULL_FIELDS)
+        except (NotFound, AccessDenied) as missing:
+            self.post_message(self.TaskMissing(self.task_id, missing, self.services.store.me))
             return
-        if isinstance(task, BaseException):
-            raise task
-        if isinstance(me, BaseException):
-            raise me
         ids = {task.created_by, task.responsible_id, *task.accomplices, *task.auditors}
         if task.changed_by:
             ids.add(task.changed_by)
         ids.update(sorted(mentioned_user_ids(task.description))[:MAX_MENTIONS])
         ids.discard(0)
+        ids -= self.people.keys()
         users = await client.users.get_many(ids) if ids else ()
-        people = {user.id: user for user in users}
+        people = {**self.people, **{user.id: user for user in users}}
+        me = self.services.store.me
         self.post_message(self.TaskLoaded(task, people, me, self.services.clock.now()))
 
-    async def _current_user(self) -> User:
-        return self.me or await self.services.client.users.current()
+    @work(exclusive=True, group="me", exit_on_error=False)
+    async def load_me(self) -> None:
+        """Who I am, for the header and the actions that depend on it (watching)."""
+        self.post_message(self.MeKnown(await self.services.store.current_user()))
+
+    @on(MeKnown)
+    def _me_known(self, message: MeKnown) -> None:
+        self.me = message.me
+        self.query_one(AppHeader).user_name = message.me.full_name
+        if self._shown_task is not None:
+            self.show_task(self._shown_task)
+            self.refresh_task_bindings()
 
     @on(TaskLoaded)
     def _show_loaded(self, message: TaskLoaded) -> None:
-        self.me = message.me
         self.people = dict(message.people)
         header = self.query_one(AppHeader)
-        header.user_name = message.me.full_name
+        if message.me is not None:
+            self.me = message.me
+            header.user_name = message.me.full_name
         header.status = f"updated {ago(message.loaded_at, self.services.clock.now())}"
         self.show_task(message.task)
 
@@ -200,15 +182,18 @@ class TaskDetailScreen(TaskActionsMixin, AppScreen[None]):
         state.display = True
         self.query_one(AppHeader).status = ""
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        super().on_worker_state_changed(event)
-        if event.state is WorkerState.ERROR and event.worker.group == "task":
-            # The app reports the failure; the body says why nothing is shown.
+    def worker_failed(self, worker: Worker[object], error: BaseException) -> bool:
+        """A failed read of the task: the body says why nothing is shown (and the app
+        reports it once); who I am failing is not worth a message of its own."""
+        if worker.group == "me":
+            return True
+        if worker.group == "task":
             self.query_one(AppHeader).status = "not updated"
             if self._shown_task is None:
                 state = self.query_one("#detail-state", Static)
                 state.update(Text(f"Could not load task #{self.task_id}. Press r to try again."))
                 state.display = True
+        return super().worker_failed(worker, error)
 
     # ------------------------------------------------------------------ actions
 

@@ -29,7 +29,8 @@ class AppHeader(Horizontal):
     status: reactive[str] = reactive("")
     """A short state such as "loading…" or "updated 5s ago"."""
     connection: reactive[str] = reactive("")
-    """A connection badge: "" (all well), "OFFLINE" or "stale"."""
+    """A connection badge: "" (all well), "OFFLINE", or why the data is stale ("portal
+    error", "webhook refused", "missing scope", "stale")."""
 
     def compose(self) -> ComposeResult:
         yield Label("b24tui", id="header-title")
@@ -57,4 +58,4 @@ class AppHeader(Horizontal):
         badge.update(Content(connection))
         badge.display = bool(connection)
         badge.set_class(connection == "OFFLINE", "-offline")
-        badge.set_class(connection == "stale", "-stale")
+        badge.set_class(bool(connection) and connection != "OFFLINE", "-stale")

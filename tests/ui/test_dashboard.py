@@ -434,7 +434,7 @@ async def test_offline_keeps_the_data_shows_a_badge_and_recovers(
             assert table.selected_task_id == chosen
 
 
-async def test_a_refused_refresh_marks_the_data_stale(
+async def test_a_refused_refresh_names_the_cause_and_keeps_the_rows(
     make_app: AppFactory, emulator: ServedEmulator
 ) -> None:
     app = make_app()
@@ -449,7 +449,7 @@ async def test_a_refused_refresh_marks_the_data_stale(
         with pytest.raises(WorkerFailed):
             await pilot.app.workers.wait_for_complete()
         await pilot.pause()
-        assert screen.query_one(AppHeader).connection == "stale"
+        assert screen.query_one(AppHeader).connection == "webhook refused"
         assert row_ids(screen.query_one(TaskTable)) == rows
         webhooks[revoked.code] = revoked
         await pilot.press("r")

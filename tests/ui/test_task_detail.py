@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from datetime import datetime, timedelta
 
@@ -14,6 +15,7 @@ from textual.widgets import Static
 from textual.worker import WorkerFailed
 
 from b24tui.api import B24Client, Webhook
+from b24tui.api.pacing import PacingPolicy
 from b24tui.app import B24App
 from b24tui.clock import FrozenClock
 from b24tui.emulator import DEMO_USER_ID
@@ -227,7 +229,7 @@ async def test_opening_on_a_task_puts_the_dashboard_underneath(
         assert app.screen.tasks, "the dashboard loaded its tasks underneath"
 
 
-async def test_refresh_reads_the_task_again_with_one_call_for_names(
+async def test_refresh_reads_the_task_again_and_reuses_the_names_it_knows(
     make_app: AppFactory, emulator: ServedEmulator
 ) -> None:
     task = next(t for t in emulator.portal.tasks.values() if t.responsible_id == DEMO_USER_ID)
@@ -245,7 +247,7 @@ async def test_refresh_reads_the_task_again_with_one_call_for_names(
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
         assert f"#{task.id} Renamed on the portal" in shown_text(app)
-        assert len(journal.entries("user.get")) == names_before + 2
+        assert len(journal.entries("user.get")) == names_before + 1, "no name asked twice"
 
 
 async def test_show_task_re_renders_after_an_action(
@@ -401,3 +403,49 @@ async def test_the_no_access_error_code_reads_as_not_found(clock: FrozenClock) -
             await open_task(app, pilot, 42)
             assert shown_text(app) == NOT_FOUND
             assert "1048584" not in app.export_screenshot()
+
+
+async def test_a_failed_load_is_reported_once(
+    make_app: AppFactory, emulator: ServedEmulator
+) -> None:
+    task = next(t for t in emulator.portal.tasks.values() if t.responsible_id == DEMO_USER_ID)
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.app.workers.wait_for_complete()
+        before = len(app._notifications)
+        emulator.app.faults.inject("500", method="tasks.task.get")
+        screen = TaskDetailScreen(app.services, task.id)
+        await app.push_screen(screen)
+        with pytest.raises(WorkerFailed):
+            await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.pause()
+        assert len(app._notifications) - before == 1, "one failure, one message"
+        assert "Press r to try again" in shown_text(app)
+
+
+async def test_a_parked_user_current_does_not_hold_the_task_screen(
+    emulator: ServedEmulator, clock: FrozenClock
+) -> None:
+    """The portal parks ``user.current`` (OPERATION_TIME_LIMIT): the task still shows."""
+    released = asyncio.Event()
+    now = [1000.0]
+
+    async def held(seconds: float) -> None:
+        await released.wait()
+        now[0] += seconds
+
+    policy = PacingPolicy(sleep=held, clock=lambda: now[0], wall=lambda: now[0])
+    emulator.app.faults.inject("429", method="user.current")
+    task = next(t for t in emulator.portal.tasks.values() if t.responsible_id == DEMO_USER_ID)
+    async with B24Client(Webhook.parse(emulator.webhook_url), policy=policy) as client:
+        app = B24App(Services(client=client, clock=clock), task_id=task.id)
+        async with app.run_test(size=(120, 36)) as pilot:
+            for _ in range(100):
+                if isinstance(app.screen, TaskDetailScreen) and app.screen.current_task():
+                    break
+                await pilot.pause(0.01)
+            assert policy.state().parked, "user.current is still held by the limits"
+            assert f"#{task.id} {task.title}" in shown_text(app)
+            released.set()
+            await app.workers.wait_for_complete()
