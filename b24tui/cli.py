@@ -12,13 +12,12 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from b24tui import __version__
+from b24tui.paths import ENV_WEBHOOK
 
 if TYPE_CHECKING:
     from b24tui.api import B24Client
     from b24tui.clock import Clock
     from b24tui.config import Settings
-
-ENV_WEBHOOK = "B24TUI_WEBHOOK_URL"
 
 
 def build_parser() -> argparse.ArgumentParser:

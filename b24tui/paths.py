@@ -18,6 +18,9 @@ APP_NAME = "b24tui"
 ENV_CONFIG = "B24TUI_CONFIG"
 """Names another config file instead of the one under :func:`config_dir`."""
 
+ENV_WEBHOOK = "B24TUI_WEBHOOK_URL"
+"""An inbound-webhook URL in the environment: overrides the keyring (headless, CI)."""
+
 CONFIG_FILE_NAME = "config.toml"
 
 

@@ -28,6 +28,7 @@ from b24tui.api.errors import (
     MethodNotFound,
     NotFound,
     OperationTimeLimit,
+    OutcomeUnknown,
     Overloaded,
     PortalMoved,
     RateLimited,
@@ -43,7 +44,7 @@ from b24tui.api.generations import ApiGenerations
 from b24tui.api.oauth import OAuthApp, OAuthGrantError, TokenServerRefresher
 from b24tui.api.pacing import PacingPolicy, PacingState
 from b24tui.api.paging import TASKS, USERS, ListShape, fetch_all, fetch_all_many, fetch_page
-from b24tui.api.policy import NoPolicy, OutcomeUnknown, RequestPolicy, is_read_method
+from b24tui.api.policy import NoPolicy, RequestPolicy, is_read_method
 from b24tui.api.query import Ref, encode_query
 from b24tui.api.resources import MethodInfo
 from b24tui.api.response import CallTime, Response

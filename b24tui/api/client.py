@@ -6,7 +6,7 @@ Every call is a JSON POST. Answers are decoded and errors translated in one plac
 limits). Whatever
 the policy says, a write is sent again only when the portal said it did not run it (rate
 limits) or no connection was made; a write whose answer was lost raises
-:class:`~b24tui.api.policy.OutcomeUnknown`. Redirects are not followed: a moved portal is
+:class:`~b24tui.api.errors.OutcomeUnknown`. Redirects are not followed: a moved portal is
 reported as :class:`~b24tui.api.errors.PortalMoved`. Nothing logged or raised contains the
 webhook code or a token.
 """
@@ -34,6 +34,7 @@ from b24tui.api.errors import (
     ConnectError,
     ConnectionDropped,
     MethodNotFound,
+    OutcomeUnknown,
     RateLimited,
     RequestTimeout,
     ScopeError,
@@ -45,7 +46,6 @@ from b24tui.api.generations import ApiGenerations
 from b24tui.api.policy import (
     BatchAwarePolicy,
     NoPolicy,
-    OutcomeUnknown,
     RequestPolicy,
     is_repeatable_call,
 )
@@ -376,7 +376,7 @@ class B24Client:
 
         When the call is not ``repeatable`` and its answer was lost after sending (a
         timeout, a dropped connection, a cut-short body), raise
-        :class:`~b24tui.api.policy.OutcomeUnknown` instead of the transport error.
+        :class:`~b24tui.api.errors.OutcomeUnknown` instead of the transport error.
         """
         url = endpoint.method_url(method, api)
         secrets = endpoint.secrets()

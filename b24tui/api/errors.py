@@ -35,6 +35,7 @@ __all__ = [
     "MethodNotFound",
     "NotFound",
     "OperationTimeLimit",
+    "OutcomeUnknown",
     "Overloaded",
     "PortalMoved",
     "RateLimited",
@@ -297,6 +298,18 @@ class BatchError(ApiError):
     """A batch as a whole was refused, or a command in it did not run."""
 
     default_title = "The batch request was refused"
+
+
+class OutcomeUnknown(B24Error):
+    """A change was sent but its answer was lost (a timeout, a dropped connection, a
+    cut-short body): the portal may have applied it or not.
+
+    The client never re-sends such a write; the caller should read the object again
+    before repeating it. ``description`` names the transport failure behind it.
+    """
+
+    default_title = "The portal may or may not have done it"
+    default_hint = "Refresh to see whether the change was saved before making it again."
 
 
 class HttpsRequired(ApiError):

@@ -19,7 +19,7 @@
   for calls that may be repeated (reads and idempotent actions; any call when no
   connection was made; the client has already
   turned a write with an unknown outcome into
-  :class:`~b24tui.api.policy.OutcomeUnknown`); anything else → no retry.
+  :class:`~b24tui.api.errors.OutcomeUnknown`); anything else → no retry.
 
 The clock and the sleep are injected, so tests run on a fake clock and never wait. The
 state (:meth:`PacingPolicy.state`) is there for the status bar and ``doctor``.
@@ -40,12 +40,13 @@ from b24tui.api.errors import (
     B24Error,
     ConnectError,
     OperationTimeLimit,
+    OutcomeUnknown,
     Overloaded,
     RateLimited,
     ServerError,
     TransportError,
 )
-from b24tui.api.policy import OutcomeUnknown, is_idempotent_method
+from b24tui.api.policy import is_idempotent_method
 from b24tui.api.response import CallTime
 
 if TYPE_CHECKING:

@@ -4,8 +4,10 @@ The client asks the policy before sending (``before_call``: wait for the request
 method's operating budget), tells it what it learned after (``after_call``: the ``time``
 block), and asks whether and when to repeat a failed call (``retry_delay``). A policy that
 also implements :class:`BatchAwarePolicy` hears about the commands inside a ``batch``.
-:class:`NoPolicy` never waits and never retries; the client's default is
-:class:`~b24tui.api.pacing.PacingPolicy`.
+:class:`NoPolicy` never waits and never retries, and is the client's default: a bare
+``B24Client`` sends every call at once and hands every failure to its caller. The app and
+``doctor`` pass :class:`~b24tui.api.pacing.PacingPolicy`, which paces by the portal's limits
+and retries what may safely be repeated.
 
 Whether a call may be repeated at all is decided here too (:func:`is_repeatable_call`): the
 client never re-sends a write whose outcome is unknown, whatever the policy says.
@@ -22,18 +24,6 @@ from b24tui.api.response import CallTime
 
 if TYPE_CHECKING:
     from b24tui.api.batch import BatchResult
-
-
-class OutcomeUnknown(B24Error):
-    """A change was sent but its answer was lost (a timeout, a dropped connection, a
-    cut-short body): the portal may have applied it or not.
-
-    The client never re-sends such a write; the caller should read the object again
-    before repeating it. ``description`` names the transport failure behind it.
-    """
-
-    default_title = "The portal may or may not have done it"
-    default_hint = "Refresh to see whether the change was saved before making it again."
 
 
 _READ_SUFFIXES: tuple[str, ...] = (

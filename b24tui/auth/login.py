@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import TextIO
+from typing import ClassVar, Protocol, TextIO
 
 import httpx
 
@@ -133,10 +133,33 @@ class VerifiedLogin:
     profile: Profile
     scopes: frozenset[str]
 
+    stored_as: ClassVar[str] = "the webhook is"
+    """How a warning names what was stored."""
+
+    @property
+    def host(self) -> str:
+        """The portal's host name."""
+        return self.webhook.host
+
     @property
     def summary(self) -> str:
         """``Anna Smith (user 1) on acme.bitrix24.com``."""
-        return f"{self.profile.full_name} (user {self.profile.id}) on {self.webhook.host}"
+        return f"{self.profile.full_name} (user {self.profile.id}) on {self.host}"
+
+
+class Verified(Protocol):
+    """A checked login of either kind (webhook or OAuth token pair)."""
+
+    stored_as: ClassVar[str]
+
+    @property
+    def credential(self) -> Credential: ...
+
+    @property
+    def profile(self) -> Profile: ...
+
+    @property
+    def host(self) -> str: ...
 
 
 def missing_scopes(granted: frozenset[str]) -> tuple[str, ...]:
@@ -243,45 +266,22 @@ def login_error(error: B24Error, host: str) -> LoginError:
 
 
 def save_login(
-    verified: VerifiedLogin, store: CredentialStore, profile: str, settings: Settings
+    verified: Verified, store: CredentialStore, profile: str, settings: Settings
 ) -> str | None:
-    """Store the webhook for ``profile`` and note its portal and user in the config.
+    """Store a checked credential (webhook or token pair) for ``profile``, then note its
+    portal and user in the config; the first profile becomes the default.
 
-    Returns a warning when the config could not be updated (the webhook is stored).
+    Returns a warning when the config could not be updated (the credential is stored).
 
     Raises:
         StoreError: the credential could not be stored.
     """
-    return store_credential(
-        verified.credential,
-        store,
-        ProfileSettings(profile, portal=verified.webhook.host, user_id=verified.profile.id),
-        settings,
-        what="the webhook is",
-    )
-
-
-def store_credential(
-    credential: Credential,
-    store: CredentialStore,
-    entry: ProfileSettings,
-    settings: Settings,
-    *,
-    what: str,
-) -> str | None:
-    """Store ``credential`` for ``entry``'s profile, then note the profile in the config.
-
-    The first profile becomes the default. Returns a warning, starting with ``what``, when
-    the config could not be updated (the credential is stored).
-
-    Raises:
-        StoreError: the credential could not be stored.
-    """
-    store.save(entry.name, credential)
+    store.save(profile, verified.credential)
+    entry = ProfileSettings(profile, portal=verified.host, user_id=verified.profile.id)
     try:
         save_profile(settings.path, entry, make_default=not settings.profiles)
     except ConfigError as error:
-        return f"{what} stored, but the config was not updated: {error}"
+        return f"{verified.stored_as} stored, but the config was not updated: {error}"
     return None
 
 

@@ -22,7 +22,7 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import ClassVar, TextIO
 
 import httpx
 
@@ -43,15 +43,13 @@ from b24tui.auth.login import (
     LoginProblem,
     login_error,
     missing_scopes,
-    store_credential,
+    save_login,
 )
 from b24tui.auth.probe import probe_keyring
 from b24tui.auth.resolve import CredentialsUnavailable, Prober, open_keyring
 from b24tui.auth.store import ENV_WEBHOOK, CredentialStore, OAuthCredential, StoreError
 from b24tui.config import (
     ConfigError,
-    ProfileSettings,
-    Settings,
     check_profile_name,
     load_settings,
 )
@@ -65,7 +63,6 @@ __all__ = [
     "VerifiedOAuthLogin",
     "oauth_token_url",
     "run_oauth_login",
-    "save_oauth_login",
     "verify_oauth_login",
 ]
 
@@ -160,10 +157,18 @@ class VerifiedOAuthLogin:
     profile: Profile
     scopes: frozenset[str]
 
+    stored_as: ClassVar[str] = "the tokens are"
+    """How a warning names what was stored."""
+
+    @property
+    def host(self) -> str:
+        """The portal's host name."""
+        return self.token.host
+
     @property
     def summary(self) -> str:
         """``Anna Smith (user 1) on acme.bitrix24.com``."""
-        return f"{self.profile.full_name} (user {self.profile.id}) on {self.token.host}"
+        return f"{self.profile.full_name} (user {self.profile.id}) on {self.host}"
 
 
 def _token_server_error(error: B24Error, token_url: str) -> LoginError:
@@ -269,25 +274,6 @@ async def verify_oauth_login(
     return VerifiedOAuthLogin(credential, token, profile, scopes)
 
 
-def save_oauth_login(
-    verified: VerifiedOAuthLogin, store: CredentialStore, profile: str, settings: Settings
-) -> str | None:
-    """Store the token pair for ``profile`` and note its portal and user in the config.
-
-    Returns a warning when the config could not be updated (the tokens are stored).
-
-    Raises:
-        StoreError: the credential could not be stored.
-    """
-    return store_credential(
-        verified.credential,
-        store,
-        ProfileSettings(profile, portal=verified.token.host, user_id=verified.profile.id),
-        settings,
-        what="the tokens are",
-    )
-
-
 VisibleReader = Callable[[str], str]
 
 
@@ -355,7 +341,7 @@ def run_oauth_login(
     except LoginError as error:
         return _fail(stderr, error.full_text)
     try:
-        warning = save_oauth_login(verified, store, name, settings)
+        warning = save_login(verified, store, name, settings)
     except StoreError as error:
         return _fail(stderr, f"the tokens are fine but were not stored: {error} {_SPENT}")
     if warning:

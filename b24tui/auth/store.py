@@ -21,6 +21,7 @@ from datetime import datetime
 from typing import Any, ClassVar, Protocol, TypeAlias, TypeVar
 
 from b24tui.api import EndpointError, OAuthToken, Webhook
+from b24tui.paths import ENV_WEBHOOK
 
 __all__ = [
     "ENV_WEBHOOK",
@@ -43,8 +44,6 @@ log = logging.getLogger(__name__)
 
 KEYRING_SERVICE = "b24tui"
 """The keyring service name; the user name is the profile name."""
-ENV_WEBHOOK = "B24TUI_WEBHOOK_URL"
-"""An inbound-webhook URL in the environment: overrides the keyring (headless, CI)."""
 
 _FORMAT_VERSION = 1
 _T = TypeVar("_T")

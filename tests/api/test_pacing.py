@@ -21,6 +21,7 @@ from b24tui.api import (
     ConnectionDropped,
     NotFound,
     OperationTimeLimit,
+    OutcomeUnknown,
     Overloaded,
     RateLimited,
     RequestTimeout,
@@ -29,7 +30,6 @@ from b24tui.api import (
 )
 from b24tui.api.pacing import Backoff, PacingPolicy, PacingState, PlanLimits
 from b24tui.api.policy import (
-    OutcomeUnknown,
     is_idempotent_method,
     is_repeatable_call,
 )

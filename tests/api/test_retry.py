@@ -23,8 +23,8 @@ from b24tui.api import (
     ServerError,
     Webhook,
 )
+from b24tui.api.errors import OutcomeUnknown
 from b24tui.api.pacing import PacingPolicy
-from b24tui.api.policy import OutcomeUnknown
 from tests.api.test_pacing import START, FakeTime
 
 CODE = "r3trysecretcode9"

@@ -22,8 +22,9 @@ from b24tui.api import (
     RateLimited,
     Webhook,
 )
+from b24tui.api.errors import OutcomeUnknown
 from b24tui.api.pacing import PacingPolicy
-from b24tui.api.policy import NoPolicy, OutcomeUnknown
+from b24tui.api.policy import NoPolicy
 from b24tui.clock import FrozenClock
 from b24tui.emulator.limits import LimitSettings
 from tests.conftest import ServedEmulator
