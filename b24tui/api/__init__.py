@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from b24tui.api.batch import MAX_BATCH_COMMANDS, Batch, BatchCommand, BatchResult, Params
+from b24tui.api.caller import Caller
 from b24tui.api.client import DEFAULT_TIMEOUT, B24Client
 from b24tui.api.endpoint import (
     ApiGeneration,
@@ -68,6 +69,7 @@ __all__ = [
     "BatchError",
     "BatchResult",
     "CallTime",
+    "Caller",
     "ConnectError",
     "ConnectionDropped",
     "Endpoint",

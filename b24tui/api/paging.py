@@ -17,14 +17,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from b24tui.api.batch import MAX_BATCH_COMMANDS, Batch, BatchCommand, BatchResult
+from b24tui.api.caller import Caller
 from b24tui.api.errors import BadResponse
 from b24tui.api.query import Ref
-
-if TYPE_CHECKING:
-    from b24tui.api.client import B24Client
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +132,7 @@ def _with_id(select: Sequence[str] | None, shape: ListShape) -> list[str] | None
 
 
 async def fetch_page(
-    client: B24Client,
+    client: Caller,
     shape: ListShape,
     *,
     filter: Mapping[str, Any] | None = None,
@@ -148,7 +146,7 @@ async def fetch_page(
 
 
 async def fetch_all(
-    client: B24Client,
+    client: Caller,
     shape: ListShape,
     *,
     filter: Mapping[str, Any] | None = None,
@@ -204,7 +202,7 @@ def _share_pages(chains: Sequence[_Chain], pages: int) -> list[tuple[int, _Chain
 
 
 async def fetch_all_many(
-    client: B24Client,
+    client: Caller,
     shape: ListShape,
     filters: Sequence[Mapping[str, Any]],
     *,
@@ -238,7 +236,7 @@ async def fetch_all_many(
 
 
 async def fetch_lists(
-    client: B24Client,
+    client: Caller,
     shape: ListShape,
     filters: Sequence[Mapping[str, Any]],
     *,

@@ -4,22 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from b24tui.api.batch import BatchCommand, Params
+from b24tui.api.caller import Caller
 from b24tui.api.errors import BadResponse
 from b24tui.models import ModelError
-
-if TYPE_CHECKING:
-    from b24tui.api.client import B24Client
 
 T = TypeVar("T")
 
 
 class Resource:
-    """A namespace of methods over one :class:`~b24tui.api.client.B24Client`."""
+    """A namespace of methods over one :class:`~b24tui.api.caller.Caller` (the client)."""
 
-    def __init__(self, client: B24Client) -> None:
+    def __init__(self, client: Caller) -> None:
         self._client = client
 
     def __repr__(self) -> str:

@@ -17,6 +17,7 @@ from typing import Any
 from b24tui.api.errors import ApiError, B24Error, BadResponse, NotFound
 from b24tui.api.paging import TASKS, fetch_all, fetch_all_many, fetch_lists, fetch_page
 from b24tui.api.resources._base import Query, Resource, parse
+from b24tui.api.resources.system import SystemResource
 from b24tui.models import (
     UNSET,
     HistoryEntry,
@@ -409,7 +410,7 @@ class TasksResource(Resource):
         if self._current_user_id is None:
             user_id = getattr(self._client.endpoint, "user_id", None)
             if not isinstance(user_id, int):
-                user_id = (await self._client.system.profile()).id
+                user_id = (await SystemResource(self._client).profile()).id
             self._current_user_id = user_id
         return self._current_user_id
 
