@@ -19,3 +19,24 @@ def test_core_packages_do_not_import_textual() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "", f"Textual imported by the core: {done.stdout.strip()}"
+
+
+def test_demo_does_not_import_the_server_or_tls() -> None:
+    """``b24tui --demo`` serves its portal in-process: uvicorn and trustme stay unloaded."""
+    code = (
+        "import sys\n"
+        "import b24tui.app, b24tui.cli, b24tui.config, b24tui.demo, b24tui.services\n"
+        "from b24tui.clock import SystemClock\n"
+        "b24tui.demo.demo_client(b24tui.demo.demo_portal(SystemClock()))\n"
+        "leaked = sorted(\n"
+        "    m for m in sys.modules\n"
+        "    if m.split('.')[0] in ('uvicorn', 'trustme')\n"
+        ")\n"
+        "print(','.join(leaked))\n"
+        "assert 'b24tui.emulator.app' in sys.modules\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "", f"the demo imported: {done.stdout.strip()}"
