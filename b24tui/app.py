@@ -7,15 +7,16 @@ from typing import ClassVar
 
 import rich
 from rich.traceback import Traceback
-from textual import on
+from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import Provider
 from textual.screen import Screen
+from textual.timer import Timer
 
 from b24tui.api import B24Error
 from b24tui.commands import GoToTaskCommands, TaskCommands
-from b24tui.messages import CallFailed, TaskChosen
+from b24tui.messages import CallFailed, RefreshRequested, TaskChosen
 from b24tui.screens import DashboardScreen, TaskDetailScreen
 from b24tui.screens.help import PALETTE_COMMANDS, HelpScreen, help_sections
 from b24tui.services import Services
@@ -44,6 +45,7 @@ class B24App(App[None]):
         self.services = services
         self.start_task_id = task_id
         """The task to open on start (``b24tui task ID``), above the dashboard."""
+        self._next_refresh: Timer | None = None
 
     def _fatal_error(self) -> None:
         """Exit after an unhandled exception, showing the traceback *without* local variables.
@@ -64,6 +66,43 @@ class B24App(App[None]):
         self.push_screen(DashboardScreen(self.services))
         if self.start_task_id is not None:
             self.push_screen(TaskDetailScreen(self.services, self.start_task_id))
+        self.refresh_portal()
+
+    # ------------------------------------------------------------------ the one refresh
+
+    @on(RefreshRequested)
+    def _refresh_requested(self) -> None:
+        self.refresh_portal()
+
+    def refresh_portal(self) -> None:
+        """Read the portal now (the store's one batched refresh), unless a refresh is
+        already under way; the next one is scheduled when this one ends."""
+        if self.services.store.refreshing:
+            return
+        if self._next_refresh is not None:
+            self._next_refresh.stop()
+            self._next_refresh = None
+        self._refresh()
+
+    @work(group="refresh", exit_on_error=False)
+    async def _refresh(self) -> None:
+        """One refresh. Its first failure in a row is told in a toast; the screens show
+        the rest (the header's badge, the table's place before the first load)."""
+        store = self.services.store
+        try:
+            await store.refresh()
+        except B24Error as error:
+            if store.health.failures == 1:
+                self.post_message(CallFailed(error))
+        except Exception as error:  # a defect, not the portal: say so, keep running
+            self.post_message(CallFailed(error))
+        finally:
+            self._schedule_refresh()
+
+    def _schedule_refresh(self) -> None:
+        delay = self.services.store.next_refresh_in()
+        if delay is not None:  # None: only a new login helps; ``r`` still tries
+            self._next_refresh = self.set_timer(delay, self.refresh_portal, name="refresh")
 
     def _use_theme(self, name: str) -> None:
         """Switch to the configured theme; an unknown name is reported, not fatal."""

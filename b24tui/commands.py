@@ -18,8 +18,8 @@ from textual.fuzzy import Matcher
 
 from b24tui.messages import TaskChosen
 from b24tui.models import Task
-from b24tui.screens.dashboard import DashboardScreen
 from b24tui.screens.task_actions import TaskActionsMixin
+from b24tui.services import Services
 from b24tui.text import clean
 
 __all__ = ["GoToTaskCommands", "TaskCommands", "TaskSearchCommands", "loaded_tasks"]
@@ -38,11 +38,11 @@ def _task_number(query: str) -> int | None:
 
 
 def loaded_tasks(provider: Provider) -> list[Task]:
-    """The tasks the dashboard has loaded (none before the first load)."""
-    for screen in reversed(provider.app.screen_stack):
-        if isinstance(screen, DashboardScreen):
-            return screen.tasks
-    return []
+    """The tasks the portal store knows (mine, and any opened; none before the first load)."""
+    services = getattr(provider.app, "services", None)
+    if not isinstance(services, Services):
+        return []
+    return list(services.store.tasks.values())
 
 
 def _go_to(provider: Provider, task_id: int) -> Callable[[], object]:

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from textual.message import Message
 
-from b24tui.models import Task, User
+from b24tui.store import StoreChange
 
 
 @dataclass
-class TasksLoaded(Message):
-    """Every task I take part in, as the portal had them at ``loaded_at``."""
+class StoreUpdated(Message):
+    """The portal store changed (posted to each screen that listens to it)."""
 
-    me: User
-    tasks: list[Task]
-    loaded_at: datetime
+    change: StoreChange
+
+
+@dataclass
+class RefreshRequested(Message):
+    """Read the portal again now (``r``, the palette's "Refresh"): posted to the app, which
+    owns the one refresh of the whole app."""
 
 
 @dataclass
@@ -24,17 +27,6 @@ class CallFailed(Message):
     """A background call failed; the app turns it into a message for the user."""
 
     error: BaseException
-
-
-@dataclass
-class TaskChanged(Message):
-    """The portal changed a task because of something done here; ``task`` is its new state.
-
-    Posted to every screen in the stack, so the dashboard under a detail screen updates
-    its row too.
-    """
-
-    task: Task
 
 
 @dataclass

@@ -101,6 +101,18 @@ class Cause(Enum):
             Cause.OTHER: "stale",
         }[self]
 
+    @property
+    def words(self) -> str:
+        """What happened, in a sentence a person reads in the table's place."""
+        return {
+            Cause.OFFLINE: "No answer from the portal: the network, its name, TLS, or a timeout.",
+            Cause.PORTAL: "The portal answered, but with an error of its own.",
+            Cause.REFUSED: "The portal refused the webhook (or token) b24tui signs in with.",
+            Cause.SCOPE: "The webhook lacks a permission b24tui needs.",
+            Cause.LIMITS: "The portal's request limits held the call back.",
+            Cause.OTHER: "The portal refused the request.",
+        }[self]
+
 
 def cause_of(error: BaseException) -> Cause:
     """The :class:`Cause` behind ``error``."""
@@ -387,6 +399,18 @@ class PortalStore:
             )
         )
 
+    def my_tasks(self) -> list[Task]:
+        """The tasks I take part in (responsible, accomplice, creator, auditor), in the order
+        they were first read; none before I am known."""
+        me = self._state.me
+        if me is None:
+            return []
+        return [task for task in self._state.tasks.values() if _takes_part(task, me.id)]
+
+    def missing_people(self, task: Task) -> set[int]:
+        """The users ``task`` names whom the store has not seen yet."""
+        return _people_ids(task) - self._state.users.keys()
+
     def people(self, task: Task) -> dict[int, User]:
         """The users ``task`` names (and mentions) that the store has seen."""
         users = self._state.users
@@ -586,12 +610,18 @@ class PortalStore:
             if self._forget(task_id):
                 self._emit(StoreChange(tasks=frozenset({task_id}), removed=frozenset({task_id})))
             raise
-        missing = _people_ids(task) - self._state.users.keys()
+        missing = self.missing_people(task)
         users: tuple[User, ...] = ()
         if missing:
             users = await self.client.users.get_many(missing)
         self._put(task, full=True, users=users)
         return task
+
+    async def load_people(self, task: Task) -> None:
+        """Read the users ``task`` names that are not known yet (one call)."""
+        missing = self.missing_people(task)
+        if missing:
+            self.remember_users(await self.client.users.get_many(missing))
 
     def _put(self, task: Task, *, full: bool, users: Iterable[User] = ()) -> None:
         state = self._state

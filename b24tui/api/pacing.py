@@ -1,6 +1,7 @@
 """Pacing and retries that keep the client inside the portal's limits (REFERENCE §1.7).
 
-:class:`PacingPolicy` is the client's default :class:`~b24tui.api.policy.RequestPolicy`:
+:class:`PacingPolicy` is the :class:`~b24tui.api.policy.RequestPolicy` the app and ``doctor``
+give the client (a bare client sends at once and never retries):
 
 * **Request bucket mirror.** The portal counts requests in a leaky bucket (cloud: burst 50,
   drains 2 a second; Enterprise: 250 and 5). The policy keeps its own copy and, before each
@@ -29,6 +30,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import random
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -131,10 +133,12 @@ class PacingState:
     def message(self) -> str | None:
         """A short line for a status bar while calls are held back, else ``None``."""
         if self.parked:
-            names = ", ".join(sorted(self.parked))
-            return f"Slowing down: portal limits (paused {names})"
+            method, seconds = max(self.parked.items(), key=lambda item: (item[1], item[0]))
+            others = len(self.parked) - 1
+            more = f" and {others} more" if others else ""
+            return f"waiting for {method}{more} (portal limit), {math.ceil(seconds)} s"
         if self.slowing:
-            return "Slowing down: portal limits"
+            return "slowing down for the portal's limits"
         return None
 
 
@@ -265,6 +269,10 @@ class PacingPolicy:
             last_backoff=self._last_backoff,
             last_reason=self._last_reason,
         )
+
+    def waiting(self) -> str | None:
+        """What calls wait for now, in a few words (see :attr:`PacingState.message`)."""
+        return self.state().message
 
     def _notify(self) -> None:
         if self.on_change is not None:

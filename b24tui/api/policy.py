@@ -132,6 +132,11 @@ class RequestPolicy(Protocol):
         """
         ...
 
+    def waiting(self) -> str | None:
+        """What calls wait for now, in a few words for a status line (``"waiting for
+        user.current (portal limit), 42 s"``), or ``None`` when nothing waits."""
+        ...
+
 
 @runtime_checkable
 class BatchAwarePolicy(Protocol):
@@ -159,4 +164,8 @@ class NoPolicy:
 
     def retry_delay(self, error: B24Error, *, method: str, attempt: int) -> float | None:
         """Never retries."""
+        return None
+
+    def waiting(self) -> str | None:
+        """Nothing ever waits."""
         return None

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from typing import ClassVar, TypeVar
 
-from textual import events
+from textual import events, on
 from textual.screen import Screen
 from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
-from b24tui.messages import CallFailed
+from b24tui.humanize import ago
+from b24tui.messages import CallFailed, RefreshRequested, StoreUpdated
+from b24tui.services import Services
+from b24tui.store import PortalStore, StoreChange
+from b24tui.widgets import AppHeader
 
 ResultType = TypeVar("ResultType")
 
@@ -41,3 +47,60 @@ class AppScreen(Screen[ResultType]):
         """React to a failed worker; return True when the screen has said it itself (the
         app then shows no toast for it)."""
         return False
+
+
+class PortalScreen(AppScreen[ResultType]):
+    """A screen that shows what the portal store knows and is told when it changes.
+
+    Subclasses handle :class:`~b24tui.messages.StoreUpdated` (each change of the store
+    arrives as one, by id) and read everything they show from ``self.services.store``;
+    they keep no copies of their own. The header's status and badge come from
+    :meth:`show_health`.
+    """
+
+    def __init__(self, services: Services) -> None:
+        super().__init__()
+        self.services = services
+        self._unsubscribe: Callable[[], None] | None = None
+
+    @property
+    def store(self) -> PortalStore:
+        """What the app knows of the portal."""
+        return self.services.store
+
+    @on(events.Mount)
+    def _listen_to_store(self) -> None:
+        self._unsubscribe = self.store.subscribe(self._store_changed)
+
+    @on(events.Unmount)
+    def _stop_listening(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+
+    def _store_changed(self, change: StoreChange) -> None:
+        self.post_message(StoreUpdated(change))
+
+    def request_refresh(self) -> None:
+        """Ask the app for a refresh of the portal now (the one refresh of the whole app)."""
+        self.app.post_message(RefreshRequested())
+
+    def show_health(self, read_at: datetime | None) -> None:
+        """The header's badge (why the portal is not read) and status: what calls wait
+        for, a refresh under way, or how long ago ``read_at`` was.
+
+        The header's reactives repaint only when the text reads differently.
+        """
+        header = self.query_one(AppHeader)
+        store = self.store
+        cause = store.health.cause
+        header.connection = cause.badge if cause is not None else ""
+        waiting = self.services.client.policy.waiting()
+        if waiting is not None:
+            header.status = waiting
+        elif store.refreshing:
+            header.status = "refreshing…"
+        elif read_at is not None:
+            header.status = f"updated {ago(read_at, self.services.clock.now())}"
+        else:
+            header.status = "loading…"

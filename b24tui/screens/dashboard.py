@@ -2,30 +2,23 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from dataclasses import dataclass
-from datetime import datetime
 from typing import ClassVar
 
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Tab, Tabs
 from textual.worker import Worker
 
-from b24tui.api.pacing import PacingPolicy
-from b24tui.api.resources.tasks import ROW_FIELDS
-from b24tui.humanize import ago
-from b24tui.messages import TaskChanged, TasksLoaded
+from b24tui.messages import StoreUpdated
 from b24tui.models import Task, User
-from b24tui.screens.base import AppScreen
+from b24tui.screens.base import PortalScreen
 from b24tui.screens.task_actions import TaskActionsMixin
 from b24tui.screens.task_detail import TaskDetailScreen
 from b24tui.services import Services
-from b24tui.store import cause_of
+from b24tui.store import StoreChange
 from b24tui.views import (
     SORT_COLUMNS,
     VIEWS,
@@ -37,16 +30,16 @@ from b24tui.views import (
 )
 from b24tui.widgets import AppFooter, AppHeader, TaskTable
 from b24tui.widgets.filter_bar import FilterBar
+from b24tui.widgets.load_problem import LoadProblem
 from b24tui.widgets.task_pane import TaskPane
 
-DetailKey = tuple[int, datetime | None]
-"""A full task's cache key: its id and its changed date as the list reported it."""
 
+class DashboardScreen(TaskActionsMixin, PortalScreen[None]):
+    """Home: header, view tabs, the filter bar, the task table and (when wide) a task pane.
 
-class DashboardScreen(TaskActionsMixin, AppScreen[None]):
-    """Home: header, view tabs, the filter bar, the task table and (when wide) a task pane."""
-
-    TASK_SELECT = ROW_FIELDS
+    Everything shown is read from the portal store; the app's one refresh fills it, and
+    the screen repaints what a :class:`~b24tui.messages.StoreUpdated` names.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "refresh", "Refresh", id="refresh"),
@@ -67,34 +60,20 @@ class DashboardScreen(TaskActionsMixin, AppScreen[None]):
     (below it the table alone keeps the title column readable)."""
     DETAIL_DELAY: ClassVar[float] = 0.3
     """Seconds the cursor must rest on a task before its full record is fetched."""
-    DETAIL_CACHE_SIZE: ClassVar[int] = 256
-    """Full tasks kept in memory, most recently used first out last."""
-
-    @dataclass
-    class DetailLoaded(Message):
-        """The full record of a task was fetched for the pane."""
-
-        key: DetailKey
-        task: Task
 
     def __init__(self, services: Services) -> None:
-        super().__init__()
-        self.services = services
-        self.me: User | None = None
+        super().__init__(services)
         self.tasks: list[Task] = []
+        """My tasks as the store has them (recomputed when a task changes)."""
         self.tasks_by_id: dict[int, Task] = {}
         self.view: View = VIEWS[0]
         self.query_text = ""
         """The filter as typed ("" when none)."""
         self.sort: SortOrder | None = None
         """The column order chosen by the user, or ``None`` for the default order."""
-        self.loaded_at: datetime | None = None
         self.view_counts: dict[str, int] = {}
-        self.details: OrderedDict[DetailKey, Task] = OrderedDict()
-        """Full tasks fetched for the pane, by (id, changed date)."""
         self._detail_timer: Timer | None = None
-        self._pending_detail: DetailKey | None = None
-        self._refreshing = False
+        self._pending_detail: int | None = None
 
     def compose(self) -> ComposeResult:
         yield AppHeader(id="header")
@@ -103,6 +82,7 @@ class DashboardScreen(TaskActionsMixin, AppScreen[None]):
         yield Tabs(*(Tab(view.label, id=view.key) for view in VIEWS), id="views")
         yield FilterBar(id="filter")
         with Horizontal(id="body"):
+            yield LoadProblem("your tasks", id="problem")
             yield TaskTable(id="tasks")
             yield TaskPane(id="pane")
         yield AppFooter()
@@ -111,71 +91,59 @@ class DashboardScreen(TaskActionsMixin, AppScreen[None]):
         header = self.query_one(AppHeader)
         header.portal = self.services.client.host
         header.demo = self.services.demo
-        header.status = "loading…"
         self.query_one(TaskTable).focus()
         self.set_interval(1.0, self.tick)
-        self.set_interval(self.services.refresh_interval, self.refresh_on_interval)
-        self.load_tasks()
+        self._show_store(StoreChange(me=True, refreshed=True, health=True))
 
-    # ------------------------------------------------------------------ loading
+    # ------------------------------------------------------------------ the store
 
-    @work(exclusive=True, group="tasks", exit_on_error=False)
-    async def load_tasks(self) -> None:
-        """Fetch every task I take part in (every role's filter in shared batches: one HTTP
-        request a refresh while they fit); the views are cut from it locally."""
-        client = self.services.client
-        me = await self.services.store.current_user()
-        pages = await client.tasks.list_all_many(
-            VIEWS_BY_KEY["all"].filters(me.id), select=ROW_FIELDS
-        )
-        tasks = list({task.id: task for page in pages for task in page}.values())
-        self.post_message(TasksLoaded(me, tasks, self.services.clock.now()))
+    @property
+    def me(self) -> User | None:
+        """The signed-in user, once the store knows."""
+        return self.store.me
 
-    def refresh_on_interval(self) -> None:
-        """The interval's refresh: skipped while a load is still running."""
-        if not any(worker.group == "tasks" and worker.is_running for worker in self.workers):
-            self.load_tasks()
+    @on(StoreUpdated)
+    def _store_updated(self, message: StoreUpdated) -> None:
+        self._show_store(message.change)
 
-    @on(TasksLoaded)
-    def show_loaded_tasks(self, message: TasksLoaded) -> None:
-        self.me = message.me
-        self.tasks = message.tasks
-        self.tasks_by_id = {task.id: task for task in message.tasks}
-        self.loaded_at = message.loaded_at
-        self._refreshing = False
-        header = self.query_one(AppHeader)
-        header.user_name = message.me.full_name
-        header.connection = ""
+    def _show_store(self, change: StoreChange) -> None:
+        """Repaint what ``change`` touched: rows, counts, the pane, the header."""
+        store = self.store
+        if change.me and store.me is not None:
+            self.query_one(AppHeader).user_name = store.me.full_name
+        if change.tasks or change.refreshed or change.me:
+            self.tasks = store.my_tasks()
+            self.tasks_by_id = {task.id: task for task in self.tasks}
+            self._count_views()
+            self.show_view()
+            self.refresh_task_bindings()
+        if change.health or change.refreshed:
+            self._show_problem()
         self.tick()
-        self._count_views()
-        self.show_view()
+
+    def _show_problem(self) -> None:
+        """Before the first load, a failure takes the table's place; after it the rows stay
+        and the header's badge says why they are not new."""
+        store = self.store
+        failing = not store.loaded and not store.health.ok
+        problem = self.query_one(LoadProblem)
+        problem.display = failing
+        self.query_one(TaskTable).display = not failing
+        if failing:
+            problem.show_health(
+                store.health, self.services.clock.now(), refreshing=store.refreshing
+            )
 
     def worker_failed(self, worker: Worker[object], error: BaseException) -> bool:
-        """A failed refresh keeps the data and shows a badge; only the first is reported."""
-        header = self.query_one(AppHeader)
-        if worker.group == "tasks":
-            self._refreshing = False
-            self.tick()
-            already_failing = bool(header.connection)
-            header.connection = cause_of(error).badge
-            return already_failing
-        # The pane keeps the list's data; a failure there is not worth a message.
+        """The pane keeps the list's data: a failure to read a task in full is not worth a
+        message."""
         return worker.group == "detail"
 
     def tick(self) -> None:
-        """Once a second: "updated Ns ago" from the injected clock, or why calls wait.
-
-        The header's reactive repaints only when the text reads differently.
-        """
-        header = self.query_one(AppHeader)
-        pacing = self.services.client.policy
-        slowing = pacing.state().message if isinstance(pacing, PacingPolicy) else None
-        if slowing is not None:
-            header.status = slowing
-        elif self._refreshing:
-            header.status = "refreshing…"
-        elif self.loaded_at is not None:
-            header.status = f"updated {ago(self.loaded_at, self.services.clock.now())}"
+        """Once a second: the header's status, and the problem's countdown."""
+        self.show_health(self.store.tasks_read_at)
+        if self.query_one(LoadProblem).display:
+            self._show_problem()
 
     # ------------------------------------------------------------------ showing
 
@@ -252,21 +220,6 @@ class DashboardScreen(TaskActionsMixin, AppScreen[None]):
         """The signed-in user's id, once the first load has read it."""
         return self._my_id
 
-    def show_task(self, task: Task) -> None:
-        """Put the portal's new state of ``task`` in its row (and its views' counts)."""
-        if task.id in self.tasks_by_id:
-            self.tasks = [task if known.id == task.id else known for known in self.tasks]
-        else:
-            self.tasks = [*self.tasks, task]
-        self.tasks_by_id[task.id] = task
-        self._count_views()
-        self.show_view()
-
-    @on(TaskChanged)
-    def _task_changed(self, message: TaskChanged) -> None:
-        """An action on another screen changed a task: show it as the portal has it now."""
-        self.show_task(message.task)
-
     # ------------------------------------------------------------------ pane
 
     @on(TaskTable.RowHighlighted, "#tasks")
@@ -276,26 +229,25 @@ class DashboardScreen(TaskActionsMixin, AppScreen[None]):
             self._show_in_pane(self.tasks_by_id.get(int(event.row_key.value)))
 
     def _show_in_pane(self, task: Task | None) -> None:
-        """Show ``task``'s list data in the pane at once; fetch the rest after a pause."""
+        """Show ``task`` in the pane: in full when the store has it so, else its list data at
+        once and the full record after a pause (a cursor passing by fetches nothing)."""
         if not self.has_class("-wide"):
             return
         pane = self.query_one(TaskPane)
         now = self.services.clock.now()
         if task is None:
+            self._cancel_pending_detail()
             pane.show_task(None, now)
             return
-        key: DetailKey = (task.id, task.changed_date)
-        full = self.details.get(key)
-        if full is not None:
+        if self.store.is_full(task.id):
             self._cancel_pending_detail()
-            self.details.move_to_end(key)
-            pane.show_task(full, now, complete=True, me=self._my_id)
-            return
-        if pane.task_id == task.id and pane.complete:
+            pane.show_task(task, now, complete=True, me=self._my_id)
             return
         pane.show_task(task, now, me=self._my_id)
+        if self._pending_detail == task.id:
+            return
         self._cancel_pending_detail()
-        self._pending_detail = key
+        self._pending_detail = task.id
         self._detail_timer = self.set_timer(self.DETAIL_DELAY, self.flush_detail)
 
     def _cancel_pending_detail(self) -> None:
@@ -306,25 +258,15 @@ class DashboardScreen(TaskActionsMixin, AppScreen[None]):
 
     def flush_detail(self) -> None:
         """Fetch the full task the pane waits for now (the debounce timer calls this)."""
-        key = self._pending_detail
+        task_id = self._pending_detail
         self._cancel_pending_detail()
-        if key is not None:
-            self.load_detail(key)
+        if task_id is not None:
+            self.load_detail(task_id)
 
     @work(exclusive=True, group="detail", exit_on_error=False)
-    async def load_detail(self, key: DetailKey) -> None:
-        """Fetch the full task (description and all) for the pane."""
-        task = await self.services.client.tasks.get(key[0])
-        self.post_message(self.DetailLoaded(key, task))
-
-    @on(DetailLoaded)
-    def _detail_loaded(self, message: DetailLoaded) -> None:
-        self.details[message.key] = message.task
-        while len(self.details) > self.DETAIL_CACHE_SIZE:
-            self.details.popitem(last=False)
-        pane = self.query_one(TaskPane)
-        if pane.task_id == message.task.id:
-            pane.show_task(message.task, self.services.clock.now(), complete=True, me=self._my_id)
+    async def load_detail(self, task_id: int) -> None:
+        """Read the task in full into the store; the pane shows it when the store says so."""
+        await self.store.load_task(task_id)
 
     # ------------------------------------------------------------------ actions
 
@@ -335,6 +277,7 @@ class DashboardScreen(TaskActionsMixin, AppScreen[None]):
 
     def open_task(self, task_id: int) -> None:
         """Open the task's detail screen."""
+        self._cancel_pending_detail()
         self.app.push_screen(TaskDetailScreen(self.services, task_id))
 
     @on(Tabs.TabActivated, "#views")
@@ -398,9 +341,8 @@ class DashboardScreen(TaskActionsMixin, AppScreen[None]):
             self.query_one(FilterBar).action_clear()
 
     def action_refresh(self) -> None:
-        self._refreshing = True
-        self.tick()
-        self.load_tasks()
+        """Read the portal again now."""
+        self.request_refresh()
 
     def action_next_view(self) -> None:
         self.query_one(Tabs).action_next_tab()

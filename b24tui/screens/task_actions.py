@@ -1,21 +1,21 @@
 """Acting on the task a screen shows: keys, permission-aware footer, confirm, call, re-read.
 
 A screen that shows one task (the detail screen, or the dashboard with its selected row)
-mixes in :class:`TaskActionsMixin` ahead of its screen base class and implements three
+mixes in :class:`TaskActionsMixin` ahead of its screen base class and implements two
 methods::
 
-    class TaskDetailScreen(TaskActionsMixin, AppScreen[None]):
+    class TaskDetailScreen(TaskActionsMixin, PortalScreen[None]):
         def current_task(self) -> Task | None: ...
         def current_user_id(self) -> int | None: ...
-        def show_task(self, task: Task) -> None: ...
 
-It must have ``self.services``. A screen that overrides ``check_action`` calls
-``super().check_action(...)`` for actions it does not know.
+It must have ``self.services``. Actions run through the portal store, which reads the task
+back and tells every screen: the screen repaints from its ``StoreUpdated`` handler and calls
+:meth:`TaskActionsMixin.refresh_task_bindings` there. A screen that overrides
+``check_action`` calls ``super().check_action(...)`` for actions it does not know.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from textual import work
@@ -31,8 +31,6 @@ from b24tui.actions import (
     load_users,
 )
 from b24tui.actions import task_url as make_task_url
-from b24tui.api import ActionNotAllowed, OutcomeUnknown
-from b24tui.messages import TaskChanged
 from b24tui.models import Task, User
 from b24tui.screens.confirm import ConfirmScreen
 from b24tui.screens.user_picker import UserPickerScreen
@@ -82,9 +80,6 @@ class TaskActionsMixin(Screen[Any]):
     _offered_actions: frozenset[str] | None = None
     """The task actions whose keys are on offer now (``None`` before the first task)."""
 
-    TASK_SELECT: ClassVar[Sequence[str] | None] = None
-    """The fields to re-read a task with after an action (None: the portal's default set)."""
-
     # --- what the screen provides -------------------------------------------------------
 
     def current_task(self) -> Task | None:
@@ -93,10 +88,6 @@ class TaskActionsMixin(Screen[Any]):
 
     def current_user_id(self) -> int | None:
         """Who is signed in, None until it is known."""
-        raise NotImplementedError
-
-    def show_task(self, task: Task) -> None:
-        """Show ``task``, the portal's state after an action."""
         raise NotImplementedError
 
     # --- what the mixin provides --------------------------------------------------------
@@ -192,12 +183,10 @@ class TaskActionsMixin(Screen[Any]):
             if not await self.app.push_screen_wait(ConfirmScreen(question, task.title)):
                 return
         args: dict[str, Any] = {"user_id": user.id} if user is not None else {}
-        try:
-            await action.run(client, task, **args)
-        except OutcomeUnknown:
+        outcome = await self.services.store.act(action, task, **args)
+        if not outcome.certain:
             # The answer was lost on the way back: sending it again could do it twice. What
-            # the portal has now says whether it was done.
-            self._changed(await client.tasks.get(task.id, select=self.TASK_SELECT))
+            # the portal has now (read back, on every screen) says whether it was done.
             self.app.notify(
                 "The portal's answer was lost on the way. The task is shown as the portal "
                 "has it now: check it before trying again.",
@@ -206,19 +195,4 @@ class TaskActionsMixin(Screen[Any]):
                 markup=False,
             )
             return
-        except ActionNotAllowed:
-            # The portal says "not allowed" for a task that is gone, too: re-reading tells
-            # them apart (NotFound propagates) and shows what is allowed now.
-            self._changed(await client.tasks.get(task.id, select=self.TASK_SELECT))
-            raise
-        changed = await client.tasks.get(task.id, select=self.TASK_SELECT)
-        self._changed(changed)
-        self.app.notify(done_message(action, changed, user=user), markup=False)
-
-    def _changed(self, task: Task) -> None:
-        """Show the portal's new state here and tell the screens below."""
-        self.show_task(task)
-        self.refresh_task_bindings()
-        for screen in self.app.screen_stack:
-            if screen is not self:
-                screen.post_message(TaskChanged(task))
+        self.app.notify(done_message(action, outcome.task, user=user), markup=False)

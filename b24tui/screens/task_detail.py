@@ -2,75 +2,48 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import datetime
 from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.message import Message
 from textual.widgets import Static
 from textual.worker import Worker
 
-from b24tui.api import AccessDenied, B24Error, NotFound
-from b24tui.api.resources.tasks import FULL_FIELDS
-from b24tui.bbcode import mentioned_user_ids
-from b24tui.humanize import ago
-from b24tui.models import Task, User
-from b24tui.screens.base import AppScreen
+from b24tui.api import AccessDenied, NotFound
+from b24tui.messages import StoreUpdated
+from b24tui.models import Task
+from b24tui.screens.base import PortalScreen
 from b24tui.screens.task_actions import TaskActionsMixin
 from b24tui.services import Services
+from b24tui.store import StoreChange
 from b24tui.widgets import AppFooter, AppHeader, TaskDetail
 
-MAX_MENTIONS = 20
-"""Mentioned users whose names are looked up (the rest show the name typed in the tag)."""
 NOT_FOUND_TEXT = "Task not found or you have no access"
 
 
-class TaskDetailScreen(TaskActionsMixin, AppScreen[None]):
-    """A task's details: fields, people, description and checklist summary."""
+class TaskDetailScreen(TaskActionsMixin, PortalScreen[None]):
+    """A task's details: fields, people, description and checklist summary.
+
+    It shows the task as the store has it at once (a dashboard row is shown while the
+    full record is read), and repaints whenever the store's copy changes: an action here
+    or on any screen, a refresh (which reads this task along), a name that arrived.
+    """
 
     CSS_PATH = "task_detail.tcss"
-    TASK_SELECT = FULL_FIELDS
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="back"),
         Binding("r", "refresh", "Refresh", id="refresh"),
     ]
 
-    @dataclass
-    class TaskLoaded(Message):
-        """The task, the people it names and the current user, as read at ``loaded_at``."""
-
-        task: Task
-        people: Mapping[int, User]
-        me: User | None
-        loaded_at: datetime
-
-    @dataclass
-    class MeKnown(Message):
-        """The store knows who I am."""
-
-        me: User
-
-    @dataclass
-    class TaskMissing(Message):
-        """The portal says the task does not exist or the user cannot see it."""
-
-        task_id: int
-        error: B24Error = field(repr=False)
-        me: User | None = None
-
     def __init__(self, services: Services, task_id: int) -> None:
-        super().__init__()
-        self.services = services
+        super().__init__(services)
         self.task_id = task_id
-        self.me: User | None = None
-        self.people: dict[int, User] = {}
-        self._shown_task: Task | None = None
+        self._missing = False
+        """Whether the portal said the task does not exist or cannot be seen."""
+        self._people_asked = False
 
     def compose(self) -> ComposeResult:
         yield AppHeader(id="header")
@@ -82,31 +55,61 @@ class TaskDetailScreen(TaskActionsMixin, AppScreen[None]):
         header = self.query_one(AppHeader)
         header.portal = self.services.client.host
         header.demo = self.services.demo
-        header.status = "loading…"
-        detail = self.query_one(TaskDetail)
-        detail.display = False
-        self.me = self.services.store.me
-        if self.me is None:
-            self.load_me()
-        else:
-            header.user_name = self.me.full_name
+        self.query_one(TaskDetail).display = False
+        self.store.open_task(self.task_id)
+        self.set_interval(1.0, self.tick)
         self.load_task()
+        self._show_store(StoreChange(me=True, tasks=frozenset({self.task_id})))
+
+    def on_unmount(self) -> None:
+        self.store.close_task(self.task_id)
 
     # ------------------------------------------------------------------ public
 
     def current_task(self) -> Task | None:
         """The task on screen, or None while it loads or when it cannot be read."""
-        return self._shown_task
+        return None if self._missing else self.store.task(self.task_id)
 
     def current_user_id(self) -> int | None:
-        """The signed-in user's id, once the first load has read it."""
-        return self.me.id if self.me is not None else None
+        """The signed-in user's id, once the store knows it."""
+        me = self.store.me
+        return me.id if me is not None else None
 
-    def show_task(self, task: Task) -> None:
-        """Show ``task`` (after an action changed it); names already known are reused."""
-        self._shown_task = task
-        state = self.query_one("#detail-state", Static)
-        state.display = False
+    def tick(self) -> None:
+        """Once a second: the header's status (when the task was read, what waits, or
+        that its full record is still being read)."""
+        if self._missing:
+            return
+        reading = any(w.group == "task" and not w.is_finished for w in self.workers)
+        if reading and not self.store.is_full(self.task_id):
+            self.query_one(AppHeader).status = "loading…"
+        else:
+            self.show_health(self.store.task_read_at(self.task_id))
+
+    # ------------------------------------------------------------------ the store
+
+    @on(StoreUpdated)
+    def _store_updated(self, message: StoreUpdated) -> None:
+        self._show_store(message.change)
+
+    def _show_store(self, change: StoreChange) -> None:
+        store = self.store
+        if change.me and store.me is not None:
+            self.query_one(AppHeader).user_name = store.me.full_name
+        if self.task_id in change.removed and not store.refreshing:
+            self._show_missing()
+            return
+        task = store.task(self.task_id)
+        if task is not None and (
+            self.task_id in change.tasks or change.users or change.me or change.refreshed
+        ):
+            self._missing = False
+            self._show(task)
+            self.refresh_task_bindings()
+        self.tick()
+
+    def _show(self, task: Task) -> None:
+        self.query_one("#detail-state", Static).display = False
         detail = self.query_one(TaskDetail)
         first = not detail.display
         detail.display = True
@@ -115,85 +118,61 @@ class TaskDetailScreen(TaskActionsMixin, AppScreen[None]):
         detail.show(
             task,
             self.services.clock.now(),
-            people=self.people,
-            me=self.me.id if self.me is not None else None,
+            people=self.store.people(task),
+            me=self.current_user_id(),
+            description=self.store.is_full(task.id),
         )
+        if (
+            self.store.is_full(task.id)
+            and not self._people_asked
+            and self.store.missing_people(task)
+        ):
+            self._people_asked = True
+            self.load_people(task)
 
-    # ------------------------------------------------------------------ loading
-
-    @work(exclusive=True, group="task", exit_on_error=False)
-    async def load_task(self) -> None:
-        """Read the task, then every person it names in one call.
-
-        Who I am comes from the store (asked once a session, by :meth:`load_me`): the
-        task never waits for it, so a refused or parked ``user.current`` cannot hold the
-        screen.
-        """
-        client = self.services.client
-        try:
-            task = await client.tasks.get(self.task_id, select=FULL_FIELDS)
-        except (NotFound, AccessDenied) as missing:
-            self.post_message(self.TaskMissing(self.task_id, missing, self.services.store.me))
-            return
-        ids = {task.created_by, task.responsible_id, *task.accomplices, *task.auditors}
-        if task.changed_by:
-            ids.add(task.changed_by)
-        ids.update(sorted(mentioned_user_ids(task.description))[:MAX_MENTIONS])
-        ids.discard(0)
-        ids -= self.people.keys()
-        users = await client.users.get_many(ids) if ids else ()
-        people = {**self.people, **{user.id: user for user in users}}
-        me = self.services.store.me
-        self.post_message(self.TaskLoaded(task, people, me, self.services.clock.now()))
-
-    @work(exclusive=True, group="me", exit_on_error=False)
-    async def load_me(self) -> None:
-        """Who I am, for the header and the actions that depend on it (watching)."""
-        self.post_message(self.MeKnown(await self.services.store.current_user()))
-
-    @on(MeKnown)
-    def _me_known(self, message: MeKnown) -> None:
-        self.me = message.me
-        self.query_one(AppHeader).user_name = message.me.full_name
-        if self._shown_task is not None:
-            self.show_task(self._shown_task)
-            self.refresh_task_bindings()
-
-    @on(TaskLoaded)
-    def _show_loaded(self, message: TaskLoaded) -> None:
-        self.people = dict(message.people)
-        header = self.query_one(AppHeader)
-        if message.me is not None:
-            self.me = message.me
-            header.user_name = message.me.full_name
-        header.status = f"updated {ago(message.loaded_at, self.services.clock.now())}"
-        self.show_task(message.task)
-
-    @on(TaskMissing)
-    def _show_missing(self, message: TaskMissing) -> None:
-        self._shown_task = None
-        if message.me is not None:
-            self.me = message.me
-            self.query_one(AppHeader).user_name = message.me.full_name
+    def _show_missing(self) -> None:
+        self._missing = True
         self.query_one(TaskDetail).display = False
         state = self.query_one("#detail-state", Static)
         state.update(Text(NOT_FOUND_TEXT))
         state.add_class("-missing")
         state.display = True
         self.query_one(AppHeader).status = ""
+        self.refresh_task_bindings()
+
+    # ------------------------------------------------------------------ loading
+
+    @work(exclusive=True, group="task", exit_on_error=False)
+    async def load_task(self) -> None:
+        """Read the task in full, and every person it names, into the store.
+
+        Who I am comes from the store (asked once a session): the task never waits for
+        it, so a refused or parked ``user.current`` cannot hold the screen.
+        """
+        try:
+            await self.store.load_task(self.task_id)
+        except (NotFound, AccessDenied):
+            self._show_missing()
+        finally:
+            self.tick()
+
+    @work(exclusive=True, group="people", exit_on_error=False)
+    async def load_people(self, task: Task) -> None:
+        """The names of people the task gained (a refresh read it without them)."""
+        await self.store.load_people(task)
 
     def worker_failed(self, worker: Worker[object], error: BaseException) -> bool:
         """A failed read of the task: the body says why nothing is shown (and the app
-        reports it once); who I am failing is not worth a message of its own."""
-        if worker.group == "me":
+        reports it once); a missing name is not worth a message of its own."""
+        if worker.group == "people":
             return True
         if worker.group == "task":
             self.query_one(AppHeader).status = "not updated"
-            if self._shown_task is None:
+            if self.current_task() is None and not self._missing:
                 state = self.query_one("#detail-state", Static)
                 state.update(Text(f"Could not load task #{self.task_id}. Press r to try again."))
                 state.display = True
-        return super().worker_failed(worker, error)
+        return False
 
     # ------------------------------------------------------------------ actions
 
@@ -202,6 +181,6 @@ class TaskDetailScreen(TaskActionsMixin, AppScreen[None]):
         self.dismiss(None)
 
     def action_refresh(self) -> None:
-        """Read the task again."""
-        self.query_one(AppHeader).status = "refreshing…"
-        self.load_task()
+        """Read the portal again: the app's one refresh reads this task along."""
+        self._people_asked = False
+        self.request_refresh()

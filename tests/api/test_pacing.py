@@ -4,6 +4,7 @@ retry decision for each error code."""
 from __future__ import annotations
 
 import asyncio
+import math
 import random
 from pathlib import Path
 from typing import Any
@@ -261,7 +262,9 @@ async def test_operation_time_limit_parks_only_that_method(fake: FakeTime) -> No
     assert policy.retry_delay(refused, method="tasks.task.list", attempt=1) == 0.0
     state = policy.state()
     assert state.parked == {"tasks.task.list": pytest.approx(120.0 + MARGIN)}
-    assert state.message == "Slowing down: portal limits (paused tasks.task.list)"
+    assert (
+        state.message == f"waiting for tasks.task.list (portal limit), {math.ceil(120 + MARGIN)} s"
+    )
     await policy.before_call("tasks.task.get")
     assert fake.slept == []  # other methods keep going
     await policy.before_call("tasks.task.list")

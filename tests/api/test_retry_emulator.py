@@ -148,7 +148,7 @@ async def test_a_parked_method_does_not_hold_others_back(
             break
         await asyncio.sleep(0.01)
     assert "tasks.task.list" in policy.state().parked
-    assert policy.state().message == "Slowing down: portal limits (paused tasks.task.list)"
+    assert (policy.state().message or "").startswith("waiting for tasks.task.list (portal limit), ")
     me = await paced.users.current()  # goes while the list waits
     assert me.id == emulator.webhook.user_id
     assert not listing.done()

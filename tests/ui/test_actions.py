@@ -26,15 +26,17 @@ from b24tui.app import B24App
 from b24tui.emulator import DEMO_USER_ID
 from b24tui.emulator.journal import JournalEntry
 from b24tui.emulator.seed import HOSTILE_ESCAPE_TITLE, HOSTILE_MARKUP_TITLE
-from b24tui.messages import TaskChanged
+from b24tui.messages import StoreUpdated
 from b24tui.models import Task, TaskStatus
-from b24tui.screens.base import AppScreen
+from b24tui.screens import DashboardScreen, TaskDetailScreen
+from b24tui.screens.base import PortalScreen
 from b24tui.screens.confirm import ConfirmScreen
 from b24tui.screens.task_actions import TaskActionsMixin
 from b24tui.screens.user_picker import UserPickerScreen
 from b24tui.services import Services
+from b24tui.widgets import TaskTable
 from tests.conftest import ServedEmulator
-from tests.ui.conftest import AppFactory
+from tests.ui.conftest import AppFactory, cell_text
 
 ACTION_METHODS = {
     "tasks.task.start",
@@ -54,14 +56,15 @@ ACTION_METHODS = {
 }
 
 
-class OneTaskScreen(TaskActionsMixin, AppScreen[None]):
-    """Shows one task's title and status; what the mixin needs, nothing more."""
+class OneTaskScreen(TaskActionsMixin, PortalScreen[None]):
+    """Shows one task's title and status from the store; what the mixin needs, nothing
+    more."""
 
     def __init__(self, services: Services, task: Task) -> None:
-        super().__init__()
-        self.services = services
+        super().__init__(services)
         self.shown_task = task
         self.changes_seen: list[Task] = []
+        """The task each time the store told of a change to it."""
 
     def compose(self) -> ComposeResult:
         yield Label(id="title")
@@ -82,8 +85,12 @@ class OneTaskScreen(TaskActionsMixin, AppScreen[None]):
         self.query_one("#title", Label).update(Content(task.title))
         self.query_one("#status", Label).update(task.status.label)
 
-    def on_task_changed(self, message: TaskChanged) -> None:
-        self.changes_seen.append(message.task)
+    def on_store_updated(self, message: StoreUpdated) -> None:
+        changed = self.services.store.task(self.shown_task.id)
+        if self.shown_task.id in message.change.tasks and changed is not None:
+            self.changes_seen.append(changed)
+            self.show_task(changed)
+            self.refresh_task_bindings()
 
 
 class BrowserlessApp(B24App):
@@ -192,7 +199,9 @@ async def test_start_sends_task_id_and_shows_the_task_in_progress(
         assert emulator.portal.tasks[task_id].status == 3
         assert shown(screen).status is TaskStatus.IN_PROGRESS
         assert str(screen.query_one("#status", Label).content) == "In progress"
-        assert emulator.app.journal.last("tasks.task.get").params == {"taskId": task_id}
+        read_back = emulator.app.journal.last("tasks.task.get").params
+        assert isinstance(read_back, dict)
+        assert read_back["taskId"] == task_id
         assert "Started “Prepare the demo for the client”" in toasts(app)
         # Started: start is no longer offered, pause is.
         assert "s" not in footer_keys(screen)
@@ -211,7 +220,9 @@ async def test_a_start_whose_answer_is_lost_is_read_back_not_sent_again(
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert_single_call(emulator, "tasks.task.start", {"taskId": task_id})
-        assert emulator.app.journal.last("tasks.task.get").params == {"taskId": task_id}
+        read_back = emulator.app.journal.last("tasks.task.get").params
+        assert isinstance(read_back, dict)
+        assert read_back["taskId"] == task_id
         # The portal did start it; the screen says so, and that the answer was lost.
         assert shown(screen).status is TaskStatus.IN_PROGRESS
         assert any("not sure it was done" in str(n.title) for n in app._notifications)
@@ -520,7 +531,7 @@ async def test_without_a_display_open_in_browser_copies_the_link_instead(
         assert any("No graphical browser" in str(n.message) for n in app._notifications)
 
 
-async def test_the_dashboard_below_hears_of_the_change(
+async def test_every_screen_showing_the_task_hears_of_the_change(
     make_app: AppFactory, ui_client: B24Client, emulator: ServedEmulator
 ) -> None:
     task_id = task_titled(emulator, "Prepare the demo for the client")
@@ -532,7 +543,30 @@ async def test_the_dashboard_below_hears_of_the_change(
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert [task.status for task in below.changes_seen] == [TaskStatus.IN_PROGRESS]
-        assert above.changes_seen == []
+        assert [task.status for task in above.changes_seen] == [TaskStatus.IN_PROGRESS]
+
+
+async def test_an_action_on_the_detail_screen_updates_the_dashboard_row_without_a_fetch(
+    make_app: AppFactory, emulator: ServedEmulator
+) -> None:
+    task_id = task_titled(emulator, "Prepare the demo for the client")
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.workers.wait_for_complete()
+        detail = TaskDetailScreen(app.services, task_id)
+        await app.push_screen(detail)
+        await app.workers.wait_for_complete()
+        before = len(emulator.app.journal)
+        detail.run_task_action("start")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        methods = [entry.method for entry in list(emulator.app.journal)[before:]]
+        assert methods == ["tasks.task.start", "tasks.task.get"], "the action, its read-back"
+        await pilot.press("escape")
+        await pilot.pause()
+        dashboard = app.screen
+        assert isinstance(dashboard, DashboardScreen)
+        assert cell_text(dashboard.query_one(TaskTable), task_id, "status") == "In progress"
 
 
 # --- what is not allowed is not offered ----------------------------------------------

@@ -13,7 +13,6 @@ from rich.text import Text
 from textual.screen import Screen
 from textual.widgets import Label, Tab, Tabs
 from textual.widgets._footer import FooterKey
-from textual.worker import WorkerFailed
 
 from b24tui.api import B24Client, Webhook
 from b24tui.clock import FrozenClock
@@ -180,24 +179,6 @@ async def test_a_refresh_is_one_http_request_for_every_role(
         assert roles == {"RESPONSIBLE_ID", "ACCOMPLICE", "CREATED_BY", "AUDITOR"}
 
 
-async def test_a_rejected_webhook_is_reported_not_fatal(
-    make_app: AppFactory, emulator: ServedEmulator
-) -> None:
-    wrong = Webhook.parse(f"{emulator.base_url}/rest/{DEMO_USER_ID}/notthecode/")
-    async with B24Client(wrong) as client:
-        app = make_app(client=client)
-        async with app.run_test() as pilot:
-            with pytest.raises(WorkerFailed):
-                await pilot.app.workers.wait_for_complete()
-            await pilot.pause()
-            notes = list(app._notifications)
-            assert len(notes) == 1
-            assert notes[0].severity == "error"
-            assert "notthecode" not in f"{notes[0].title} {notes[0].message}"
-            assert app.screen.query_one(TaskTable).row_count == 0
-            assert app.is_running
-
-
 # --------------------------------------------------------------------------- views
 
 
@@ -346,6 +327,24 @@ async def test_updated_label_ticks_from_the_clock(make_app: AppFactory, clock: F
         assert header.status == "updated 2m ago"
 
 
+async def test_a_refresh_is_one_http_request_with_the_pane_open(
+    make_app: AppFactory, emulator: ServedEmulator
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        await loaded(pilot)
+        screen = app.screen
+        assert isinstance(screen, DashboardScreen)
+        screen.flush_detail()  # the pane reads the highlighted task in full
+        await loaded(pilot)
+        before = emulator.app.journal.http_requests
+        await pilot.press("r")
+        await loaded(pilot)
+        assert emulator.app.journal.http_requests - before == 1
+        assert emulator.app.journal.last().method == "batch"
+        assert screen.query_one(AppHeader).status == "updated just now"
+
+
 async def test_interval_refresh_updates_rows_in_place_and_keeps_the_view(
     make_app: AppFactory, emulator: ServedEmulator, clock: FrozenClock
 ) -> None:
@@ -365,7 +364,7 @@ async def test_interval_refresh_updates_rows_in_place_and_keeps_the_view(
         emulator.portal.tasks[chosen].title = "Renamed while you looked"
         lists_before = len(emulator.app.journal.entries("tasks.task.list"))
         clock.advance(5)
-        screen.refresh_on_interval()
+        app.refresh_portal()
         await loaded(pilot)
         assert len(emulator.app.journal.entries("tasks.task.list")) > lists_before
         assert cell_text(table, chosen, "title") == "Renamed while you looked"
@@ -413,10 +412,8 @@ async def test_offline_keeps_the_data_shows_a_badge_and_recovers(
             transport.down = True
             for _ in range(2):  # the first failure is reported, the next only keep the badge
                 clock.advance(60)
-                screen.refresh_on_interval()
-                with pytest.raises(WorkerFailed):
-                    await pilot.app.workers.wait_for_complete()
-                await pilot.pause()
+                app.refresh_portal()
+                await loaded(pilot)
             assert header.connection == "OFFLINE"
             assert _badge_shown(screen)
             assert "OFFLINE" in app.export_screenshot()
@@ -426,7 +423,7 @@ async def test_offline_keeps_the_data_shows_a_badge_and_recovers(
             assert len(app._notifications) == 1
 
             transport.down = False
-            screen.refresh_on_interval()
+            app.refresh_portal()
             await loaded(pilot)
             assert header.connection == ""
             assert not _badge_shown(screen)
@@ -445,10 +442,8 @@ async def test_a_refused_refresh_names_the_cause_and_keeps_the_rows(
         rows = row_ids(screen.query_one(TaskTable))
         webhooks = emulator.portal.credentials.webhooks
         revoked = webhooks.pop(emulator.webhook.code)
-        screen.action_refresh()
-        with pytest.raises(WorkerFailed):
-            await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await pilot.press("r")
+        await loaded(pilot)
         assert screen.query_one(AppHeader).connection == "webhook refused"
         assert row_ids(screen.query_one(TaskTable)) == rows
         webhooks[revoked.code] = revoked

@@ -79,7 +79,7 @@ async def test_the_header_says_when_calls_wait_for_the_portal_limits(
                 await pilot.pause(0.01)
             screen.tick()
             status = str(screen.query_one(AppHeader).status)
-            assert status.startswith("Slowing down: portal limits")
+            assert status.startswith("waiting for user.current (portal limit), ")
             assert "user.current" in status
             released.set()
             await app.workers.wait_for_complete()

@@ -25,9 +25,9 @@ from b24tui.emulator.state import Task as PortalTask
 from b24tui.models import ChecklistItem, Task, User
 from b24tui.screens import DashboardScreen, TaskDetailScreen
 from b24tui.services import Services
-from b24tui.widgets import TaskDetail
+from b24tui.widgets import AppHeader, TaskDetail, TaskTable
 from tests.conftest import ServedEmulator
-from tests.ui.conftest import AppFactory
+from tests.ui.conftest import AppFactory, cell_text
 
 NOT_FOUND = "Task not found or you have no access"
 
@@ -176,13 +176,14 @@ async def test_a_task_the_user_cannot_see_says_the_same(
         assert hidden.title not in text
 
 
-async def test_loading_is_visible_until_the_task_arrives(
+async def test_loading_is_visible_until_an_unknown_task_arrives(
     make_app: AppFactory, emulator: ServedEmulator
 ) -> None:
-    task = next(t for t in emulator.portal.tasks.values() if t.responsible_id == DEMO_USER_ID)
+    task = emulator.portal.tasks[122]  # in a group of mine, with no role of mine: not listed
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.app.workers.wait_for_complete()
+        assert app.services.store.task(task.id) is None
         # The portal holds its answer back until the test lets it go.
         emulator.app.faults.inject("timeout", method="tasks.task.get")
         await app.push_screen(TaskDetailScreen(app.services, task.id))
@@ -197,6 +198,29 @@ async def test_loading_is_visible_until_the_task_arrives(
         await pilot.pause()
         assert task.title in shown_text(app)
         assert "Loading" not in shown_text(app)
+
+
+async def test_a_listed_task_shows_at_once_while_its_full_record_loads(
+    make_app: AppFactory, emulator: ServedEmulator
+) -> None:
+    task = next(t for t in emulator.portal.tasks.values() if t.responsible_id == DEMO_USER_ID)
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.app.workers.wait_for_complete()
+        emulator.app.faults.inject("timeout", method="tasks.task.get")
+        screen = TaskDetailScreen(app.services, task.id)
+        await app.push_screen(screen)
+        for _ in range(200):
+            if emulator.app.held:
+                break
+            await pilot.pause(0.01)
+        assert emulator.app.held
+        assert f"#{task.id} {task.title}" in shown_text(app), "the dashboard's row, at once"
+        assert screen.query_one(AppHeader).status == "loading…"
+        emulator.app.release_held()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.query_one(AppHeader).status == "updated just now"
 
 
 async def test_escape_goes_back_to_the_dashboard(
@@ -250,23 +274,31 @@ async def test_refresh_reads_the_task_again_and_reuses_the_names_it_knows(
         assert len(journal.entries("user.get")) == names_before + 1, "no name asked twice"
 
 
-async def test_show_task_re_renders_after_an_action(
+async def test_r_reads_the_open_task_along_with_the_one_refresh(
     make_app: AppFactory, emulator: ServedEmulator
 ) -> None:
     task = next(t for t in emulator.portal.tasks.values() if t.responsible_id == DEMO_USER_ID)
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_task(app, pilot, task.id)
-        current = screen.current_task()
-        assert current is not None
-        assert current.id == task.id
-        changed = dataclasses.replace(current, title="Changed here", is_favorite=True)
-        screen.show_task(changed)
+        task.title = "Renamed on the portal"
+        task.description = "A new description"
+        before = emulator.app.journal.http_requests
+        await pilot.press("r")
+        await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+        assert emulator.app.journal.http_requests - before == 1, "one request a refresh"
         text = shown_text(app)
-        assert f"#{task.id} Changed here" in text
-        assert "favourite" in text
-        assert screen.current_task() is changed
+        assert f"#{task.id} Renamed on the portal" in text
+        assert "A new description" in text
+        assert screen.query_one(AppHeader).status == "updated just now"
+        await pilot.press("escape")
+        await pilot.pause()
+        dashboard = app.screen
+        assert isinstance(dashboard, DashboardScreen)
+        assert cell_text(dashboard.query_one(TaskTable), task.id, "title") == (
+            "Renamed on the portal"
+        )
 
 
 async def test_a_failed_load_is_reported_and_the_body_says_so(
@@ -276,8 +308,7 @@ async def test_a_failed_load_is_reported_and_the_body_says_so(
     async with B24Client(wrong) as client:
         app = make_app(client=client)
         async with app.run_test(size=(120, 36)) as pilot:
-            with pytest.raises(WorkerFailed):
-                await pilot.app.workers.wait_for_complete()
+            await pilot.app.workers.wait_for_complete()
             screen = TaskDetailScreen(app.services, 101)
             await app.push_screen(screen)
             with pytest.raises(WorkerFailed):
@@ -408,7 +439,7 @@ async def test_the_no_access_error_code_reads_as_not_found(clock: FrozenClock) -
 async def test_a_failed_load_is_reported_once(
     make_app: AppFactory, emulator: ServedEmulator
 ) -> None:
-    task = next(t for t in emulator.portal.tasks.values() if t.responsible_id == DEMO_USER_ID)
+    task = emulator.portal.tasks[122]  # not among my listed tasks: nothing to show yet
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.app.workers.wait_for_complete()

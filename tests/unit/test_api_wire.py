@@ -191,6 +191,9 @@ class RetryOnce:
     def retry_delay(self, error: B24Error, *, method: str, attempt: int) -> float | None:
         return 0.25 if isinstance(error, RateLimited) and attempt == 1 else None
 
+    def waiting(self) -> str | None:
+        return None
+
 
 async def test_the_policy_decides_retries_and_the_client_waits_as_told() -> None:
     limited = httpx.Response(
