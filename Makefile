@@ -12,7 +12,7 @@ check: lint test
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet '.[dev]'
+	$(PY) -m pip install --quiet --editable '.[dev]'
 	touch $(STAMP)
 
 lint: $(STAMP)

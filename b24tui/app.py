@@ -13,6 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.command import Provider
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.worker import Worker, WorkerState
 
 from b24tui.api import B24Error
 from b24tui.commands import GoToTaskCommands, TaskCommands
@@ -136,6 +137,12 @@ class B24App(App[None]):
     def open_task(self, message: TaskChosen) -> None:
         """Open the chosen task's detail screen above the current one."""
         self.push_screen(TaskDetailScreen(self.services, message.task_id))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A failed worker of the app itself (a task action) is reported like any other."""
+        error = event.worker.error
+        if event.state is WorkerState.ERROR and error is not None:
+            self.post_message(CallFailed(error))
 
     @on(CallFailed)
     def report_failure(self, message: CallFailed) -> None:

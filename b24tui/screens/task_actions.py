@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from textual import work
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
@@ -130,8 +129,8 @@ class TaskActionsMixin(Screen[Any]):
     def run_task_action(self, action_id: str) -> None:
         """Run ``action_id`` on the current task: ask if it asks, call, re-read, show.
 
-        Local actions (open in browser, copy link) happen at once; the others run in an
-        exclusive worker whose failure the app reports.
+        Local actions (open in browser, copy link) happen at once; the others run in a
+        worker of the app, which reports its failure.
         """
         task = self.current_task()
         action = TASK_ACTIONS_BY_ID.get(action_id)
@@ -162,9 +161,16 @@ class TaskActionsMixin(Screen[Any]):
             self.app.copy_to_clipboard(url)
             self.app.notify(url, title=f"Copied the link to “{title}”", markup=False)
         else:
-            self._act(action, task)
+            # The app runs it, not this screen: leaving the screen (esc) while the portal
+            # answers must not cancel an action that may already be done. A failure is
+            # reported by the app.
+            self.app.run_worker(
+                self._act(action, task),
+                name=f"task action {action.id}",
+                group="task_action",
+                exit_on_error=False,
+            )
 
-    @work(exclusive=True, group="task_action", exit_on_error=False)
     async def _act(self, action: TaskAction, task: Task) -> None:
         client = self.services.client
         user: User | None = None

@@ -569,6 +569,33 @@ async def test_an_action_on_the_detail_screen_updates_the_dashboard_row_without_
         assert cell_text(dashboard.query_one(TaskTable), task_id, "status") == "In progress"
 
 
+async def test_an_action_outlives_the_screen_it_was_pressed_on(
+    make_app: AppFactory, emulator: ServedEmulator
+) -> None:
+    """s, then esc before the portal answers: the start still lands, is told, and the
+    dashboard shows it."""
+    task_id = task_titled(emulator, "Prepare the demo for the client")
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.workers.wait_for_complete()
+        await app.push_screen(TaskDetailScreen(app.services, task_id))
+        await app.workers.wait_for_complete()
+        emulator.app.faults.inject("timeout", method="tasks.task.start")
+        await pilot.press("s")
+        for _ in range(200):
+            if emulator.app.held:
+                break
+            await pilot.pause(0.01)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, DashboardScreen)
+        assert emulator.app.release_held() == 1
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert cell_text(app.screen.query_one(TaskTable), task_id, "status") == "In progress"
+        assert "Started “Prepare the demo for the client”" in toasts(app)
+
+
 # --- what is not allowed is not offered ----------------------------------------------
 
 
