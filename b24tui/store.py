@@ -306,6 +306,8 @@ class PortalStore:
         """Task id → how many screens show it; the latest opened rides along a refresh."""
         self.refreshing = False
         """Whether a refresh is under way."""
+        self.refresh_began: datetime | None = None
+        """When the refresh under way (or the last one) began."""
         self.workday_error: B24Error | None = None
         """Why the workday could not be read, if it could not."""
 
@@ -478,6 +480,7 @@ class PortalStore:
             B24Error: the portal could not be read (also recorded in :attr:`health`).
         """
         self.refreshing = True
+        self.refresh_began = self.clock.now()
         self._emit(StoreChange(health=True))
         try:
             me = await self.current_user()

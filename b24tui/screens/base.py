@@ -99,8 +99,20 @@ class PortalScreen(AppScreen[ResultType]):
         if waiting is not None:
             header.status = waiting
         elif store.refreshing:
-            header.status = "refreshing…"
+            header.status = "refreshing…" + _waited(store.refresh_began, self.services.clock.now())
         elif read_at is not None:
             header.status = f"updated {ago(read_at, self.services.clock.now())}"
         else:
             header.status = "loading…"
+
+
+SHOW_WAIT_AFTER = 3.0
+"""Seconds after which a refresh under way says how long it has waited."""
+
+
+def _waited(began: datetime | None, now: datetime) -> str:
+    """`` 12 s`` once a wait that began at ``began`` is long enough to wonder about."""
+    if began is None:
+        return ""
+    seconds = (now - began).total_seconds()
+    return f" {int(seconds)} s" if seconds >= SHOW_WAIT_AFTER else ""

@@ -345,6 +345,30 @@ async def test_a_refresh_is_one_http_request_with_the_pane_open(
         assert screen.query_one(AppHeader).status == "updated just now"
 
 
+async def test_a_slow_refresh_says_how_long_it_has_waited(
+    make_app: AppFactory, emulator: ServedEmulator, clock: FrozenClock
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        screen = app.screen
+        assert isinstance(screen, DashboardScreen)
+        header = screen.query_one(AppHeader)
+        emulator.app.faults.inject("timeout", method="batch")
+        await pilot.press("r", "r")  # the second press joins the refresh under way
+        for _ in range(200):
+            if emulator.app.held:
+                break
+            await pilot.pause(0.01)
+        assert header.status == "refreshing…"
+        clock.advance(12)
+        screen.tick()
+        assert header.status == "refreshing… 12 s"
+        assert emulator.app.release_held() == 1
+        await loaded(pilot)
+        assert header.status == "updated just now"
+
+
 async def test_interval_refresh_updates_rows_in_place_and_keeps_the_view(
     make_app: AppFactory, emulator: ServedEmulator, clock: FrozenClock
 ) -> None:
