@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
-from textual.widgets import Tab, Tabs
+from textual.widgets import Input, Tab, Tabs
 from textual.worker import Worker
 
 from b24tui.messages import StoreUpdated
@@ -45,7 +45,9 @@ class DashboardScreen(TaskActionsMixin, PortalScreen[None]):
         Binding("r", "refresh", "Refresh", id="refresh"),
         Binding("tab", "next_view", "Next view", id="next_view"),
         Binding("shift+tab", "previous_view", "Previous view", show=False, id="previous_view"),
-        Binding("slash", "filter", "Filter", id="filter"),
+        # A priority binding runs as the key arrives, before the next key is handed on:
+        # letters typed in the same burst as the slash land in the filter, not on the table.
+        Binding("slash", "filter", "Filter", id="filter", priority=True),
         Binding("S", "sort", "Sort", show=False, id="sort"),
         Binding("R", "reverse_sort", "Reverse sort", show=False, id="reverse_sort"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="clear_filter"),
@@ -332,6 +334,12 @@ class DashboardScreen(TaskActionsMixin, PortalScreen[None]):
         """Flip the direction of the chosen column's order."""
         if self.sort is not None:
             self._set_sort(SortOrder(self.sort.column, not self.sort.descending))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A slash typed in the filter is filter text."""
+        if action == "filter" and isinstance(self.focused, Input):
+            return False
+        return super().check_action(action, parameters)
 
     def action_filter(self) -> None:
         self.query_one(FilterBar).open()

@@ -10,8 +10,9 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 from rich.text import Text
+from textual import events
 from textual.screen import Screen
-from textual.widgets import Label, Tab, Tabs
+from textual.widgets import Input, Label, Tab, Tabs
 from textual.widgets._footer import FooterKey
 
 from b24tui.api import B24Client, Webhook
@@ -343,6 +344,25 @@ async def test_a_refresh_is_one_http_request_with_the_pane_open(
         assert emulator.app.journal.http_requests - before == 1
         assert emulator.app.journal.last().method == "batch"
         assert screen.query_one(AppHeader).status == "updated just now"
+
+
+async def test_keys_typed_in_one_burst_after_slash_go_to_the_filter(
+    make_app: AppFactory, emulator: ServedEmulator
+) -> None:
+    """Over SSH a fast typist's "/review" can arrive in one packet: every letter after the
+    slash is filter text (the "r" was a refresh, the rest were lost)."""
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        before = emulator.app.journal.http_requests
+        for key, character in [("slash", "/"), *((c, c) for c in "review")]:
+            app.post_message(events.Key(key, character))
+        await pilot.pause()
+        await loaded(pilot)
+        assert app.screen.query_one("#filter-input", Input).value == "review"
+        assert emulator.app.journal.http_requests == before, "no refresh was asked for"
+        await pilot.press("slash", "x")
+        assert app.screen.query_one("#filter-input", Input).value == "review/x"
 
 
 async def test_a_slow_refresh_says_how_long_it_has_waited(
