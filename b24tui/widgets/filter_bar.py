@@ -84,7 +84,9 @@ class FilterBar(Horizontal):
     def open(self) -> None:
         """Show the bar and put the cursor in it."""
         self.display = True
-        self.query_one(Input).focus()
+        # At once, not on the next turn as ``focus()`` does: keys typed in the same burst
+        # as the slash (a fast typist over SSH) are already queued, and belong here.
+        self.screen.set_focus(self.query_one(Input))
 
     def watch_counts(self, counts: tuple[int, int]) -> None:
         shown, total = counts
