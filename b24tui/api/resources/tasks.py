@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from b24tui.api.errors import ApiError, B24Error, BadResponse, NotFound
-from b24tui.api.paging import TASKS, fetch_all, fetch_all_many, fetch_lists, fetch_page
+from b24tui.api.paging import TASKS, fetch_all, fetch_lists, fetch_page
 from b24tui.api.resources._base import Query, Resource, parse
 from b24tui.api.resources.system import SystemResource
 from b24tui.models import (
@@ -167,19 +167,6 @@ class TasksResource(Resource):
         )
         return parse("tasks.task.list", lambda: tuple(Task.from_v1(row) for row in rows))
 
-    async def list_all_many(
-        self,
-        filters: Sequence[Mapping[str, Any]],
-        select: Sequence[str] | None = None,
-    ) -> tuple[tuple[Task, ...], ...]:
-        """Every task of each filter, the filters read together in shared batches: one HTTP
-        request while they fit (see :func:`~b24tui.api.paging.fetch_all_many`)."""
-        pages = await fetch_all_many(self._client, TASKS, filters, select=select)
-        return parse(
-            "tasks.task.list",
-            lambda: tuple(tuple(Task.from_v1(row) for row in rows) for rows in pages),
-        )
-
     async def read_lists(
         self,
         filters: Sequence[Mapping[str, Any]],
@@ -187,7 +174,9 @@ class TasksResource(Resource):
         *,
         riders: Mapping[str, Query[Any]] | None = None,
     ) -> ListsRead:
-        """:meth:`list_all_many`, with single reads riding in the first request.
+        """Every task of each filter, the filters read together in shared batches (see
+        :func:`~b24tui.api.paging.fetch_lists`), with single reads riding in the first
+        request.
 
         One HTTP request while the lists and the riders fit in one batch. A rider that
         fails does not fail the lists: its error stands in its place.

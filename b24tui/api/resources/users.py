@@ -8,7 +8,7 @@ from typing import Any
 from b24tui.api.batch import Batch
 from b24tui.api.errors import NotFound
 from b24tui.api.paging import PAGE_SIZE, USERS
-from b24tui.api.resources._base import Query, Resource, parse
+from b24tui.api.resources._base import Resource, parse
 from b24tui.models import User
 
 __all__ = ["UsersResource"]
@@ -21,15 +21,6 @@ class UsersResource(Resource):
         """``user.current``: the webhook's (or token's) user."""
         response = await self._client.call("user.current", {})
         return parse("user.current", lambda: User.from_api(response.result))
-
-    def get_many_query(self, user_ids: Iterable[int]) -> Query[tuple[User, ...]]:
-        """Up to 50 users by id as a read that can ride in a batch."""
-        wanted = sorted(set(user_ids))[:PAGE_SIZE]
-        return Query(
-            "user.get",
-            self._params(wanted, None),
-            lambda result: User.many_from_api(USERS.rows(result)),
-        )
 
     async def get(self, user_id: int) -> User:
         """One user by id.
