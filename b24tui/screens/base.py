@@ -102,8 +102,8 @@ class PortalScreen(AppScreen[ResultType]):
             header.status = "refreshing…" + _waited(store.refresh_began, self.services.clock.now())
         elif read_at is not None:
             header.status = f"updated {ago(read_at, self.services.clock.now())}"
-        else:
-            header.status = "loading…"
+        else:  # never read: the badge (and the screen) say why, if it failed
+            header.status = "loading…" if cause is None else ""
 
 
 SHOW_WAIT_AFTER = 3.0

@@ -53,7 +53,8 @@ def problem_text(what: str, health: Health, now: datetime, *, refreshing: bool =
         text.append(" in a shell to sign in again, then press r.")
     else:
         seconds = max(0, math.ceil((health.retry_at - now).total_seconds()))
-        text.append(f"Trying again in {seconds} s (tried {health.failures} times). ")
+        again = f" (failed {health.failures} times in a row)" if health.failures > 1 else ""
+        text.append(f"Trying again in {seconds} s{again}. ")
         text.append("Press ")
         text.append("r", style="bold")
         text.append(" to try now.")

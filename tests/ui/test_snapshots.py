@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import httpx
 import pytest
 from textual.pilot import Pilot
 
+from b24tui.api import B24Client, Webhook
 from b24tui.app import B24App
 from b24tui.clock import FrozenClock
 from b24tui.demo import demo_client, demo_portal
@@ -53,3 +55,17 @@ async def _filtered_and_sorted(pilot: Pilot[None]) -> None:
 
 def test_dashboard_filtered_and_sorted(snap_compare: SnapCompare) -> None:
     assert snap_compare(_demo_app(), terminal_size=(80, 24), run_before=_filtered_and_sorted)
+
+
+def _offline(request: httpx.Request) -> httpx.Response:
+    raise httpx.ConnectError("connection refused", request=request)
+
+
+def test_dashboard_whose_first_load_failed(snap_compare: SnapCompare) -> None:
+    clock = FrozenClock(DEMO_MOMENT)
+    client = B24Client(
+        Webhook.parse("https://acme.bitrix24.com/rest/1/notshown/"),
+        transport=httpx.MockTransport(_offline),
+    )
+    app = B24App(Services(client=client, clock=clock))
+    assert snap_compare(app, terminal_size=(100, 30), run_before=_loaded)
