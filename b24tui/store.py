@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import Enum
 from types import MappingProxyType
@@ -60,6 +60,9 @@ log = logging.getLogger(__name__)
 
 MAX_MENTIONS = 20
 """Users mentioned in a description whose names are looked up (the rest keep the tag's)."""
+MAX_FULL = 256
+"""Tasks kept in full (description and all) besides those open; past it the least recently
+read in full go back to their list row, and are read again when shown."""
 FIRST_RETRY = 5.0
 """Seconds before the first retry of a refresh that failed; doubled after each failure up
 to the refresh interval."""
@@ -302,6 +305,8 @@ class PortalStore:
         self._health = Health()
         self._listeners: list[Listener] = []
         self._me_call: asyncio.Future[User] | None = None
+        self._full_order: dict[int, None] = {}
+        """Tasks read in full, least recently first (bounded by :data:`MAX_FULL`)."""
         self._opened: dict[int, int] = {}
         """Task id → how many screens show it; the latest opened rides along a refresh."""
         self.refreshing = False
@@ -390,6 +395,7 @@ class PortalStore:
             tasks_read_at=snapshot.tasks_read_at,
             task_read_at=dict(snapshot.task_read_at),
         )
+        self._full_order = dict.fromkeys(snapshot.full)
         self._emit(
             StoreChange(
                 tasks=frozenset(snapshot.tasks),
@@ -526,11 +532,12 @@ class PortalStore:
             old = state.tasks.get(task_id)
             full = task_id in state.full and old is not None
             if isinstance(opened, Task) and task_id == opened.id:
-                state.full.add(task_id)
+                self._keep_full(task_id)
             elif full and old is not None and old.changed_date == task.changed_date:
                 task = old  # the full record is as new as the row: keep its description
             else:
                 state.full.discard(task_id)
+                self._full_order.pop(task_id, None)
             if old != task:
                 changed.add(task_id)
             state.tasks[task_id] = task
@@ -631,18 +638,36 @@ class PortalStore:
         state.tasks[task.id] = task
         state.task_read_at[task.id] = self.clock.now()
         if full:
-            state.full.add(task.id)
+            self._keep_full(task.id)
         else:
             state.full.discard(task.id)
+            self._full_order.pop(task.id, None)
         seen = {user.id for user in users}
         for user in users:
             state.users[user.id] = user
         self._emit(StoreChange(tasks=frozenset({task.id}), users=frozenset(seen)))
 
+    def _keep_full(self, task_id: int) -> None:
+        """Mark ``task_id`` read in full; past :data:`MAX_FULL` (not counting the open
+        tasks) the least recent full record drops its description and becomes a row."""
+        state = self._state
+        state.full.add(task_id)
+        order = self._full_order
+        order.pop(task_id, None)
+        order[task_id] = None
+        closed = [i for i in order if i not in self._opened]
+        for old_id in closed[: max(0, len(closed) - MAX_FULL)]:
+            del order[old_id]
+            state.full.discard(old_id)
+            task = state.tasks.get(old_id)
+            if task is not None:
+                state.tasks[old_id] = replace(task, description="")
+
     def _forget(self, task_id: int) -> bool:
         state = self._state
         known = state.tasks.pop(task_id, None) is not None
         state.full.discard(task_id)
+        self._full_order.pop(task_id, None)
         state.task_read_at.pop(task_id, None)
         state.checklists.pop(task_id, None)
         return known

@@ -170,3 +170,22 @@ async def test_a_refused_webhook_is_not_retried_by_itself(
             await store.refresh()
     assert store.health.cause is Cause.REFUSED
     assert store.next_refresh_in() is None
+
+
+async def test_full_records_are_bounded_but_the_open_task_keeps_its_own(
+    store: PortalStore, emulator: ServedEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("b24tui.store.MAX_FULL", 2)
+    await store.refresh()
+    described = sorted(t.id for t in emulator.portal.tasks.values() if t.description)
+    first, second, third, fourth = [task_id for task_id in described if task_id in store.tasks][:4]
+    store.open_task(first)
+    for task_id in (first, second, third, fourth):
+        await store.load_task(task_id)
+    assert store.is_full(first), "an open task is never let go"
+    assert not store.is_full(second), "the least recent full record became a row"
+    second_task = store.task(second)
+    assert second_task is not None
+    assert second_task.description == ""
+    assert store.is_full(third)
+    assert store.is_full(fourth)
