@@ -70,7 +70,11 @@ class PortalScreen(AppScreen[ResultType]):
 
     @on(events.Mount)
     def _listen_to_store(self) -> None:
+        for header in self.query(AppHeader):
+            header.portal = self.services.client.host
+            header.demo = self.services.demo
         self._unsubscribe = self.store.subscribe(self._store_changed)
+        self.set_interval(1.0, self.tick)
 
     @on(events.Unmount)
     def _stop_listening(self) -> None:
@@ -80,6 +84,27 @@ class PortalScreen(AppScreen[ResultType]):
 
     def _store_changed(self, change: StoreChange) -> None:
         self.post_message(StoreUpdated(change))
+
+    @on(StoreUpdated)
+    def _store_updated(self, message: StoreUpdated) -> None:
+        self.show_change(message.change)
+
+    def show_change(self, change: StoreChange) -> None:
+        """Repaint what ``change`` touched: who I am here, the rest in :meth:`show_store`,
+        then the header's status."""
+        me = self.store.me
+        if change.me and me is not None:
+            for header in self.query(AppHeader):
+                header.user_name = me.full_name
+        self.show_store(change)
+        self.tick()
+
+    def show_store(self, change: StoreChange) -> None:
+        """Repaint what this screen shows of ``change`` (each screen its own)."""
+
+    def tick(self) -> None:
+        """Once a second, and after each change: the header's status."""
+        self.show_health(None)
 
     def request_refresh(self) -> None:
         """Ask the app for a refresh of the portal now (the one refresh of the whole app)."""
@@ -91,7 +116,9 @@ class PortalScreen(AppScreen[ResultType]):
 
         The header's reactives repaint only when the text reads differently.
         """
-        header = self.query_one(AppHeader)
+        header = next(iter(self.query(AppHeader)), None)
+        if header is None:
+            return
         store = self.store
         cause = store.health.cause
         header.connection = cause.badge if cause is not None else ""

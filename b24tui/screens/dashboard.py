@@ -12,7 +12,6 @@ from textual.timer import Timer
 from textual.widgets import Input, Tab, Tabs
 from textual.worker import Worker
 
-from b24tui.messages import StoreUpdated
 from b24tui.models import Task, User
 from b24tui.screens.base import PortalScreen
 from b24tui.screens.task_actions import TaskActionsMixin
@@ -90,12 +89,8 @@ class DashboardScreen(TaskActionsMixin, PortalScreen[None]):
         yield AppFooter()
 
     def on_mount(self) -> None:
-        header = self.query_one(AppHeader)
-        header.portal = self.services.client.host
-        header.demo = self.services.demo
         self.query_one(TaskTable).focus()
-        self.set_interval(1.0, self.tick)
-        self._show_store(StoreChange(me=True, refreshed=True, health=True))
+        self.show_change(StoreChange(me=True, refreshed=True, health=True))
 
     # ------------------------------------------------------------------ the store
 
@@ -104,15 +99,9 @@ class DashboardScreen(TaskActionsMixin, PortalScreen[None]):
         """The signed-in user, once the store knows."""
         return self.store.me
 
-    @on(StoreUpdated)
-    def _store_updated(self, message: StoreUpdated) -> None:
-        self._show_store(message.change)
-
-    def _show_store(self, change: StoreChange) -> None:
-        """Repaint what ``change`` touched: rows, counts, the pane, the header."""
+    def show_store(self, change: StoreChange) -> None:
+        """Repaint what ``change`` touched: rows, counts, the pane, the failure state."""
         store = self.store
-        if change.me and store.me is not None:
-            self.query_one(AppHeader).user_name = store.me.full_name
         if change.tasks or change.refreshed or change.me:
             self.tasks = store.my_tasks()
             self.tasks_by_id = {task.id: task for task in self.tasks}
@@ -121,7 +110,6 @@ class DashboardScreen(TaskActionsMixin, PortalScreen[None]):
             self.refresh_task_bindings()
         if change.health or change.refreshed:
             self._show_problem()
-        self.tick()
 
     def _show_problem(self) -> None:
         """Before the first load, a failure takes the table's place; after it the rows stay

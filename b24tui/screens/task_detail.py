@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Static
 from textual.worker import Worker
 
 from b24tui.api import AccessDenied, NotFound
-from b24tui.messages import StoreUpdated
 from b24tui.models import Task
 from b24tui.screens.base import PortalScreen
 from b24tui.screens.task_actions import TaskActionsMixin
@@ -52,14 +51,10 @@ class TaskDetailScreen(TaskActionsMixin, PortalScreen[None]):
         yield AppFooter()
 
     def on_mount(self) -> None:
-        header = self.query_one(AppHeader)
-        header.portal = self.services.client.host
-        header.demo = self.services.demo
         self.query_one(TaskDetail).display = False
         self.store.open_task(self.task_id)
-        self.set_interval(1.0, self.tick)
         self.load_task()
-        self._show_store(StoreChange(me=True, tasks=frozenset({self.task_id})))
+        self.show_change(StoreChange(me=True, tasks=frozenset({self.task_id})))
 
     def on_unmount(self) -> None:
         self.store.close_task(self.task_id)
@@ -88,14 +83,9 @@ class TaskDetailScreen(TaskActionsMixin, PortalScreen[None]):
 
     # ------------------------------------------------------------------ the store
 
-    @on(StoreUpdated)
-    def _store_updated(self, message: StoreUpdated) -> None:
-        self._show_store(message.change)
-
-    def _show_store(self, change: StoreChange) -> None:
+    def show_store(self, change: StoreChange) -> None:
+        """Repaint the task when the store's copy (or a name in it) changed."""
         store = self.store
-        if change.me and store.me is not None:
-            self.query_one(AppHeader).user_name = store.me.full_name
         if self.task_id in change.removed and not store.refreshing:
             self._show_missing()
             return
@@ -106,7 +96,6 @@ class TaskDetailScreen(TaskActionsMixin, PortalScreen[None]):
             self._missing = False
             self._show(task)
             self.refresh_task_bindings()
-        self.tick()
 
     def _show(self, task: Task) -> None:
         self.query_one("#detail-state", Static).display = False
