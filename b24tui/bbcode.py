@@ -15,8 +15,10 @@ exhaust the stack, and the work is linear in the input's length.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Final
 
 from rich.style import Style
@@ -24,7 +26,16 @@ from rich.text import Text
 
 from b24tui.text import clean
 
-__all__ = ["MAX_DEPTH", "BBCodeStyles", "decode_entities", "mentioned_user_ids", "render_bbcode"]
+__all__ = [
+    "MAX_DEPTH",
+    "BBCodeStyles",
+    "TimeSlices",
+    "decode_entities",
+    "mentioned_user_ids",
+    "part_ranges",
+    "render_bbcode",
+    "split_parts",
+]
 
 MAX_DEPTH: Final = 24
 """Tags nested deeper than this are shown as typed instead of being applied."""
@@ -98,6 +109,30 @@ def mentioned_user_ids(source: str) -> frozenset[int]:
     return frozenset(int(found) for found in _MENTION.findall(source))
 
 
+def _no_pause() -> None:
+    """The default ``pause``: carry on."""
+
+
+class TimeSlices:
+    """A ``pause`` for :func:`render_bbcode` in a thread: after each ``work`` seconds, sleep
+    ``rest`` seconds.
+
+    Python runs one thread at a time and hands over only every few milliseconds, so a
+    thread that never sleeps halves the speed of the event loop while it runs (and a
+    keystroke waits for its turn). Sleeping hands the interpreter over at once.
+    """
+
+    def __init__(self, work: float = 0.004, rest: float = 0.004) -> None:
+        self.work = work
+        self.rest = rest
+        self._until = time.perf_counter() + work
+
+    def __call__(self) -> None:
+        if time.perf_counter() >= self._until:
+            time.sleep(self.rest)
+            self._until = time.perf_counter() + self.work
+
+
 def _safe(text: str) -> str:
     """Entities decoded, then control sequences removed (an entity may encode ESC)."""
     return clean(decode_entities(text))
@@ -156,8 +191,11 @@ def _tokens(source: str) -> Iterator[str | _Tag]:
             yield _Tag(match.group(0), name, bool(closing), arg)
 
 
-def _parse(source: str) -> _Element:
-    """The element tree of ``source``: tags matched by a stack, the rest left as text."""
+def _parse(source: str, pause: Callable[[], None] = _no_pause) -> _Element:
+    """The element tree of ``source``: tags matched by a stack, the rest left as text.
+
+    ``pause`` is called between tokens (see :func:`render_bbcode`).
+    """
     root = _Element("", "", closed=True)
     stack: list[_Element] = [root]
 
@@ -172,6 +210,7 @@ def _parse(source: str) -> _Element:
         stack.append(element)
 
     for token in _tokens(source):
+        pause()
         if isinstance(token, str):
             stack[-1].children.append(token)
             continue
@@ -221,9 +260,12 @@ def _nearest(stack: list[_Element], names: tuple[str, ...]) -> int | None:
 class _Renderer:
     """Appends elements to one Text, keeping block elements on lines of their own."""
 
-    def __init__(self, styles: BBCodeStyles, users: Mapping[int, str]) -> None:
+    def __init__(
+        self, styles: BBCodeStyles, users: Mapping[int, str], pause: Callable[[], None]
+    ) -> None:
         self.styles = styles
         self.users = users
+        self.pause = pause
         self.out = Text()
         self._last = "\n"
         """The last character written ("\\n" at the start: a block needs no break first)."""
@@ -257,6 +299,7 @@ class _Renderer:
 
     def children(self, element: _Element, *, literal_items: bool = False) -> None:
         for child in element.children:
+            self.pause()
             if isinstance(child, str):
                 self.write(_safe(child))
             elif literal_items and child.name == _ITEM:
@@ -297,7 +340,7 @@ class _Renderer:
 
     def sub(self, element: _Element) -> Text:
         """The element's children rendered on their own."""
-        inner = _Renderer(self.styles, self.users)
+        inner = _Renderer(self.styles, self.users, self.pause)
         inner.children(element)
         return inner.out
 
@@ -333,7 +376,7 @@ class _Renderer:
                     lines.extend(_strip(Text(text)).split("\n"))
                 continue
             if child.name != _ITEM:
-                inner = _Renderer(self.styles, self.users)
+                inner = _Renderer(self.styles, self.users, self.pause)
                 inner.element(child)
                 lines.extend(_strip(inner.out).split("\n"))
                 continue
@@ -382,6 +425,7 @@ def render_bbcode(
     *,
     users: Mapping[int, str] | None = None,
     styles: BBCodeStyles | None = None,
+    pause: Callable[[], None] | None = None,
 ) -> Text:
     """Render a task description written in Bitrix24 BBCode as styled text.
 
@@ -389,11 +433,89 @@ def render_bbcode(
         source: The description as the portal sends it.
         users: Names by user id, for ``[USER=ID]`` mentions (the tag's own text otherwise).
         styles: The styles to apply (defaults suit a dark or light terminal).
+        pause: Called often (between tokens and elements), so that a thread rendering a
+            long description can let other threads run (see :class:`TimeSlices`).
 
     Returns:
         Text built without markup parsing; unknown or unbalanced tags appear as typed.
     """
-    renderer = _Renderer(styles or DEFAULT_STYLES, users or {})
+    pause = pause or _no_pause
+    renderer = _Renderer(styles or DEFAULT_STYLES, users or {}, pause)
     # Control sequences go before tokenizing, so none can hide a tag or survive in one.
-    renderer.children(_parse(clean(source)))
+    renderer.children(_parse(clean(source), pause))
     return renderer.out
+
+
+# --------------------------------------------------------------------------- parts
+
+
+def _part_end(plain: str, start: int, max_chars: int, max_lines: int) -> tuple[int, int]:
+    """Where the part that begins at ``start`` ends, and where the next one begins.
+
+    At the last line break that keeps the part within both limits (the break itself
+    belongs to neither part); a line longer than ``max_chars`` is cut at its last space
+    within the limit, or at the limit when it has none.
+    """
+    length = len(plain)
+    bound = min(length, start + max_chars)
+    cut = -1
+    scan = start
+    for _ in range(max_lines):
+        newline = plain.find("\n", scan, bound)
+        if newline == -1:
+            if bound == length:
+                return length, length
+            break
+        cut, scan = newline, newline + 1
+    else:
+        return cut, cut + 1
+    if cut != -1:
+        return cut, cut + 1
+    space = plain.rfind(" ", start + 1, bound)
+    if space != -1:
+        return space, space + 1
+    return bound, bound
+
+
+def part_ranges(plain: str, *, max_chars: int, max_lines: int) -> list[tuple[int, int]]:
+    """Where to cut ``plain`` into parts of at most ``max_lines`` lines and ``max_chars``
+    characters: each part's ``(start, end)``, in order.
+
+    Parts end at line breaks, which belong to no part (each part starts on a line of its
+    own anyway); a line longer than ``max_chars`` is cut at its last space within the
+    limit (the space goes too), or at the limit when it has none. Text within both limits
+    is one part; empty text is one empty part.
+    """
+    max_chars, max_lines = max(1, max_chars), max(1, max_lines)
+    ranges: list[tuple[int, int]] = []
+    start = 0
+    while True:
+        end, following = _part_end(plain, start, max_chars, max_lines)
+        ranges.append((start, end))
+        if end >= len(plain):
+            return ranges
+        start = following
+
+
+def split_parts(text: Text, *, max_chars: int, max_lines: int) -> list[Text]:
+    """``text`` cut into parts as :func:`part_ranges` says, styles kept.
+
+    A long description is shown a part at a time, each in a widget of its own, so that
+    laying one out never wraps the whole text. Joining the parts with ``"\n"`` gives
+    ``text`` back when every cut fell on a line break.
+
+    Args:
+        text: The rendered description.
+        max_chars: The most characters in one part (at least 1).
+        max_lines: The most lines in one part (at least 1).
+
+    Returns:
+        One part when ``text`` is within both limits, else the parts in order.
+    """
+    ranges = part_ranges(text.plain, max_chars=max_chars, max_lines=max_lines)
+    if len(ranges) == 1:
+        return [text]
+    # Cut at each part's end and at the next one's start: the pieces alternate between a
+    # part and what lies between it and the next (a break, a space or nothing).
+    offsets = [offset for (_, end), (start, _) in pairwise(ranges) for offset in (end, start)]
+    return list(text.divide(offsets))[::2]

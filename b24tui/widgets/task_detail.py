@@ -1,20 +1,40 @@
-"""One task in full: fields, people, description and checklist summary. It never fetches."""
+"""One task in full: fields, people, description and checklist summary. It never fetches.
+
+A long description must never hold up the app. Rendering one (BBCode into styled text)
+runs in a thread; the result is kept in a small :class:`DescriptionCache`, so showing the
+same task again (a refresh, a theme changed back, the detail screen after the pane) costs
+nothing; and only its first part is laid out, with a line saying how much is left and the
+``m`` key ("Show more") adding one part at a time, each in a widget of its own.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import threading
+from bisect import bisect_right
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import ClassVar
+from typing import ClassVar, Final, NamedTuple
 
 from rich.style import Style
-from rich.text import Text
+from rich.text import Span, Text
+from textual import events, on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.theme import Theme
 from textual.widgets import Static
+from textual.worker import Worker, WorkerState
 
-from b24tui.bbcode import BBCodeStyles, render_bbcode
+from b24tui.bbcode import (
+    BBCodeStyles,
+    TimeSlices,
+    mentioned_user_ids,
+    part_ranges,
+    render_bbcode,
+)
 from b24tui.humanize import ago, deadline_label, duration
 from b24tui.models import Mark, Priority, Task, User, build_checklist_tree
 from b24tui.text import clean
@@ -24,6 +44,170 @@ LABEL_WIDTH = 13
 EMPTY = "—"
 
 _Row = tuple[str, Text | str]
+
+SYNC_LIMIT: Final = 8_000
+"""Descriptions up to this many characters render at once; longer ones in a thread."""
+PART_CHARS: Final = 8_000
+"""The most characters of rendered text in one part of a description."""
+PART_LINES: Final = 200
+"""The most lines in one part of a description."""
+RENDERING: Final = "Rendering description…"
+
+
+class _Abandoned(Exception):
+    """Stops a render in a thread whose description is no longer wanted."""
+
+
+@dataclass(frozen=True)
+class DescriptionKey:
+    """What a rendered description depends on: the task as last changed, and the looks."""
+
+    task_id: int
+    changed_date: datetime | None
+    source_hash: int
+    """The description's hash: the list's copy of a task carries none, the full one does."""
+    bbcode: bool
+    styles: BBCodeStyles
+    names: tuple[tuple[int, str], ...]
+    """The names of the people the description mentions, as far as they are known."""
+
+
+class _Part(NamedTuple):
+    """One part's text and its spans as ``(start, end, style index)``.
+
+    Only strings and integers: the garbage collector stops tracking such tuples, so a
+    cache of long descriptions adds nothing to the app's collection pauses (rich's spans
+    each point at a style, and a megabyte of text holds tens of thousands of them).
+    """
+
+    plain: str
+    spans: tuple[tuple[int, int, int], ...]
+
+
+@dataclass(frozen=True)
+class RenderedDescription:
+    """A description rendered and cut into parts (see :func:`part_ranges`), packed."""
+
+    packed: tuple[_Part, ...]
+    styles: tuple[Style | str, ...]
+    """The styles the parts' spans index."""
+    base_style: Style | str
+    line_counts: tuple[int, ...]
+    """How many lines each part has (for "… N more lines")."""
+    chars: int
+    """Characters in all parts (what the cache counts)."""
+
+    @classmethod
+    def of(cls, text: Text) -> RenderedDescription:
+        """``text`` cut into parts of :data:`PART_CHARS` and :data:`PART_LINES`."""
+        plain = text.plain
+        ranges = part_ranges(plain, max_chars=PART_CHARS, max_lines=PART_LINES)
+        starts = [start for start, _ in ranges]
+        index_of: dict[Style | str, int] = {}
+        spans: list[list[tuple[int, int, int]]] = [[] for _ in ranges]
+        for span in text.spans:
+            style = index_of.setdefault(span.style, len(index_of))
+            number = max(0, bisect_right(starts, span.start) - 1)
+            while number < len(ranges) and ranges[number][0] < span.end:
+                first, last = ranges[number]
+                start, end = max(span.start, first), min(span.end, last)
+                if start < end:
+                    spans[number].append((start - first, end - first, style))
+                number += 1
+        parts = tuple(
+            _Part(plain[first:last], tuple(part_spans))
+            for (first, last), part_spans in zip(ranges, spans, strict=True)
+        )
+        return cls(
+            parts,
+            tuple(index_of),
+            text.style,
+            tuple(part.plain.count("\n") + 1 for part in parts),
+            sum(len(part.plain) for part in parts),
+        )
+
+    def __len__(self) -> int:
+        return len(self.packed)
+
+    def part(self, number: int) -> Text:
+        """Part ``number`` (from 0) as rich text."""
+        plain, spans = self.packed[number]
+        styles = self.styles
+        return Text(
+            plain,
+            style=self.base_style,
+            spans=[Span(start, end, styles[style]) for start, end, style in spans],
+        )
+
+
+def render_description(
+    source: str,
+    *,
+    bbcode: bool,
+    users: Mapping[int, str],
+    styles: BBCodeStyles,
+    pause: Callable[[], None] | None = None,
+) -> RenderedDescription:
+    """Render a description (BBCode or plain) and cut it into parts.
+
+    Pure: it touches no widget, so it may run in a thread (with a ``pause`` such as
+    :class:`~b24tui.bbcode.TimeSlices`, to leave the event loop its share).
+    """
+    if bbcode:
+        text = render_bbcode(source, users=users, styles=styles, pause=pause)
+    else:
+        text = Text(clean(source))
+    return RenderedDescription.of(text)
+
+
+class DescriptionCache:
+    """Rendered descriptions by :class:`DescriptionKey`, the least recently used out first.
+
+    Bounded by entries and by the characters they hold. Used from the event loop only.
+    """
+
+    def __init__(self, max_entries: int = 12, max_chars: int = 4_000_000) -> None:
+        self.max_entries = max_entries
+        self.max_chars = max_chars
+        self._entries: OrderedDict[DescriptionKey, RenderedDescription] = OrderedDict()
+        self._chars = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    @property
+    def chars(self) -> int:
+        """Characters held now."""
+        return self._chars
+
+    def get(self, key: DescriptionKey) -> RenderedDescription | None:
+        """The rendered description for ``key``, if kept (it becomes the most recent)."""
+        found = self._entries.get(key)
+        if found is not None:
+            self._entries.move_to_end(key)
+        return found
+
+    def put(self, key: DescriptionKey, rendered: RenderedDescription) -> None:
+        """Keep ``rendered``; older entries go while over either bound (never this one)."""
+        previous = self._entries.pop(key, None)
+        if previous is not None:
+            self._chars -= previous.chars
+        self._entries[key] = rendered
+        self._chars += rendered.chars
+        while len(self._entries) > 1 and (
+            len(self._entries) > self.max_entries or self._chars > self.max_chars
+        ):
+            _, dropped = self._entries.popitem(last=False)
+            self._chars -= dropped.chars
+
+    def clear(self) -> None:
+        """Forget everything."""
+        self._entries.clear()
+        self._chars = 0
+
+
+DESCRIPTIONS: Final = DescriptionCache()
+"""The cache every :class:`TaskDetail` shares unless given its own."""
 
 
 @dataclass(frozen=True)
@@ -35,10 +219,27 @@ class _Shown:
     people: Mapping[int, User]
     compact: bool
     me: int | None
+    has_description: bool = True
+    """False for a list's copy of the task, which carries no description."""
 
 
 class TaskDetail(VerticalScroll, can_focus=True):
-    """A task's details. Feed it with :meth:`show`; :meth:`clear` empties it."""
+    """A task's details. Feed it with :meth:`show`; :meth:`clear` empties it.
+
+    A long description shows its first part; ``m`` (or a click on the line under it)
+    shows the next.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("m", "show_more", "Show more", id="show_more"),
+    ]
+
+    @dataclass
+    class DescriptionRendered(Message, bubble=False):
+        """A description rendered in a thread is ready (for this widget's eyes only)."""
+
+        key: DescriptionKey
+        rendered: RenderedDescription
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "task-detail--label",
@@ -63,6 +264,8 @@ class TaskDetail(VerticalScroll, can_focus=True):
     TaskDetail.-narrow > #detail-grid > #detail-fields { width: 1fr; }
     TaskDetail.-narrow > #detail-grid > #detail-people { width: 1fr; margin-left: 0; }
     TaskDetail > #detail-checklist { margin-bottom: 1; }
+    TaskDetail > #detail-body { height: auto; }
+    TaskDetail > #detail-body > Static { width: 1fr; height: auto; }
     TaskDetail > .task-detail--label { color: $text-muted; }
     TaskDetail > .task-detail--muted { color: $text-muted; }
     TaskDetail > .task-detail--overdue { color: $error; text-style: bold; }
@@ -73,9 +276,32 @@ class TaskDetail(VerticalScroll, can_focus=True):
     TaskDetail > .task-detail--mention { color: $accent; text-style: bold; }
     """
 
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        id: str | None = None,
+        classes: str | None = None,
+        cache: DescriptionCache | None = None,
+    ) -> None:
         super().__init__(id=id, classes=classes)
         self._shown: _Shown | None = None
+        self.cache = cache if cache is not None else DESCRIPTIONS
+        """Where rendered descriptions are kept (shared by default)."""
+        self._description_key: DescriptionKey | None = None
+        """What the description on show was rendered from (None: a placeholder)."""
+        self._description_task: int | None = None
+        """The task whose description (or placeholder) is on show."""
+        self._rendered: RenderedDescription | None = None
+        self._parts_shown = 0
+        self._extra_parts: list[Static] = []
+        """The widgets of the parts after the first, in order."""
+        self._pending: DescriptionKey | None = None
+        """The description being rendered in a thread, if any."""
+        self._render_worker: Worker[None] | None = None
+        self._abandon: threading.Event | None = None
+        """Set to stop the render in progress (see :meth:`_render_in_thread`)."""
+        self._mentions: tuple[str, frozenset[int]] = ("", frozenset())
+        """The last description searched for mentions, and the ids found."""
 
     TWO_COLUMNS: ClassVar[int] = 100
     """From this width on (and not compact), the people sit beside the task's fields."""
@@ -86,7 +312,9 @@ class TaskDetail(VerticalScroll, can_focus=True):
             yield Static(id="detail-fields")
             yield Static(id="detail-people")
         yield Static(id="detail-checklist")
-        yield Static(id="detail-description")
+        with Vertical(id="detail-body"):
+            yield Static(id="detail-description")
+            yield Static(id="detail-more")
 
     def on_mount(self) -> None:
         self._render_parts()
@@ -120,8 +348,12 @@ class TaskDetail(VerticalScroll, can_focus=True):
         people: Mapping[int, User] | None = None,
         compact: bool = False,
         me: int | None = None,
+        description: bool = True,
     ) -> None:
         """Show ``task`` as seen at ``now``.
+
+        The same task changed at the same moment keeps its description as it is on
+        screen (parts shown, scroll position); a long one is rendered in a thread.
 
         Args:
             task: The task.
@@ -129,8 +361,10 @@ class TaskDetail(VerticalScroll, can_focus=True):
             people: Users by id, for names the task itself does not carry.
             compact: The shorter form for a side pane.
             me: The current user's id (for the "watching" flag).
+            description: Whether ``task`` carries its description; when not (a list's
+                copy), the description of the same task stays as it is.
         """
-        self._shown = _Shown(task, now, dict(people or {}), compact, me)
+        self._shown = _Shown(task, now, dict(people or {}), compact, me, description)
         self._render_parts()
 
     def clear(self) -> None:
@@ -151,13 +385,15 @@ class TaskDetail(VerticalScroll, can_focus=True):
         people = self.query_one("#detail-people", Static)
         grid = self.query_one("#detail-grid")
         checklist = self.query_one("#detail-checklist", Static)
-        description = self.query_one("#detail-description", Static)
+        body = self.query_one("#detail-body")
         shown = self._shown
         if shown is None:
             title.update(Text("No task selected", style=self._style("muted")))
-            for part in (fields, people, checklist, description):
+            for part in (fields, people, checklist):
                 part.update(Text())
-            for hidden in (grid, checklist, description):
+            self._cancel_render()
+            self._put_description(None, None, RenderedDescription.of(Text()))
+            for hidden in (grid, checklist, body):
                 hidden.display = False
             return
         task = shown.task
@@ -170,9 +406,9 @@ class TaskDetail(VerticalScroll, can_focus=True):
         summary = self._checklist(task)
         checklist.update(summary)
         checklist.display = bool(summary.plain)
-        body = self._description(shown)
-        description.update(body)
-        description.display = True
+        if shown.has_description or shown.task.id != self._description_task:
+            self._description(shown)
+        body.display = True
 
     def _person(self, shown: _Shown, user_id: int) -> str:
         user = shown.people.get(user_id)
@@ -284,17 +520,196 @@ class TaskDetail(VerticalScroll, can_focus=True):
             lines.append(line)
         return Text("\n").join(lines)
 
-    def _description(self, shown: _Shown) -> Text:
-        task = shown.task
-        if not task.description.strip():
-            return Text("No description", style=self._style("muted"))
-        if not task.description_in_bbcode:
-            return Text(clean(task.description))
-        users = {user_id: user.full_name for user_id, user in shown.people.items()}
-        styles = BBCodeStyles(
+    # ------------------------------------------------------------------ description
+
+    def _styles(self) -> BBCodeStyles:
+        return BBCodeStyles(
             link=self._style("link"),
             quote=self._style("quote"),
             code=self._style("code"),
             mention=self._style("mention"),
         )
-        return render_bbcode(task.description, users=users, styles=styles)
+
+    def _mentioned(self, source: str) -> frozenset[int]:
+        """The ids ``source`` mentions (the last answer is kept: refreshes ask again)."""
+        if self._mentions[0] is not source:
+            self._mentions = (source, mentioned_user_ids(source))
+        return self._mentions[1]
+
+    def _description_key_of(self, shown: _Shown) -> DescriptionKey:
+        task = shown.task
+        names: tuple[tuple[int, str], ...] = ()
+        if task.description_in_bbcode and shown.people:
+            mentioned = self._mentioned(task.description)
+            names = tuple(
+                (user_id, user.full_name)
+                for user_id, user in sorted(shown.people.items())
+                if user_id in mentioned
+            )
+        return DescriptionKey(
+            task.id,
+            task.changed_date,
+            hash(task.description),
+            task.description_in_bbcode,
+            self._styles(),
+            names,
+        )
+
+    def _description(self, shown: _Shown) -> None:
+        """Show ``shown``'s description: from the cache, rendered here when short, or a
+        placeholder while a thread renders it."""
+        task = shown.task
+        if not shown.has_description:
+            self._cancel_render()
+            self._put_description(None, task.id, RenderedDescription.of(Text()))
+            return
+        key = self._description_key_of(shown)
+        if key in (self._description_key, self._pending):
+            return
+        source = task.description
+        if not source or source.isspace():
+            self._cancel_render()
+            no_description = Text("No description", style=self._style("muted"))
+            self._put_description(key, task.id, RenderedDescription.of(no_description))
+            return
+        rendered = self.cache.get(key)
+        if rendered is None and len(source) <= SYNC_LIMIT:
+            rendered = render_description(
+                source, bbcode=key.bbcode, users=dict(key.names), styles=key.styles
+            )
+            self.cache.put(key, rendered)
+        if rendered is not None:
+            self._cancel_render()
+            self._put_description(key, task.id, rendered)
+            return
+        if self._description_task != task.id:
+            # Another task's text must go; the same task's stays until the new one is ready.
+            placeholder = Text(RENDERING, style=self._style("muted"))
+            self._put_description(None, task.id, RenderedDescription.of(placeholder))
+        self._cancel_render()
+        self._pending = key
+        self._abandon = threading.Event()
+        self._render_worker = self._render_in_thread(key, source, self._abandon)
+
+    @work(thread=True, group="description", exit_on_error=False)
+    def _render_in_thread(
+        self, key: DescriptionKey, source: str, abandoned: threading.Event
+    ) -> None:
+        """Render a long description off the event loop and post it back.
+
+        A thread cannot be cancelled from outside: when the widget no longer wants this
+        description, ``abandoned`` is set and the render stops at its next pause (the
+        worker then ends as done, with nothing posted).
+        """
+        slices = TimeSlices()
+
+        def pause() -> None:
+            if abandoned.is_set():
+                raise _Abandoned
+            slices()
+
+        try:
+            rendered = render_description(
+                source, bbcode=key.bbcode, users=dict(key.names), styles=key.styles, pause=pause
+            )
+        except _Abandoned:
+            return
+        self.post_message(self.DescriptionRendered(key, rendered))
+
+    def _cancel_render(self) -> None:
+        self._pending = None
+        self._render_worker = None
+        if self._abandon is not None:
+            self._abandon.set()
+            self._abandon = None
+
+    @on(DescriptionRendered)
+    def _rendered_in_thread(self, message: DescriptionRendered) -> None:
+        self.cache.put(message.key, message.rendered)
+        if message.key == self._pending:
+            self._pending = None
+            self._render_worker = None
+            self._abandon = None
+            self._put_description(message.key, message.key.task_id, message.rendered)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A render that failed says so where the description would be."""
+        if event.worker is not self._render_worker or event.state is not WorkerState.ERROR:
+            return
+        self._pending = None
+        self._render_worker = None
+        self._abandon = None
+        failed = Text("The description could not be shown", style=self._style("muted"))
+        self._put_description(None, self._description_task, RenderedDescription.of(failed))
+
+    def _put_description(
+        self, key: DescriptionKey | None, task_id: int | None, rendered: RenderedDescription
+    ) -> None:
+        """Put ``rendered`` on screen. The same task keeps as many parts as it showed, the
+        widgets already mounted are updated in place (the scroll position stays)."""
+        same_task = task_id is not None and task_id == self._description_task
+        self._description_key = key
+        self._description_task = task_id
+        self._rendered = rendered
+        wanted = max(1, min(len(rendered), self._parts_shown if same_task else 1))
+        self._parts_shown = wanted
+        self.query_one("#detail-description", Static).update(rendered.part(0))
+        extras = [rendered.part(number) for number in range(1, wanted)]
+        for widget, part in zip(self._extra_parts, extras, strict=False):
+            widget.update(part)
+        surplus = self._extra_parts[len(extras) :]
+        del self._extra_parts[len(extras) :]
+        for widget in surplus:
+            widget.remove()
+        self._mount_parts(extras[len(self._extra_parts) :])
+        self._update_more()
+
+    def _mount_parts(self, parts: Iterable[Text]) -> None:
+        widgets = [Static(part, classes="detail-part") for part in parts]
+        if widgets:
+            self._extra_parts.extend(widgets)
+            body = self.query_one("#detail-body")
+            body.mount(*widgets, before=body.query_one("#detail-more"))
+
+    def _update_more(self) -> None:
+        more = self.query_one("#detail-more", Static)
+        rendered = self._rendered
+        left = sum(rendered.line_counts[self._parts_shown :]) if rendered is not None else 0
+        more.display = left > 0
+        if left:
+            lines = "line" if left == 1 else "lines"
+            more.update(
+                Text(f"… {left:,} more {lines} — press m to show more", style=self._style("muted"))
+            )
+        else:
+            more.update(Text())
+        self.refresh_bindings()
+
+    @property
+    def description_parts_shown(self) -> int:
+        """How many parts of the description are on screen."""
+        return self._parts_shown
+
+    @property
+    def has_more(self) -> bool:
+        """Whether the description has parts not shown yet."""
+        return self._rendered is not None and self._parts_shown < len(self._rendered)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Offer "Show more" only while there is more to show."""
+        if action == "show_more":
+            return self.has_more
+        return True
+
+    def action_show_more(self) -> None:
+        """Show the next part of a long description."""
+        rendered = self._rendered
+        if rendered is None or not self.has_more:
+            return
+        self._mount_parts([rendered.part(self._parts_shown)])
+        self._parts_shown += 1
+        self._update_more()
+
+    @on(events.Click, "#detail-more")
+    def _clicked_more(self) -> None:
+        self.action_show_more()

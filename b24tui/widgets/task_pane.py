@@ -9,22 +9,23 @@ from textual.app import ComposeResult
 from textual.widgets import Static
 
 from b24tui.models import Task
-from b24tui.widgets.task_detail import TaskDetail
+from b24tui.widgets.task_detail import DescriptionCache, TaskDetail
 
 
 class TaskPane(TaskDetail):
     """:class:`TaskDetail` in its compact form, first from the list's data, then complete.
 
     The list does not carry descriptions: until the full task comes, the description
-    reads "Loading…" rather than "No description".
+    reads "Loading…" rather than "No description" (and the same task's description, once
+    shown, stays as it was: a refresh shows the list's copy first).
     """
 
     DEFAULT_CSS = """
     TaskPane > #pane-loading { width: 1fr; height: auto; color: $text-muted; }
     """
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
+    def __init__(self, *, id: str | None = None, cache: DescriptionCache | None = None) -> None:
+        super().__init__(id=id, cache=cache)
         self.task_id: int | None = None
         """The id of the task on show, if any."""
         self.complete = False
@@ -50,7 +51,7 @@ class TaskPane(TaskDetail):
                 self.scroll_home(animate=False)
             self.task_id = task.id
             self.complete = complete
-            self.show(task, now, compact=True, me=me)
+            self.show(task, now, compact=True, me=me, description=complete)
         self._show_loading()
 
     def _show_loading(self) -> None:
@@ -58,4 +59,4 @@ class TaskPane(TaskDetail):
             return
         loading = self.task_id is not None and not self.complete
         self.query_one("#pane-loading", Static).display = loading
-        self.query_one("#detail-description", Static).display = not loading
+        self.query_one("#detail-body").display = not loading

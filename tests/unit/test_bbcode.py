@@ -12,9 +12,12 @@ from rich.text import Text
 from b24tui.bbcode import (
     MAX_DEPTH,
     BBCodeStyles,
+    TimeSlices,
     decode_entities,
     mentioned_user_ids,
+    part_ranges,
     render_bbcode,
+    split_parts,
 )
 
 STYLES = BBCodeStyles()
@@ -308,3 +311,56 @@ def test_mentioned_user_ids_are_found_for_the_name_lookup() -> None:
     source = "[USER=5]a[/USER] [user= 12 ]b[/user] [USER=x]c[/USER] [USER=5]again[/USER]"
     assert mentioned_user_ids(source) == {5, 12}
     assert mentioned_user_ids("no mentions [U]here[/U]") == frozenset()
+
+
+# --------------------------------------------------------------------------- parts
+
+
+def test_parts_end_at_line_breaks_within_both_limits() -> None:
+    plain = "a\nbb\nccc\ndddd"
+    assert part_ranges(plain, max_chars=100, max_lines=2) == [(0, 4), (5, 13)]
+    assert [plain[a:b] for a, b in part_ranges(plain, max_chars=5, max_lines=9)] == [
+        "a\nbb",
+        "ccc",
+        "dddd",
+    ]
+
+
+def test_text_within_the_limits_is_one_part() -> None:
+    assert part_ranges("", max_chars=10, max_lines=1) == [(0, 0)]
+    assert part_ranges("one\ntwo", max_chars=10, max_lines=2) == [(0, 7)]
+    text = Text("short")
+    assert split_parts(text, max_chars=10, max_lines=2) == [text]
+
+
+def test_a_line_longer_than_a_part_is_cut_at_a_space_or_at_the_limit() -> None:
+    parts = split_parts(Text("one two three four"), max_chars=8, max_lines=9)
+    assert [part.plain for part in parts] == ["one two", "three", "four"]
+    parts = split_parts(Text("abcdefghij"), max_chars=4, max_lines=9)
+    assert [part.plain for part in parts] == ["abcd", "efgh", "ij"]
+
+
+def test_parts_keep_their_styles_and_join_back() -> None:
+    source = "\n".join(f"[B]bold {n}[/B] and [I]italic {n}[/I]" for n in range(50))
+    text = render_bbcode(source)
+    parts = split_parts(text, max_chars=200, max_lines=7)
+    assert len(parts) > 1
+    assert all(len(part) <= 200 and part.plain.count("\n") < 7 for part in parts)
+    assert "\n".join(part.plain for part in parts) == text.plain
+    for part in parts:
+        number = part.plain.split()[1]
+        assert style_over(part, f"bold {number}").bold
+        assert unstyled(part, " and ")
+
+
+def test_a_render_pauses_often_and_time_slices_change_nothing() -> None:
+    source = "[B]Goal[/B]: ship. " * 200
+    calls = 0
+
+    def pause() -> None:
+        nonlocal calls
+        calls += 1
+
+    assert render_bbcode(source, pause=pause) == render_bbcode(source)
+    assert calls >= 400
+    assert render_bbcode(source, pause=TimeSlices(work=0.0, rest=0.0)) == render_bbcode(source)
