@@ -37,6 +37,7 @@ from b24tui.services import Services
 from b24tui.widgets import TaskTable
 from tests.conftest import ServedEmulator
 from tests.ui.conftest import AppFactory, cell_text
+from tests.ui.waiting import until_held
 
 ACTION_METHODS = {
     "tasks.task.start",
@@ -582,10 +583,7 @@ async def test_an_action_outlives_the_screen_it_was_pressed_on(
         await app.workers.wait_for_complete()
         emulator.app.faults.inject("timeout", method="tasks.task.start")
         await pilot.press("s")
-        for _ in range(200):
-            if emulator.app.held:
-                break
-            await pilot.pause(0.01)
+        await until_held(pilot, emulator)
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, DashboardScreen)

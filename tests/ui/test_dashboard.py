@@ -27,6 +27,7 @@ from b24tui.widgets import AppHeader, TaskTable
 from b24tui.widgets.task_pane import TaskPane
 from tests.conftest import ServedEmulator
 from tests.ui.conftest import AppFactory, cell_text, expected_view_ids, loaded, row_ids
+from tests.ui.waiting import until_held
 
 
 def _expected_active(portal: Portal, now: datetime) -> list[int]:
@@ -376,10 +377,7 @@ async def test_a_slow_refresh_says_how_long_it_has_waited(
         header = screen.query_one(AppHeader)
         emulator.app.faults.inject("timeout", method="batch")
         await pilot.press("r", "r")  # the second press joins the refresh under way
-        for _ in range(200):
-            if emulator.app.held:
-                break
-            await pilot.pause(0.01)
+        await until_held(pilot, emulator)
         assert header.status == "refreshing…"
         clock.advance(12)
         screen.tick()

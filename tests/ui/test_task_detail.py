@@ -28,6 +28,7 @@ from b24tui.services import Services
 from b24tui.widgets import AppHeader, TaskDetail, TaskTable
 from tests.conftest import ServedEmulator
 from tests.ui.conftest import AppFactory, cell_text
+from tests.ui.waiting import until_held
 
 NOT_FOUND = "Task not found or you have no access"
 
@@ -187,11 +188,7 @@ async def test_loading_is_visible_until_an_unknown_task_arrives(
         # The portal holds its answer back until the test lets it go.
         emulator.app.faults.inject("timeout", method="tasks.task.get")
         await app.push_screen(TaskDetailScreen(app.services, task.id))
-        for _ in range(200):
-            if emulator.app.held:
-                break
-            await pilot.pause(0.01)
-        assert emulator.app.held
+        await until_held(pilot, emulator)
         assert shown_text(app) == f"Loading task #{task.id}…"
         assert emulator.app.release_held() == 1
         await pilot.app.workers.wait_for_complete()
@@ -210,11 +207,7 @@ async def test_a_listed_task_shows_at_once_while_its_full_record_loads(
         emulator.app.faults.inject("timeout", method="tasks.task.get")
         screen = TaskDetailScreen(app.services, task.id)
         await app.push_screen(screen)
-        for _ in range(200):
-            if emulator.app.held:
-                break
-            await pilot.pause(0.01)
-        assert emulator.app.held
+        await until_held(pilot, emulator)
         assert f"#{task.id} {task.title}" in shown_text(app), "the dashboard's row, at once"
         assert screen.query_one(AppHeader).status == "loading…"
         emulator.app.release_held()
