@@ -159,6 +159,6 @@ async def _run_app(
 
     async with client:
         services = Services(client=client, clock=clock, demo=demo, settings=settings)
-        app = B24App(services, task_id=task_id)
+        app = B24App(services, task_id=task_id, freeze_after_load=True)
         await app.run_async(headless=headless)
     return app.return_code or 0

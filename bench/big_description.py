@@ -322,7 +322,7 @@ async def bench(
     task_ids = add_big_tasks(portal, sizes)
     results: list[tuple[int, float, float, list[Step]]] = []
     async with demo_client(portal) as client:
-        app = B24App(Services(client=client, clock=clock, demo=True))
+        app = B24App(Services(client=client, clock=clock, demo=True), freeze_after_load=True)
         async with app.run_test(size=SIZE) as pilot:
             await app.workers.wait_for_complete()
             await pilot.pause()

@@ -48,7 +48,7 @@ async def soak(refreshes: int, preset: Preset, report_every: int) -> list[tuple[
     rng = random.Random(0)
     figures: list[tuple[int, float, float]] = []
     async with demo_client(portal) as client:
-        app = B24App(Services(client=client, clock=clock, demo=True))
+        app = B24App(Services(client=client, clock=clock, demo=True), freeze_after_load=True)
         async with app.run_test(size=(120, 36)) as pilot:
             await app.workers.wait_for_complete()
             for done in range(1, refreshes + 1):
