@@ -21,8 +21,10 @@ lint: $(STAMP)
 	$(PY) -m mypy
 	$(VENV)/bin/lint-imports
 
+# Two workers (pytest-xdist): the CI machine has two cores. Each worker has its own
+# emulator server and Secret Service; a single test still runs as `pytest tests/x.py::test_y`.
 test: $(STAMP)
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2
 
 format: $(STAMP)
 	$(PY) -m ruff format b24tui tests bench

@@ -18,6 +18,7 @@ from b24tui.emulator.state import Task as PortalTask
 from b24tui.services import Services
 from b24tui.widgets import TaskTable
 from tests.conftest import ServedEmulator
+from tests.ui.hosts import BareApp
 
 AppFactory = Callable[..., B24App]
 
@@ -41,6 +42,12 @@ def make_app(ui_client: B24Client, clock: FrozenClock) -> AppFactory:
         )
 
     return make
+
+
+@pytest.fixture
+def bare_app(ui_client: B24Client, clock: FrozenClock) -> BareApp:
+    """The app around the served emulator, on a blank screen instead of the dashboard."""
+    return BareApp(Services(client=ui_client, clock=clock))
 
 
 OPEN_STATUSES = (1, 2, 3, 4)

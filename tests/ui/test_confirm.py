@@ -1,4 +1,8 @@
-"""The confirm dialog: y/enter yes, n/esc no, buttons for the mouse, the subject literal."""
+"""The confirm dialog: y/enter yes, n/esc no, buttons for the mouse, the subject literal.
+
+The dialog is shown on its own in a small host app: what it answers does not depend on the
+screen below.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +11,15 @@ from textual.widgets import Label
 
 from b24tui.emulator.seed import HOSTILE_ESCAPE_TITLE, HOSTILE_MARKUP_TITLE
 from b24tui.screens.confirm import ConfirmScreen
-from tests.ui.conftest import AppFactory
+from tests.ui.hosts import DialogHost
 
 
 @pytest.mark.parametrize(
     ("keys", "answer"),
     [(("y",), True), (("enter",), True), (("n",), False), (("escape",), False)],
 )
-async def test_keys_answer(make_app: AppFactory, keys: tuple[str, ...], answer: bool) -> None:
-    app = make_app()
+async def test_keys_answer(keys: tuple[str, ...], answer: bool) -> None:
+    app = DialogHost()
     answers: list[bool | None] = []
     async with app.run_test(size=(80, 24)) as pilot:
         below = app.screen
@@ -26,8 +30,8 @@ async def test_keys_answer(make_app: AppFactory, keys: tuple[str, ...], answer: 
         assert app.screen is below
 
 
-async def test_buttons_answer(make_app: AppFactory) -> None:
-    app = make_app()
+async def test_buttons_answer() -> None:
+    app = DialogHost()
     answers: list[bool | None] = []
     async with app.run_test(size=(80, 24)) as pilot:
         await app.push_screen(ConfirmScreen("Defer this task?", "Ship it"), answers.append)
@@ -38,8 +42,8 @@ async def test_buttons_answer(make_app: AppFactory) -> None:
         assert answers == [False, True]
 
 
-async def test_other_keys_do_not_answer(make_app: AppFactory) -> None:
-    app = make_app()
+async def test_other_keys_do_not_answer() -> None:
+    app = DialogHost()
     answers: list[bool | None] = []
     async with app.run_test(size=(80, 24)) as pilot:
         dialog = ConfirmScreen("Complete this task?", "Ship it")
@@ -50,8 +54,8 @@ async def test_other_keys_do_not_answer(make_app: AppFactory) -> None:
         assert app.screen is dialog
 
 
-async def test_the_subject_is_shown_literally(make_app: AppFactory) -> None:
-    app = make_app()
+async def test_the_subject_is_shown_literally() -> None:
+    app = DialogHost()
     async with app.run_test(size=(80, 24)) as pilot:
         dialog = ConfirmScreen("Complete this task?", HOSTILE_MARKUP_TITLE)
         await app.push_screen(dialog)

@@ -1,4 +1,8 @@
-"""`?` help: the keys of the screen below, read from its live bindings."""
+"""`?` help: the keys of the screen below, read from its live bindings.
+
+Help over a task screen is shown in the app without its dashboard (:class:`BareApp`): the
+keys come from the task screen and the app, and nothing else needs loading.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from b24tui.api import B24Client
 from b24tui.screens.help import HelpScreen
 from tests.conftest import ServedEmulator
 from tests.ui.conftest import AppFactory
+from tests.ui.hosts import BareApp
 from tests.ui.test_actions import open_task, task_titled, top
 
 
@@ -31,10 +36,10 @@ async def press_help(pilot: Pilot[None]) -> HelpScreen:
 
 
 async def test_help_lists_the_task_keys_the_task_allows(
-    make_app: AppFactory, ui_client: B24Client, emulator: ServedEmulator
+    bare_app: BareApp, ui_client: B24Client, emulator: ServedEmulator
 ) -> None:
     task_id = task_titled(emulator, "Prepare the demo for the client")
-    app = make_app()
+    app = bare_app
     async with app.run_test(size=(120, 36)) as pilot:
         await open_task(app, ui_client, task_id)
         help_screen = await press_help(pilot)
@@ -57,10 +62,10 @@ async def test_help_lists_the_task_keys_the_task_allows(
 
 
 async def test_help_for_a_task_i_only_watch_has_no_status_keys(
-    make_app: AppFactory, ui_client: B24Client, emulator: ServedEmulator
+    bare_app: BareApp, ui_client: B24Client, emulator: ServedEmulator
 ) -> None:
     task_id = task_titled(emulator, "Benchmark the search index")
-    app = make_app()
+    app = bare_app
     async with app.run_test(size=(120, 36)) as pilot:
         await open_task(app, ui_client, task_id)
         sections = rows(await press_help(pilot))
@@ -84,10 +89,9 @@ async def test_help_on_the_dashboard_shows_its_keys(make_app: AppFactory) -> Non
                 assert any(described == text for _, text in listed)
 
 
-async def test_escape_and_question_mark_close_help(make_app: AppFactory) -> None:
-    app = make_app()
+async def test_escape_and_question_mark_close_help(bare_app: BareApp) -> None:
+    app = bare_app
     async with app.run_test(size=(120, 36)) as pilot:
-        await app.workers.wait_for_complete()
         below = top(app)
         await press_help(pilot)
         await pilot.press("escape")

@@ -1,7 +1,12 @@
-"""The command palette: task actions by their spec names, "Go to task…", Refresh, themes."""
+"""The command palette: task actions by their spec names, "Go to task…", Refresh, themes.
+
+A task's actions are looked up over a task screen in the app without its dashboard
+(:class:`BareApp`); "Go to task…", Refresh and the theme run in the whole app.
+"""
 
 from __future__ import annotations
 
+from textual import events
 from textual.command import CommandInput, CommandList, CommandPalette
 from textual.pilot import Pilot
 
@@ -11,6 +16,7 @@ from b24tui.screens.dashboard import DashboardScreen
 from b24tui.screens.task_detail import TaskDetailScreen
 from tests.conftest import ServedEmulator
 from tests.ui.conftest import AppFactory
+from tests.ui.hosts import BareApp
 from tests.ui.test_actions import (
     action_calls,
     assert_single_call,
@@ -22,10 +28,19 @@ from tests.ui.test_actions import (
 
 
 async def search(pilot: Pilot[None], text: str) -> list[str]:
-    """Type ``text`` into the open palette; the offered commands' names."""
+    """Paste ``text`` into the open palette; the offered commands' names.
+
+    A paste is one search; typing it key by key would start (and drop) one per letter.
+    """
+    pilot.app.post_message(events.Paste(text))
+    return await offered(pilot)
+
+
+async def offered(pilot: Pilot[None]) -> list[str]:
+    """The names of the commands the open palette offers for what is in its input."""
     palette = top(pilot.app)
     assert isinstance(palette, CommandPalette)
-    await pilot.press(*text)
+    await pilot.pause()
     # The palette gathers hits in a worker; let every provider answer.
     for _ in range(5):
         await pilot.app.workers.wait_for_complete()
@@ -46,14 +61,15 @@ def first_lines(names: list[str]) -> list[str]:
 
 
 async def test_typing_start_offers_start_task_and_running_it_starts(
-    make_app: AppFactory, ui_client: B24Client, emulator: ServedEmulator
+    bare_app: BareApp, ui_client: B24Client, emulator: ServedEmulator
 ) -> None:
     task_id = task_titled(emulator, "Prepare the demo for the client")
-    app = make_app()
+    app = bare_app
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_task(app, ui_client, task_id)
         await open_palette(pilot)
-        names = first_lines(await search(pilot, "Start"))
+        await pilot.press(*"Start")
+        names = first_lines(await offered(pilot))
         assert names[0] == "Start task"
         assert "Start watching" in names
         await pilot.press("enter")
@@ -65,10 +81,10 @@ async def test_typing_start_offers_start_task_and_running_it_starts(
 
 
 async def test_palette_offers_only_what_the_task_allows(
-    make_app: AppFactory, ui_client: B24Client, emulator: ServedEmulator
+    bare_app: BareApp, ui_client: B24Client, emulator: ServedEmulator
 ) -> None:
     task_id = task_titled(emulator, "Benchmark the search index")
-    app = make_app()
+    app = bare_app
     async with app.run_test(size=(120, 36)) as pilot:
         await open_task(app, ui_client, task_id)
         await open_palette(pilot)
@@ -85,10 +101,10 @@ async def test_palette_offers_only_what_the_task_allows(
 
 
 async def test_palette_task_actions_come_from_the_spec(
-    make_app: AppFactory, ui_client: B24Client, emulator: ServedEmulator
+    bare_app: BareApp, ui_client: B24Client, emulator: ServedEmulator
 ) -> None:
     task_id = task_titled(emulator, "Draft the supplier contract")
-    app = make_app()
+    app = bare_app
     async with app.run_test(size=(120, 36)) as pilot:
         await open_task(app, ui_client, task_id)
         await open_palette(pilot)
