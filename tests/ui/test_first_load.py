@@ -9,7 +9,6 @@ portal answers.
 
 from __future__ import annotations
 
-import httpx
 import pytest
 
 from b24tui.api import B24Client, Webhook
@@ -22,22 +21,7 @@ from b24tui.widgets import AppHeader, TaskTable
 from b24tui.widgets.load_problem import LoadProblem
 from tests.conftest import ServedEmulator
 from tests.ui.conftest import AppFactory, loaded
-
-
-class Unreachable(httpx.AsyncBaseTransport):
-    """A network where nothing answers until the test brings it back."""
-
-    def __init__(self) -> None:
-        self.inner = httpx.AsyncHTTPTransport()
-        self.down = True
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if self.down:
-            raise httpx.ConnectError("connection refused", request=request)
-        return await self.inner.handle_async_request(request)
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()
+from tests.ui.test_dashboard import SwitchableTransport
 
 
 def problem_of(app: B24App) -> str:
@@ -127,7 +111,8 @@ async def test_a_refused_webhook_says_run_login_and_is_not_retried(
 async def test_no_answer_at_all_is_offline_and_recovers_by_itself(
     make_app: AppFactory, emulator: ServedEmulator
 ) -> None:
-    network = Unreachable()
+    network = SwitchableTransport()
+    network.down = True  # nothing answers until the test brings it back
     async with B24Client(Webhook.parse(emulator.webhook_url), transport=network) as client:
         app = make_app(client=client)
         async with app.run_test(size=(120, 36)) as pilot:
