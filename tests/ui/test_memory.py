@@ -1,9 +1,9 @@
 """A dashboard kept open all day does not keep the screens and widgets it has stopped showing.
 
 Each check holds weak references to the very screens and widgets that were shown and are
-gone, collects garbage, and asserts that nothing else still holds them. Nothing here waits
-for the CPU to go idle: screens are pushed and dismissed with ``await``, and the checks run
-after the app's workers have finished.
+gone, collects garbage, and asserts that nothing else still holds them. Nothing here relies
+on an idle CPU: screens are pushed and dismissed with ``await``, and the checks run after
+the app's workers have finished.
 
 asyncio keeps a cancelled timer on its schedule until the moment it would have fired, and
 with it the context it was started in: a closed screen's refresh timer, or the timeout of a
