@@ -20,6 +20,9 @@ __all__ = ["BareApp", "DialogHost"]
 class DialogHost(App[None]):
     """An empty app to push a dialog onto: no client, no portal, no dashboard."""
 
+    BINDINGS = B24App.BINDINGS
+    """The app's own keys (`q` quits), which a dialog on top must not let through."""
+
 
 class BareApp(B24App):
     """The app with its keys, command palette and help, on a blank screen: the dashboard

@@ -52,6 +52,7 @@ async def test_other_keys_do_not_answer() -> None:
         await pilot.pause()
         assert answers == []
         assert app.screen is dialog
+        assert app.return_code is None, "q quits the app, but not from under a question"
 
 
 async def test_the_subject_is_shown_literally() -> None:
