@@ -37,7 +37,7 @@ from b24tui.services import Services
 from b24tui.widgets import TaskTable
 from tests.conftest import ServedEmulator
 from tests.ui.conftest import AppFactory, cell_text
-from tests.ui.waiting import until_held
+from tests.ui.waiting import settled, until_held
 
 ACTION_METHODS = {
     "tasks.task.start",
@@ -137,7 +137,7 @@ async def wait_for_users(pilot: Pilot[None]) -> UserPickerScreen:
 async def settle(pilot: Pilot[None]) -> list[BaseException]:
     """Let the workers finish; the errors of those that failed (the app reports them)."""
     try:
-        await pilot.app.workers.wait_for_complete()
+        await settled(pilot)
     except WorkerFailed as failed:
         await pilot.pause()
         return [failed.error]
@@ -194,7 +194,7 @@ async def test_start_sends_task_id_and_shows_the_task_in_progress(
         await pilot.pause()
         assert "s" in footer_keys(screen)
         await pilot.press("s")
-        await app.workers.wait_for_complete()
+        await settled(pilot)
         await pilot.pause()
         assert_single_call(emulator, "tasks.task.start", {"taskId": task_id})
         assert emulator.portal.tasks[task_id].status == 3
@@ -218,7 +218,7 @@ async def test_a_start_whose_answer_is_lost_is_read_back_not_sent_again(
         screen = await open_task(app, ui_client, task_id)
         emulator.app.faults.inject("drop", method="tasks.task.start")
         await pilot.press("s")
-        await app.workers.wait_for_complete()
+        await settled(pilot)
         await pilot.pause()
         assert_single_call(emulator, "tasks.task.start", {"taskId": task_id})
         read_back = emulator.app.journal.last("tasks.task.get").params
@@ -238,7 +238,7 @@ async def test_pause_sends_task_id(
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_task(app, ui_client, task_id)
         await pilot.press("p")
-        await app.workers.wait_for_complete()
+        await settled(pilot)
         await pilot.pause()
         assert_single_call(emulator, "tasks.task.pause", {"taskId": task_id})
         assert emulator.portal.tasks[task_id].status == 2
@@ -257,7 +257,7 @@ async def test_complete_asks_first_and_y_completes(
         assert isinstance(top(app), ConfirmScreen)
         assert action_calls(emulator) == [], "nothing is sent before the answer"
         await pilot.press("y")
-        await app.workers.wait_for_complete()
+        await settled(pilot)
         await pilot.pause()
         assert_single_call(emulator, "tasks.task.complete", {"taskId": task_id})
         assert emulator.portal.tasks[task_id].status == 5
@@ -275,7 +275,7 @@ async def test_complete_with_enter_is_yes(
         await pilot.press("x")
         await pilot.pause()
         await pilot.press("enter")
-        await app.workers.wait_for_complete()
+        await settled(pilot)
         assert_single_call(emulator, "tasks.task.complete", {"taskId": task_id})
 
 
@@ -291,7 +291,7 @@ async def test_complete_answered_no_or_escape_sends_nothing(
             await pilot.pause()
             assert isinstance(top(app), ConfirmScreen)
             await pilot.press(answer)
-            await app.workers.wait_for_complete()
+            await settled(pilot)
             await pilot.pause()
             assert top(app) is screen
         assert action_calls(emulator) == []
@@ -309,7 +309,7 @@ async def test_complete_under_control_says_it_awaits_the_creator(
         await pilot.press("x")
         await pilot.pause()
         await pilot.press("y")
-        await app.workers.wait_for_complete()
+        await settled(pilot)
         assert emulator.portal.tasks[task_id].status == 4
         assert shown(screen).status is TaskStatus.SUPPOSEDLY_COMPLETED
         assert any("awaiting the creator's control" in toast for toast in toasts(app))
@@ -324,7 +324,7 @@ async def test_approve_and_disapprove_need_control_and_send_task_id(
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_task(app, ui_client, approve_id)
         screen.run_task_action("approve")
-        await app.workers.wait_for_complete()
+        await settled(pilot)
         assert_single_call(emulator, "tasks.task.approve", {"taskId": approve_id})
         assert emulator.portal.tasks[approve_id].status == 5
         assert shown(screen).status is TaskStatus.COMPLETED
@@ -335,7 +335,7 @@ async def test_approve_and_disapprove_need_control_and_send_task_id(
         await pilot.pause()
         assert isinstance(top(app), ConfirmScreen)
         await pilot.press("y")
-        await app.workers.wait_for_complete()
+        await settled(pilot)
         assert_single_call(emulator, "tasks.task.disapprove", {"taskId": disapprove_id})
         assert emulator.portal.tasks[disapprove_id].status == 2
         assert shown(other).status is TaskStatus.PENDING
@@ -352,14 +352,14 @@ async def test_defer_asks_then_renew_reopens(
         await pilot.pause()
         assert isinstance(top(app), ConfirmScreen)
         await pilot.press("y")
-        await app.workers.wait_for_complete()
+        await settled(pilot)
         assert_single_call(emulator, "tasks.task.defer", {"taskId": task_id})
         assert shown(screen).status is TaskStatus.DEFERRED
         assert [a.id for a in screen.allowed_task_actions() if a.id == "renew"] == ["renew"]
 
         emulator.app.journal.clear()
         screen.run_task_action("renew")
-        await app.workers.wait_for_complete()
+        await settled(pilot)
         assert_single_call(emulator, "tasks.task.renew", {"taskId": task_id})
         assert emulator.portal.tasks[task_id].status == 2
         assert shown(screen).status is TaskStatus.PENDING
@@ -394,7 +394,7 @@ async def test_delegate_picks_a_person_by_name_confirms_and_sends_user_id(
         assert target.full_name in confirm.question
         assert action_calls(emulator) == []
         await pilot.press("y")
-        await app.workers.wait_for_complete()
+        await settled(pilot)
         assert_single_call(
             emulator, "tasks.task.delegate", {"taskId": task_id, "userId": target.id}
         )
@@ -413,7 +413,7 @@ async def test_delegate_cancelled_in_the_picker_sends_nothing(
         await wait_for_users(pilot)
         assert app.screen.query_one(Input).has_focus
         await pilot.press("escape")
-        await app.workers.wait_for_complete()
+        await settled(pilot)
         await pilot.pause()
         assert top(app) is screen
         assert action_calls(emulator) == []
@@ -428,7 +428,7 @@ async def test_mute_sends_id_and_unmute_follows(
         screen = await open_task(app, ui_client, task_id)
         assert [a.id for a in screen.allowed_task_actions() if "mute" in a.id] == ["mute"]
         screen.run_task_action("mute")
-        await app.workers.wait_for_complete()
+        await settled(pilot)
         await pilot.pause()
         assert_single_call(emulator, "tasks.task.mute", {"id": task_id})
         assert emulator.portal.is_muted(DEMO_USER_ID, task_id)
@@ -437,7 +437,7 @@ async def test_mute_sends_id_and_unmute_follows(
 
         emulator.app.journal.clear()
         screen.run_task_action("unmute")
-        await app.workers.wait_for_complete()
+        await settled(pilot)
         assert_single_call(emulator, "tasks.task.unmute", {"id": task_id})
         assert not emulator.portal.is_muted(DEMO_USER_ID, task_id)
         assert not shown(screen).is_muted
@@ -451,7 +451,7 @@ async def test_watch_and_stop_watching_send_task_id(
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_task(app, ui_client, task_id)
         screen.run_task_action("watch")
-        await app.workers.wait_for_complete()
+        await settled(pilot)
         await pilot.pause()
         assert_single_call(emulator, "tasks.task.startwatch", {"taskId": task_id})
         assert DEMO_USER_ID in emulator.portal.tasks[task_id].auditors
@@ -459,7 +459,7 @@ async def test_watch_and_stop_watching_send_task_id(
 
         emulator.app.journal.clear()
         screen.run_task_action("stop_watching")
-        await app.workers.wait_for_complete()
+        await settled(pilot)
         assert_single_call(emulator, "tasks.task.stopwatch", {"taskId": task_id})
         assert DEMO_USER_ID not in emulator.portal.tasks[task_id].auditors
         assert DEMO_USER_ID not in shown(screen).auditors
@@ -474,7 +474,7 @@ async def test_favourites_remove_then_add_send_task_id(
         screen = await open_task(app, ui_client, task_id)
         assert shown(screen).is_favorite
         screen.run_task_action("favorite_remove")
-        await app.workers.wait_for_complete()
+        await settled(pilot)
         await pilot.pause()
         assert_single_call(emulator, "tasks.task.favorite.remove", {"taskId": task_id})
         assert not emulator.portal.is_favorite(DEMO_USER_ID, task_id)
@@ -482,7 +482,7 @@ async def test_favourites_remove_then_add_send_task_id(
 
         emulator.app.journal.clear()
         screen.run_task_action("favorite_add")
-        await app.workers.wait_for_complete()
+        await settled(pilot)
         assert_single_call(emulator, "tasks.task.favorite.add", {"taskId": task_id})
         assert emulator.portal.is_favorite(DEMO_USER_ID, task_id)
         assert shown(screen).is_favorite
@@ -541,7 +541,7 @@ async def test_every_screen_showing_the_task_hears_of_the_change(
         below = await open_task(app, ui_client, task_id)
         above = await open_task(app, ui_client, task_id)
         above.run_task_action("start")
-        await app.workers.wait_for_complete()
+        await settled(pilot)
         await pilot.pause()
         assert [task.status for task in below.changes_seen] == [TaskStatus.IN_PROGRESS]
         assert [task.status for task in above.changes_seen] == [TaskStatus.IN_PROGRESS]
@@ -553,13 +553,13 @@ async def test_an_action_on_the_detail_screen_updates_the_dashboard_row_without_
     task_id = task_titled(emulator, "Prepare the demo for the client")
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
-        await app.workers.wait_for_complete()
+        await settled(pilot)
         detail = TaskDetailScreen(app.services, task_id)
         await app.push_screen(detail)
-        await app.workers.wait_for_complete()
+        await settled(pilot)
         before = len(emulator.app.journal)
         detail.run_task_action("start")
-        await app.workers.wait_for_complete()
+        await settled(pilot)
         await pilot.pause()
         methods = [entry.method for entry in list(emulator.app.journal)[before:]]
         assert methods == ["tasks.task.start", "tasks.task.get"], "the action, its read-back"
@@ -578,9 +578,9 @@ async def test_an_action_outlives_the_screen_it_was_pressed_on(
     task_id = task_titled(emulator, "Prepare the demo for the client")
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
-        await app.workers.wait_for_complete()
+        await settled(pilot)
         await app.push_screen(TaskDetailScreen(app.services, task_id))
-        await app.workers.wait_for_complete()
+        await settled(pilot)
         emulator.app.faults.inject("timeout", method="tasks.task.start")
         await pilot.press("s")
         await until_held(pilot, emulator)
@@ -588,7 +588,7 @@ async def test_an_action_outlives_the_screen_it_was_pressed_on(
         await pilot.pause()
         assert isinstance(app.screen, DashboardScreen)
         assert emulator.app.release_held() == 1
-        await app.workers.wait_for_complete()
+        await settled(pilot)
         await pilot.pause()
         assert cell_text(app.screen.query_one(TaskTable), task_id, "status") == "In progress"
         assert "Started “Prepare the demo for the client”" in toasts(app)
@@ -676,14 +676,14 @@ async def test_hostile_titles_are_literal_in_dialogs_and_toasts(
         subject = dialog.query_one("#confirm-subject", Label)
         assert str(subject.content) == HOSTILE_MARKUP_TITLE
         await pilot.press("y")
-        await app.workers.wait_for_complete()
+        await settled(pilot)
         assert shown(screen).status is TaskStatus.COMPLETED
         assert f"Completed “{HOSTILE_MARKUP_TITLE}”" in toasts(app)
         assert all(n.markup is False for n in app._notifications)
 
         other = await open_task(app, ui_client, escape_id)
         other.run_task_action("pause")
-        await app.workers.wait_for_complete()
+        await settled(pilot)
         assert "Paused “Log viewer prints red codes raw”" in toasts(app)
         assert not any("\x1b" in toast for toast in toasts(app))
 

@@ -27,7 +27,7 @@ from b24tui.widgets import AppHeader, TaskTable
 from b24tui.widgets.task_pane import TaskPane
 from tests.conftest import ServedEmulator
 from tests.ui.conftest import AppFactory, cell_text, expected_view_ids, loaded, row_ids
-from tests.ui.waiting import until_held
+from tests.ui.waiting import settled, until_held
 
 
 def _expected_active(portal: Portal, now: datetime) -> list[int]:
@@ -61,7 +61,7 @@ async def test_active_view_lists_my_open_tasks_overdue_first(
 ) -> None:
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.app.workers.wait_for_complete()
+        await settled(pilot)
         await pilot.pause()
         table = app.screen.query_one(TaskTable)
         expected = _expected_active(emulator.portal, clock.now())
@@ -80,7 +80,7 @@ async def test_header_names_portal_and_user_and_marks_the_demo(
 ) -> None:
     app = make_app(demo=True)
     async with app.run_test() as pilot:
-        await pilot.app.workers.wait_for_complete()
+        await settled(pilot)
         await pilot.pause()
         header = app.screen.query_one(AppHeader)
         assert header.portal == urlsplit(emulator.base_url).netloc
@@ -96,7 +96,7 @@ async def test_header_names_portal_and_user_and_marks_the_demo(
 async def test_tab_moves_to_the_next_view(make_app: AppFactory, emulator: ServedEmulator) -> None:
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.app.workers.wait_for_complete()
+        await settled(pilot)
         await pilot.press("tab")
         await pilot.pause()
         assert app.screen.query_one(Tabs).active == "in_progress"
@@ -124,7 +124,7 @@ async def test_portal_text_is_shown_literally_and_without_escape_sequences(
         task.status = 2
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.app.workers.wait_for_complete()
+        await settled(pilot)
         await pilot.pause()
         table = app.screen.query_one(TaskTable)
         assert _cell(table, markup.id, "title") == markup.title
@@ -140,7 +140,7 @@ async def test_refresh_keeps_the_selected_task(
 ) -> None:
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.app.workers.wait_for_complete()
+        await settled(pilot)
         await pilot.press("j", "j", "j")
         table = app.screen.query_one(TaskTable)
         chosen = table.selected_task_id
@@ -150,7 +150,7 @@ async def test_refresh_keeps_the_selected_task(
         last = _row_ids(table)[-1]
         emulator.portal.tasks[last].deadline = clock.now() - timedelta(days=30)
         await pilot.press("r")
-        await pilot.app.workers.wait_for_complete()
+        await settled(pilot)
         await pilot.pause()
         assert _row_ids(table)[0] == last
         assert table.selected_task_id == chosen
@@ -170,11 +170,11 @@ async def test_a_refresh_is_one_http_request_for_every_role(
 ) -> None:
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.app.workers.wait_for_complete()
+        await settled(pilot)
         journal = emulator.app.journal
         before, lists_before = journal.http_requests, len(journal.entries("tasks.task.list"))
         await pilot.press("r")
-        await pilot.app.workers.wait_for_complete()
+        await settled(pilot)
         assert journal.http_requests - before == 1
         lists = journal.entries("tasks.task.list")[lists_before:]
         roles = {key for entry in lists for key in named_filter(entry) if key[0] not in "!>"}

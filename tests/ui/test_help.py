@@ -17,6 +17,7 @@ from tests.conftest import ServedEmulator
 from tests.ui.conftest import AppFactory
 from tests.ui.hosts import BareApp
 from tests.ui.test_actions import open_task, task_titled, top
+from tests.ui.waiting import settled
 
 
 def rows(help_screen: HelpScreen) -> dict[str, list[tuple[str, str]]]:
@@ -77,7 +78,7 @@ async def test_help_for_a_task_i_only_watch_has_no_status_keys(
 async def test_help_on_the_dashboard_shows_its_keys(make_app: AppFactory) -> None:
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
-        await app.workers.wait_for_complete()
+        await settled(pilot)
         dashboard = top(app)
         help_screen = await press_help(pilot)
         listed = [row for entries in rows(help_screen).values() for row in entries]
@@ -109,7 +110,7 @@ async def test_the_footer_keeps_quit_and_help_in_view(
 ) -> None:
     app = make_app()
     async with app.run_test(size=size) as pilot:
-        await app.workers.wait_for_complete()
+        await settled(pilot)
         await pilot.pause()
         keys = {
             footer_key.key: footer_key.region

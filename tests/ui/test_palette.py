@@ -25,6 +25,7 @@ from tests.ui.test_actions import (
     task_titled,
     top,
 )
+from tests.ui.waiting import settled
 
 
 async def search(pilot: Pilot[None], text: str) -> list[str]:
@@ -43,7 +44,7 @@ async def offered(pilot: Pilot[None]) -> list[str]:
     await pilot.pause()
     # The palette gathers hits in a worker; let every provider answer.
     for _ in range(5):
-        await pilot.app.workers.wait_for_complete()
+        await settled(pilot)
         await pilot.pause()
     commands = palette.query_one(CommandList)
     return [str(commands.get_option_at_index(i).prompt) for i in range(commands.option_count)]
@@ -74,7 +75,7 @@ async def test_typing_start_offers_start_task_and_running_it_starts(
         assert "Start watching" in names
         await pilot.press("enter")
         await pilot.pause()
-        await app.workers.wait_for_complete()
+        await settled(pilot)
         await pilot.pause()
         assert_single_call(emulator, "tasks.task.start", {"taskId": task_id})
         assert shown(screen).status.label == "In progress"
@@ -116,7 +117,7 @@ async def test_palette_task_actions_come_from_the_spec(
 async def test_change_theme_and_refresh_are_offered(make_app: AppFactory) -> None:
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
-        await app.workers.wait_for_complete()
+        await settled(pilot)
         await open_palette(pilot)
         names = first_lines(await search(pilot, "Change theme"))
         assert names[0] == "Change theme"
@@ -145,7 +146,7 @@ async def test_go_to_task_finds_a_task_by_id(
     task_id = task_titled(emulator, "Draft the supplier contract")
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
-        await app.workers.wait_for_complete()
+        await settled(pilot)
         assert isinstance(top(app), DashboardScreen)
         await go_to_search(pilot)
         names = first_lines(await search(pilot, str(task_id)))
@@ -165,7 +166,7 @@ async def test_go_to_task_finds_a_task_by_title_literally(
     hostile_id = task_titled(emulator, HOSTILE_MARKUP_TITLE)
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
-        await app.workers.wait_for_complete()
+        await settled(pilot)
         await go_to_search(pilot)
         names = first_lines(await search(pilot, "supplier contract"))
         assert names[0] == f"#{task_id} Draft the supplier contract"
@@ -178,7 +179,7 @@ async def test_go_to_task_finds_a_task_by_title_literally(
 async def test_go_to_a_task_that_is_not_loaded_is_still_offered(make_app: AppFactory) -> None:
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
-        await app.workers.wait_for_complete()
+        await settled(pilot)
         await go_to_search(pilot)
         names = first_lines(await search(pilot, "#987654"))
         assert names[0] == "Go to task #987654"

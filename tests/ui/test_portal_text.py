@@ -18,6 +18,7 @@ from b24tui.widgets import TaskDetail
 from tests.conftest import ServedEmulator
 from tests.ui.conftest import AppFactory
 from tests.ui.test_actions import task_titled, top
+from tests.ui.waiting import settled
 
 HOSTILE_TITLES = (
     "Cleanup after release [/WIP]",
@@ -45,12 +46,12 @@ async def test_hostile_titles_show_literally_in_the_palette_and_detail(
     task_id = task_titled(emulator, "Prepare the demo for the client")
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
-        await app.workers.wait_for_complete()
+        await settled(pilot)
         for template in HOSTILE_TITLES:
             title = template.format(dir=tmp_path)
             emulator.portal.tasks[task_id].title = title
             await app.push_screen(TaskDetailScreen(app.services, task_id))
-            await app.workers.wait_for_complete()
+            await settled(pilot)
             await pilot.pause()
             detail = app.screen.query_one(TaskDetail)
             heading = detail.query_one("#detail-title", Static)
@@ -58,7 +59,7 @@ async def test_hostile_titles_show_literally_in_the_palette_and_detail(
 
             await pilot.press("ctrl+p")
             for _ in range(5):
-                await app.workers.wait_for_complete()
+                await settled(pilot)
                 await pilot.pause()
             palette = top(app)
             assert isinstance(palette, CommandPalette), f"the palette opened for {title!r}"
@@ -71,10 +72,10 @@ async def test_hostile_titles_show_literally_in_the_palette_and_detail(
             # Typing narrows the list to "Mute task"; clicking its line runs only that.
             await pilot.press(*"Mute")
             for _ in range(5):
-                await app.workers.wait_for_complete()
+                await settled(pilot)
                 await pilot.pause()
             await pilot.click(CommandList, offset=(40, 1))
-            await app.workers.wait_for_complete()
+            await settled(pilot)
             await pilot.pause()
             assert app.is_running, f"clicking {title!r} in the palette did not quit"
             assert not (tmp_path / "f.svg").exists()

@@ -14,6 +14,7 @@ from b24tui.screens import DashboardScreen
 from b24tui.services import Services
 from b24tui.widgets import AppHeader
 from tests.conftest import ServedEmulator
+from tests.ui.waiting import settled
 
 
 def _list_calls(emulator: ServedEmulator) -> int:
@@ -45,13 +46,13 @@ async def test_a_remapped_key_refreshes(
     settings = Settings(path=Path("config.toml"), keys={"refresh": "f5"})
     app = B24App(Services(client=ui_client, clock=clock, settings=settings))
     async with app.run_test(size=(120, 36)) as pilot:
-        await app.workers.wait_for_complete()
+        await settled(pilot)
         before = _list_calls(emulator)
         await pilot.press("r")  # no longer bound: the config moved refresh to f5
-        await app.workers.wait_for_complete()
+        await settled(pilot)
         assert _list_calls(emulator) == before
         await pilot.press("f5")
-        await app.workers.wait_for_complete()
+        await settled(pilot)
         assert _list_calls(emulator) > before
 
 
@@ -82,6 +83,6 @@ async def test_the_header_says_when_calls_wait_for_the_portal_limits(
             assert status.startswith("waiting for user.current (portal limit), ")
             assert "user.current" in status
             released.set()
-            await app.workers.wait_for_complete()
+            await settled(pilot)
             screen.tick()
             assert str(screen.query_one(AppHeader).status).startswith("updated")

@@ -28,7 +28,7 @@ from b24tui.services import Services
 from b24tui.widgets import AppHeader, TaskDetail, TaskTable
 from tests.conftest import ServedEmulator
 from tests.ui.conftest import AppFactory, cell_text
-from tests.ui.waiting import until_held
+from tests.ui.waiting import settled, until_held
 
 NOT_FOUND = "Task not found or you have no access"
 
@@ -183,7 +183,7 @@ async def test_loading_is_visible_until_an_unknown_task_arrives(
     task = emulator.portal.tasks[122]  # in a group of mine, with no role of mine: not listed
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.app.workers.wait_for_complete()
+        await settled(pilot)
         assert app.services.store.task(task.id) is None
         # The portal holds its answer back until the test lets it go.
         emulator.app.faults.inject("timeout", method="tasks.task.get")
@@ -191,7 +191,7 @@ async def test_loading_is_visible_until_an_unknown_task_arrives(
         await until_held(pilot, emulator)
         assert shown_text(app) == f"Loading task #{task.id}…"
         assert emulator.app.release_held() == 1
-        await pilot.app.workers.wait_for_complete()
+        await settled(pilot)
         await pilot.pause()
         assert task.title in shown_text(app)
         assert "Loading" not in shown_text(app)
@@ -203,7 +203,7 @@ async def test_a_listed_task_shows_at_once_while_its_full_record_loads(
     task = next(t for t in emulator.portal.tasks.values() if t.responsible_id == DEMO_USER_ID)
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.app.workers.wait_for_complete()
+        await settled(pilot)
         emulator.app.faults.inject("timeout", method="tasks.task.get")
         screen = TaskDetailScreen(app.services, task.id)
         await app.push_screen(screen)
@@ -211,7 +211,7 @@ async def test_a_listed_task_shows_at_once_while_its_full_record_loads(
         assert f"#{task.id} {task.title}" in shown_text(app), "the dashboard's row, at once"
         assert screen.query_one(AppHeader).status == "loading…"
         emulator.app.release_held()
-        await pilot.app.workers.wait_for_complete()
+        await settled(pilot)
         await pilot.pause()
         assert screen.query_one(AppHeader).status == "updated just now"
 
@@ -235,12 +235,12 @@ async def test_opening_on_a_task_puts_the_dashboard_underneath(
     task = next(t for t in emulator.portal.tasks.values() if t.responsible_id == DEMO_USER_ID)
     app = B24App(Services(client=ui_client, clock=clock), task_id=task.id)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.app.workers.wait_for_complete()
+        await settled(pilot)
         await pilot.pause()
         assert isinstance(app.screen, TaskDetailScreen)
         assert task.title in shown_text(app)
         await pilot.press("escape")
-        await pilot.app.workers.wait_for_complete()
+        await settled(pilot)
         await pilot.pause()
         assert isinstance(app.screen, DashboardScreen)
         assert app.screen.tasks, "the dashboard loaded its tasks underneath"
@@ -255,13 +255,13 @@ async def test_refresh_reads_the_task_again_and_reuses_the_names_it_knows(
     journal = emulator.app.journal
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.app.workers.wait_for_complete()
+        await settled(pilot)
         names_before = len(journal.entries("user.get"))
         await open_task(app, pilot, task.id)
         assert len(journal.entries("user.get")) == names_before + 1
         task.title = "Renamed on the portal"
         await pilot.press("r")
-        await pilot.app.workers.wait_for_complete()
+        await settled(pilot)
         await pilot.pause()
         assert f"#{task.id} Renamed on the portal" in shown_text(app)
         assert len(journal.entries("user.get")) == names_before + 1, "no name asked twice"
@@ -278,7 +278,7 @@ async def test_r_reads_the_open_task_along_with_the_one_refresh(
         task.description = "A new description"
         before = emulator.app.journal.http_requests
         await pilot.press("r")
-        await pilot.app.workers.wait_for_complete()
+        await settled(pilot)
         await pilot.pause()
         assert emulator.app.journal.http_requests - before == 1, "one request a refresh"
         text = shown_text(app)
@@ -301,11 +301,11 @@ async def test_a_failed_load_is_reported_and_the_body_says_so(
     async with B24Client(wrong) as client:
         app = make_app(client=client)
         async with app.run_test(size=(120, 36)) as pilot:
-            await pilot.app.workers.wait_for_complete()
+            await settled(pilot)
             screen = TaskDetailScreen(app.services, 101)
             await app.push_screen(screen)
             with pytest.raises(WorkerFailed):
-                await pilot.app.workers.wait_for_complete()
+                await settled(pilot)
             await pilot.pause()
             assert "Could not load task #101" in shown_text(app)
             assert "notthecode" not in shown_text(app)
@@ -423,7 +423,7 @@ async def test_the_no_access_error_code_reads_as_not_found(clock: FrozenClock) -
     async with B24Client(webhook, transport=httpx.MockTransport(portal)) as client:
         app = B24App(Services(client=client, clock=clock))
         async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.app.workers.wait_for_complete()
+            await settled(pilot)
             await open_task(app, pilot, 42)
             assert shown_text(app) == NOT_FOUND
             assert "1048584" not in app.export_screenshot()
@@ -435,13 +435,13 @@ async def test_a_failed_load_is_reported_once(
     task = emulator.portal.tasks[122]  # not among my listed tasks: nothing to show yet
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.app.workers.wait_for_complete()
+        await settled(pilot)
         before = len(app._notifications)
         emulator.app.faults.inject("500", method="tasks.task.get")
         screen = TaskDetailScreen(app.services, task.id)
         await app.push_screen(screen)
         with pytest.raises(WorkerFailed):
-            await pilot.app.workers.wait_for_complete()
+            await settled(pilot)
         await pilot.pause()
         await pilot.pause()
         assert len(app._notifications) - before == 1, "one failure, one message"
@@ -472,4 +472,4 @@ async def test_a_parked_user_current_does_not_hold_the_task_screen(
             assert policy.state().parked, "user.current is still held by the limits"
             assert f"#{task.id} {task.title}" in shown_text(app)
             released.set()
-            await app.workers.wait_for_complete()
+            await settled(pilot)

@@ -17,3 +17,17 @@ async def until_held(pilot: Pilot[None], emulator: ServedEmulator) -> None:
             return
         await pilot.pause(0.01)
     raise AssertionError("the portal never got the request whose answer it was to hold")
+
+
+async def settled(pilot: Pilot[None]) -> None:
+    """Until the app's workers are done and the screens have handled what they posted.
+
+    A worker that changes the store finishes before the screens have repainted from the
+    ``StoreUpdated`` it posted, so waiting for the workers alone races the repaint.
+    """
+    for _ in range(POLLS):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        if not any(worker.is_running for worker in pilot.app.workers):
+            return
+    raise AssertionError("the app's workers kept running")
