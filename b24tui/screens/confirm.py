@@ -19,7 +19,8 @@ __all__ = ["ConfirmScreen"]
 
 class ConfirmScreen(ModalScreen[bool]):
     """Asks ``question`` about ``subject`` (a task title, shown literally); dismisses with
-    True for `y`/`enter`, False for `n`/`esc`."""
+    True for `y`, False for `n`/`esc`, and `enter` presses the focused button ("Yes" at
+    first, "No" after `tab`)."""
 
     DEFAULT_CSS = """
     ConfirmScreen { align: center middle; }
@@ -35,10 +36,11 @@ class ConfirmScreen(ModalScreen[bool]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Yes", id="confirm_yes"),
-        Binding("enter", "answer(True)", "Yes", show=False, priority=True, id="confirm_enter"),
         Binding("n", "answer(False)", "No", id="confirm_no"),
         Binding("escape", "answer(False)", "No", show=False, id="confirm_escape"),
     ]
+
+    AUTO_FOCUS = "#confirm-yes"
 
     def __init__(self, question: str, subject: str = "") -> None:
         super().__init__()

@@ -72,3 +72,22 @@ async def test_the_subject_is_shown_literally() -> None:
         text = str(other.query_one("#confirm-subject", Label).content)
         assert "\x1b" not in text
         assert text == "Log viewer prints red codes raw"
+
+
+@pytest.mark.parametrize(
+    ("keys", "answer"),
+    [
+        (("tab", "enter"), False),
+        (("tab", "tab", "enter"), True),
+        (("shift+tab", "enter"), False),
+    ],
+)
+async def test_enter_presses_the_focused_button(keys: tuple[str, ...], answer: bool) -> None:
+    """Tab to "No" then enter answers No: enter follows the focus, Yes only by default."""
+    app = DialogHost()
+    answers: list[bool | None] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.push_screen(ConfirmScreen("Complete this task?", "Ship it"), answers.append)
+        await pilot.press(*keys)
+        await pilot.pause()
+        assert answers == [answer]
