@@ -309,6 +309,12 @@ class PortalStore:
         """Tasks read in full, least recently first (bounded by :data:`MAX_FULL`)."""
         self._opened: dict[int, int] = {}
         """Task id → how many screens show it; the latest opened rides along a refresh."""
+        self._reads = 0
+        """Reads begun so far: each read of the portal is numbered when it begins."""
+        self._read_began: dict[int, int] = {}
+        """Task id → the number of the read its kept record came from. An answer from a
+        read that began earlier (a refresh under way while an action landed) is older than
+        the kept record and does not replace it."""
         self.refreshing = False
         """Whether a refresh is under way."""
         self.refresh_began: datetime | None = None
@@ -396,6 +402,7 @@ class PortalStore:
             task_read_at=dict(snapshot.task_read_at),
         )
         self._full_order = dict.fromkeys(snapshot.full)
+        self._read_began = {}
         self._emit(
             StoreChange(
                 tasks=frozenset(snapshot.tasks),
@@ -487,6 +494,7 @@ class PortalStore:
         """
         self.refreshing = True
         self.refresh_began = self.clock.now()
+        began = self._begin_read()
         self._emit(StoreChange(health=True))
         try:
             me = await self.current_user()
@@ -506,7 +514,16 @@ class PortalStore:
             self.refreshing = False
             raise
         self.refreshing = False
-        return self._refreshed(me, read.tasks, read.riders, open_id)
+        return self._refreshed(me, read.tasks, read.riders, open_id, began)
+
+    def _begin_read(self) -> int:
+        self._reads += 1
+        return self._reads
+
+    def _is_newer(self, task_id: int, began: int) -> bool:
+        """Whether the kept record of ``task_id`` came from a read that began after
+        ``began`` (so an answer to ``began`` is older than what is kept)."""
+        return self._read_began.get(task_id, 0) > began
 
     def _refreshed(
         self,
@@ -514,6 +531,7 @@ class PortalStore:
         lists: Iterable[Iterable[Task]],
         riders: Mapping[str, object],
         open_id: int | None,
+        began: int,
     ) -> StoreChange:
         state = self._state
         now = self.clock.now()
@@ -529,6 +547,9 @@ class PortalStore:
         if isinstance(opened, Task):
             mine[opened.id] = opened
         for task_id, task in mine.items():
+            if self._is_newer(task_id, began):
+                continue  # read again after this refresh began (an action's read-back)
+            self._read_began[task_id] = began
             old = state.tasks.get(task_id)
             full = task_id in state.full and old is not None
             if isinstance(opened, Task) and task_id == opened.id:
@@ -543,7 +564,7 @@ class PortalStore:
             state.tasks[task_id] = task
             state.task_read_at[task_id] = now
         for task_id in list(state.tasks):
-            if task_id in mine:
+            if task_id in mine or self._is_newer(task_id, began):
                 continue
             if task_id in kept_open and not (
                 open_id == task_id and isinstance(opened, NotFound | AccessDenied)
@@ -614,18 +635,18 @@ class PortalStore:
             NotFound: the task does not exist or I cannot see it (it is forgotten).
             B24Error: it could not be read.
         """
+        began = self._begin_read()
         try:
             task = await self.client.tasks.get(task_id, FULL_FIELDS)
         except (NotFound, AccessDenied):
-            if self._forget(task_id):
+            if not self._is_newer(task_id, began) and self._forget(task_id):
                 self._emit(StoreChange(tasks=frozenset({task_id}), removed=frozenset({task_id})))
             raise
         missing = self.missing_people(task)
         users: tuple[User, ...] = ()
         if missing:
             users = await self.client.users.get_many(missing)
-        self._put(task, full=True, users=users)
-        return task
+        return self._put(task, began, full=True, users=users)
 
     async def load_people(self, task: Task) -> None:
         """Read the users ``task`` names that are not known yet (one call)."""
@@ -633,8 +654,18 @@ class PortalStore:
         if missing:
             self.remember_users(await self.client.users.get_many(missing))
 
-    def _put(self, task: Task, *, full: bool, users: Iterable[User] = ()) -> None:
+    def _put(self, task: Task, began: int, *, full: bool, users: Iterable[User] = ()) -> Task:
+        """Keep ``task`` as read by read number ``began``, unless a later read's record is
+        kept already; returns the record kept (the newer one in that case)."""
         state = self._state
+        for user in users:
+            state.users[user.id] = user
+        if self._is_newer(task.id, began):
+            kept = state.tasks.get(task.id)
+            if users:
+                self._emit(StoreChange(users=frozenset(user.id for user in users)))
+            return kept if kept is not None else task
+        self._read_began[task.id] = began
         state.tasks[task.id] = task
         state.task_read_at[task.id] = self.clock.now()
         if full:
@@ -643,9 +674,8 @@ class PortalStore:
             state.full.discard(task.id)
             self._full_order.pop(task.id, None)
         seen = {user.id for user in users}
-        for user in users:
-            state.users[user.id] = user
         self._emit(StoreChange(tasks=frozenset({task.id}), users=frozenset(seen)))
+        return task
 
     def _keep_full(self, task_id: int) -> None:
         """Mark ``task_id`` read in full; past :data:`MAX_FULL` (not counting the open
@@ -670,6 +700,7 @@ class PortalStore:
         self._full_order.pop(task_id, None)
         state.task_read_at.pop(task_id, None)
         state.checklists.pop(task_id, None)
+        self._read_began.pop(task_id, None)
         return known
 
     # --- writing ------------------------------------------------------------------------
@@ -696,14 +727,14 @@ class PortalStore:
         return ActionOutcome(await self._read_back(task.id))
 
     async def _read_back(self, task_id: int) -> Task:
+        began = self._begin_read()
         try:
             task = await self.client.tasks.get(task_id, FULL_FIELDS)
         except (NotFound, AccessDenied):
             if self._forget(task_id):
                 self._emit(StoreChange(tasks=frozenset({task_id}), removed=frozenset({task_id})))
             raise
-        self._put(task, full=True)
-        return task
+        return self._put(task, began, full=True)
 
     def remember_users(self, users: Iterable[User]) -> None:
         """Keep users read elsewhere (the person picker's list)."""

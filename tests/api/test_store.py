@@ -4,6 +4,8 @@ along, actions read back once, and the portal's health by cause."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
+from typing import Any
 
 import pytest
 
@@ -112,6 +114,46 @@ async def test_an_action_is_read_back_once_and_every_listener_hears(
     assert emulator.app.journal.calls["tasks.task.get"] - before == 1
     assert store.task(task.id) == outcome.task
     assert any(task.id in change.tasks for change in heard)
+
+
+async def test_a_read_that_began_before_an_action_never_undoes_it_on_screen(
+    store: PortalStore, emulator: ServedEmulator, clock: FrozenClock
+) -> None:
+    """A refresh (or a task read) under way when an action lands answers with the task as
+    it was: the action's read-back, which began later, is what stays."""
+    await store.refresh()
+    task = next(
+        t for t in store.tasks.values() if TASK_ACTIONS_BY_ID["start"].allowed(t, DEMO_USER_ID)
+    )
+    store.open_task(task.id)
+    tasks = store.client.tasks
+    deliver = asyncio.Event()
+
+    async def hold(read: Coroutine[Any, Any, Any], answered: asyncio.Event) -> Any:
+        result = await read
+        answered.set()
+        await deliver.wait()  # the answer is on its way while the action runs
+        return result
+
+    read_lists, get = tasks.read_lists, tasks.get
+    listed, got = asyncio.Event(), asyncio.Event()
+    tasks.read_lists = lambda *a, **k: hold(read_lists(*a, **k), listed)  # type: ignore[method-assign]
+    tasks.get = lambda *a, **k: hold(get(*a, **k), got)  # type: ignore[method-assign]
+    refresh = asyncio.ensure_future(store.refresh())
+    load = asyncio.ensure_future(store.load_task(task.id))
+    await listed.wait()
+    await got.wait()
+    tasks.read_lists, tasks.get = read_lists, get  # type: ignore[method-assign]
+    clock.advance(60)
+    outcome = await store.act(TASK_ACTIONS_BY_ID["start"], task)
+    assert outcome.task.status is TaskStatus.IN_PROGRESS
+    deliver.set()
+    await refresh
+    await load
+    kept = store.task(task.id)
+    assert kept is not None
+    assert kept.status is TaskStatus.IN_PROGRESS, "the older answers did not undo the start"
+    assert store.is_full(task.id)
 
 
 async def test_a_lost_answer_is_read_back_never_sent_again(
