@@ -18,6 +18,7 @@ import json
 import logging
 import ssl
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from contextvars import ContextVar
 from datetime import date, datetime
 from enum import Enum
 from types import TracebackType
@@ -47,6 +48,7 @@ from b24tui.api.policy import (
     BatchAwarePolicy,
     NoPolicy,
     RequestPolicy,
+    is_read_method,
     is_repeatable_call,
 )
 from b24tui.api.resources import (
@@ -59,6 +61,16 @@ from b24tui.api.resources import (
 from b24tui.api.response import Response
 
 log = logging.getLogger(__name__)
+
+Phase = Literal["waiting", "sending"]
+
+call_progress: ContextVar[Callable[[Phase], None] | None] = ContextVar(
+    "call_progress", default=None
+)
+"""Told, within the context that sets it, where each call stands: ``"waiting"`` while
+nothing of it can have reached the portal (held by pacing, or between retries after an
+answer that says it did not run), ``"sending"`` once it may have. A queue of actions uses
+it to cancel only what was never sent."""
 
 DEFAULT_TIMEOUT = httpx.Timeout(65.0, connect=10.0)
 """The cloud ends a request after 60 s; wait a little longer than that for the answer."""
@@ -302,8 +314,15 @@ class B24Client:
         attempt = 0
         refreshed = False
         repeatable = is_repeatable_call(method, params)
+        write = not is_read_method(method)
+        may_have_landed = False  # whether an earlier try of this write may have been applied
+        progress = call_progress.get()
         while True:
+            if progress is not None and not may_have_landed:
+                progress("waiting")
             await self._policy.before_call(method)
+            if progress is not None:
+                progress("sending")
             endpoint = self._endpoint
             try:
                 response = await self._send(endpoint, method, params, api, repeatable=repeatable)
@@ -318,7 +337,13 @@ class B24Client:
                 attempt += 1
                 delay = self._policy.retry_delay(error, method=method, attempt=attempt)
                 if delay is None:
+                    if may_have_landed:
+                        # A repeat failed, but an earlier try's answer was lost: the change
+                        # may be on the portal. Saying "failed" would be a guess.
+                        raise _outcome_unknown(error) from None
                     raise
+                if write and not isinstance(error, RateLimited | ConnectError):
+                    may_have_landed = True
                 log.info("%s failed (%s); retry %d in %.1f s", method, error.title, attempt, delay)
                 await self._sleep(delay)
                 continue

@@ -22,10 +22,12 @@ from b24tui.api import (
     RateLimited,
     Webhook,
 )
+from b24tui.api.client import call_progress
 from b24tui.api.errors import OutcomeUnknown
 from b24tui.api.pacing import PacingPolicy
 from b24tui.api.policy import NoPolicy
 from b24tui.clock import FrozenClock
+from b24tui.emulator import DEMO_USER_ID
 from b24tui.emulator.limits import LimitSettings
 from tests.conftest import ServedEmulator
 
@@ -224,6 +226,34 @@ async def test_a_write_whose_answer_was_lost_is_applied_exactly_once(
     # The person refreshes: the change was in fact made.
     task = await paced.tasks.get(task_id)
     assert int(task.status) in (4, 5)
+
+
+async def test_a_repeated_write_that_may_have_landed_ends_unknown_not_failed(
+    emulator: ServedEmulator, paced: B24Client
+) -> None:
+    """A mute is safe to repeat; when its first answer was lost and the repeats then fail,
+    the mute may well be on the portal: the caller hears "unknown", never "it failed"."""
+    task_id = some_task_id(emulator)
+    emulator.app.faults.inject("drop", method="tasks.task.mute", count=1)
+    emulator.app.faults.inject("500", method="tasks.task.mute", count=10)
+    with pytest.raises(OutcomeUnknown):
+        await paced.tasks.mute(task_id)
+    assert ran(emulator, "tasks.task.mute") == 1
+    assert emulator.portal.is_muted(DEMO_USER_ID, task_id)
+
+
+async def test_progress_says_when_a_call_may_have_reached_the_portal(
+    emulator: ServedEmulator, paced: B24Client
+) -> None:
+    """Refused before it ran (503), the call is still only waiting; once sent, it is sent."""
+    phases: list[str] = []
+    emulator.app.faults.inject("503", method="tasks.task.mute", count=1)
+    token = call_progress.set(phases.append)
+    try:
+        await paced.tasks.mute(some_task_id(emulator))
+    finally:
+        call_progress.reset(token)
+    assert phases == ["waiting", "sending", "waiting", "sending"]
 
 
 async def test_an_html_page_is_a_clear_error_and_a_write_is_not_repeated(
