@@ -90,6 +90,16 @@ class TaskAction:
         """The id of the key binding, for the config file's keymap (``task_start``)."""
         return f"task_{self.id}"
 
+    @property
+    def doing(self) -> str:
+        """The present participle shown while it is under way ("Starting")."""
+        return _DOING.get(self.id, self.palette)
+
+    @property
+    def undo(self) -> str | None:
+        """The id of the action that undoes this one, if there is one."""
+        return _UNDO.get(self.id)
+
     def allowed(self, task: Task, me_id: int | None) -> bool:
         """Whether the action is offered for ``task`` to the user ``me_id``."""
         return self.when(task, me_id)
@@ -252,6 +262,37 @@ TASK_ACTIONS: Final[tuple[TaskAction, ...]] = (
     TaskAction("copy_link", "Copy link", "Copied the link to", _always, key="y", local=True),
 )
 """Every task action, in the order the palette and the help list them."""
+
+_DOING: Final[Mapping[str, str]] = {
+    "start": "Starting",
+    "pause": "Pausing",
+    "complete": "Completing",
+    "approve": "Approving",
+    "disapprove": "Sending back",
+    "defer": "Deferring",
+    "renew": "Renewing",
+    "delegate": "Delegating",
+    "mute": "Muting",
+    "unmute": "Unmuting",
+    "watch": "Starting to watch",
+    "stop_watching": "Stopping watching",
+    "favorite_add": "Adding to favourites",
+    "favorite_remove": "Removing from favourites",
+}
+
+_UNDO: Final[Mapping[str, str]] = {
+    "complete": "renew",
+    "start": "pause",
+    "pause": "start",
+    "defer": "renew",
+    "mute": "unmute",
+    "unmute": "mute",
+    "watch": "stop_watching",
+    "stop_watching": "watch",
+    "favorite_add": "favorite_remove",
+    "favorite_remove": "favorite_add",
+}
+"""What undoes what: each action here has an inverse the portal offers right after it."""
 
 TASK_ACTIONS_BY_ID: Final[Mapping[str, TaskAction]] = {action.id: action for action in TASK_ACTIONS}
 """The actions by id."""

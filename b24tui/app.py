@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
+from b24tui.action_queue import UNDO_SECONDS, ActionResult
 from b24tui.api import B24Error
 from b24tui.commands import GoToTaskCommands, TaskCommands
 from b24tui.messages import CallFailed, RefreshRequested, TaskChosen
@@ -70,10 +71,31 @@ class B24App(App[None]):
                 self.set_keymap(dict(settings.keys))
             if settings.theme:
                 self._use_theme(settings.theme)
+        self._serve_actions()
         self.push_screen(DashboardScreen(self.services))
         if self.start_task_id is not None:
             self.push_screen(TaskDetailScreen(self.services, self.start_task_id))
         self.refresh_portal()
+
+    # ------------------------------------------------------------------ task actions
+
+    def _serve_actions(self) -> None:
+        """Run the action queue's work in the app's workers (leaving a screen does not stop
+        it; a defect in it is reported) and say each result in one toast."""
+        actions = self.services.actions
+        actions.spawn = lambda work: self.run_worker(
+            work, name="task actions", group="task_action", exit_on_error=False
+        )
+        actions.on_result = self._say_result
+
+    def _say_result(self, result: ActionResult) -> None:
+        self.notify(
+            result.message,
+            title=result.title,
+            severity=result.severity,
+            timeout=UNDO_SECONDS if result.undoable else 5,
+            markup=False,
+        )
 
     # ------------------------------------------------------------------ the one refresh
 

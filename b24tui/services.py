@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from b24tui.action_queue import ActionQueue
 from b24tui.api import B24Client
 from b24tui.clock import Clock
 from b24tui.config import DEFAULT_REFRESH_INTERVAL, Settings
@@ -21,10 +22,13 @@ class Services:
     """The config file's settings; ``None`` means every default."""
     store: PortalStore = field(init=False, repr=False, compare=False)
     """What the app knows of the portal, shared by every screen (built from the rest)."""
+    actions: ActionQueue = field(init=False, repr=False, compare=False)
+    """The task actions asked for and not yet ended (the app runs them)."""
 
     def __post_init__(self) -> None:
         store = PortalStore(self.client, self.clock, refresh_interval=self.refresh_interval)
         object.__setattr__(self, "store", store)
+        object.__setattr__(self, "actions", ActionQueue(store))
 
     @property
     def refresh_interval(self) -> float:

@@ -247,6 +247,8 @@ class StoreChange:
     """A whole refresh of my task lists landed."""
     events: tuple[TaskEvent, ...] = ()
     """What changed for me since the previous refresh (empty after the first)."""
+    pending: bool = False
+    """The actions pending on :attr:`tasks` changed (queued, sent, ended)."""
 
 
 @dataclass(frozen=True)
@@ -442,6 +444,10 @@ class PortalStore:
                 self._listeners.remove(listener)
 
         return unsubscribe
+
+    def mark_changed(self, change: StoreChange) -> None:
+        """Tell the listeners of a change made beside the store (the action queue's)."""
+        self._emit(change)
 
     def _emit(self, change: StoreChange) -> None:
         for listener in list(self._listeners):
@@ -705,8 +711,18 @@ class PortalStore:
 
     # --- writing ------------------------------------------------------------------------
 
-    async def act(self, action: TaskAction, task: Task, **args: Any) -> ActionOutcome:
+    async def act(
+        self,
+        action: TaskAction,
+        task: Task,
+        *,
+        answered: Callable[[], None] | None = None,
+        **args: Any,
+    ) -> ActionOutcome:
         """Run ``action`` on ``task``, then read the task back and keep it.
+
+        ``answered`` is called once the portal has answered the action (or its answer was
+        lost), before the read-back.
 
         Returns:
             The task as the portal has it; ``certain=False`` when the answer was lost and
@@ -720,10 +736,16 @@ class PortalStore:
         try:
             await action.run(self.client, task, **args)
         except OutcomeUnknown:
+            if answered is not None:
+                answered()
             return ActionOutcome(await self._read_back(task.id), certain=False)
         except ActionNotAllowed:
+            if answered is not None:
+                answered()
             await self._read_back(task.id)
             raise
+        if answered is not None:
+            answered()
         return ActionOutcome(await self._read_back(task.id))
 
     async def _read_back(self, task_id: int) -> Task:

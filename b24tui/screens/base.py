@@ -123,7 +123,10 @@ class PortalScreen(AppScreen[ResultType]):
         cause = store.health.cause
         header.connection = cause.badge if cause is not None else ""
         waiting = self.services.client.policy.waiting()
-        if waiting is not None:
+        acting = self.services.actions.status(waiting)
+        if acting is not None:
+            header.status = acting
+        elif waiting is not None:
             header.status = waiting
         elif store.refreshing:
             header.status = "refreshing…" + _waited(store.refresh_began, self.services.clock.now())

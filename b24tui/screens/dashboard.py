@@ -102,6 +102,10 @@ class DashboardScreen(TaskActionsMixin, PortalScreen[None]):
     def show_store(self, change: StoreChange) -> None:
         """Repaint what ``change`` touched: rows, counts, the pane, the failure state."""
         store = self.store
+        if change.pending and not (change.refreshed or change.me):
+            # Only an action's progress: the rows are as they were.
+            self.query_one(TaskTable).show_pending(self.services.actions.labels())
+            return
         if change.tasks or change.refreshed or change.me:
             self.tasks = store.my_tasks()
             self.tasks_by_id = {task.id: task for task in self.tasks}
@@ -145,7 +149,7 @@ class DashboardScreen(TaskActionsMixin, PortalScreen[None]):
         in_view = self.view.select(self.tasks, self.me.id, now)
         shown = sort_tasks(filter_tasks(in_view, self.query_text), self.sort, self.me.id)
         table = self.query_one(TaskTable)
-        table.show_tasks(shown, now, self.me.id)
+        table.show_tasks(shown, now, self.me.id, pending=self.services.actions.labels())
         self.query_one(FilterBar).counts = (len(shown), len(in_view))
         self._show_in_pane(self._selected_task())
 

@@ -8,10 +8,12 @@ methods::
         def current_task(self) -> Task | None: ...
         def current_user_id(self) -> int | None: ...
 
-It must have ``self.services``. Actions run through the portal store, which reads the task
-back and tells every screen: the screen repaints from its ``StoreUpdated`` handler and calls
-:meth:`TaskActionsMixin.refresh_task_bindings` there. A screen that overrides
-``check_action`` calls ``super().check_action(...)`` for actions it does not know.
+It must have ``self.services``. Actions go to the app's action queue
+(:mod:`b24tui.action_queue`), which runs them in order per task through the portal store;
+the store tells every screen of each change (the action pending, then the task read back):
+the screen repaints from its ``StoreUpdated`` handler and calls
+:meth:`TaskActionsMixin.refresh_task_bindings` there. The app says each result. A screen
+that overrides ``check_action`` calls ``super().check_action(...)`` for actions it does not know.
 """
 
 from __future__ import annotations
@@ -25,7 +27,6 @@ from b24tui.actions import (
     TASK_ACTIONS,
     TASK_ACTIONS_BY_ID,
     TaskAction,
-    done_message,
     has_graphical_browser,
     load_users,
 )
@@ -54,7 +55,8 @@ columns."""
 
 
 def _bindings() -> list[BindingType]:
-    return [
+    undo: list[BindingType] = [Binding("u", "undo", "Undo", show=False, id="undo")]
+    return undo + [
         Binding(
             action.key,
             f"task_action('{action.id}')",
@@ -117,6 +119,13 @@ class TaskActionsMixin(Screen[Any]):
             return bool(parameters) and parameters[0] in allowed
         return super().check_action(action, parameters)
 
+    def action_undo(self) -> None:
+        """Key handler: cancel the latest action while nothing of it was sent, or undo it
+        (its inverse) for a few seconds after it was done."""
+        outcome = self.services.actions.undo()
+        if isinstance(outcome, str):  # why not; otherwise the app says the result
+            self.app.notify(outcome, severity="warning", markup=False)
+
     def action_task_action(self, action_id: str) -> None:
         """Key handler: run the task action ``action_id``."""
         self.run_task_action(action_id)
@@ -135,6 +144,9 @@ class TaskActionsMixin(Screen[Any]):
         task = self.current_task()
         action = TASK_ACTIONS_BY_ID.get(action_id)
         if task is None or action is None:
+            return
+        if any(p.action.id == action.id for p in self.services.actions.pending(task.id)):
+            self._say_under_way(action, task)
             return
         if not action.allowed(task, self.current_user_id()):
             self.app.notify(
@@ -161,15 +173,21 @@ class TaskActionsMixin(Screen[Any]):
             self.app.copy_to_clipboard(url)
             self.app.notify(url, title=f"Copied the link to “{title}”", markup=False)
         else:
-            # The app runs it, not this screen: leaving the screen (esc) while the portal
-            # answers must not cancel an action that may already be done. A failure is
-            # reported by the app.
+            # The app runs the asking (a dialog survives this screen's esc); the queue
+            # runs the action itself.
             self.app.run_worker(
                 self._act(action, task),
                 name=f"task action {action.id}",
                 group="task_action",
                 exit_on_error=False,
             )
+
+    def _say_under_way(self, action: TaskAction, task: Task) -> None:
+        self.app.notify(
+            f"{action.doing} “{clean(task.title, single_line=True)}” is already under way: "
+            "its result will show here.",
+            markup=False,
+        )
 
     async def _act(self, action: TaskAction, task: Task) -> None:
         client = self.services.client
@@ -189,16 +207,5 @@ class TaskActionsMixin(Screen[Any]):
             if not await self.app.push_screen_wait(ConfirmScreen(question, task.title)):
                 return
         args: dict[str, Any] = {"user_id": user.id} if user is not None else {}
-        outcome = await self.services.store.act(action, task, **args)
-        if not outcome.certain:
-            # The answer was lost on the way back: sending it again could do it twice. What
-            # the portal has now (read back, on every screen) says whether it was done.
-            self.app.notify(
-                "The portal's answer was lost on the way. The task is shown as the portal "
-                "has it now: check it before trying again.",
-                title=f"{action.palette}: not sure it was done",
-                severity="warning",
-                markup=False,
-            )
-            return
-        self.app.notify(done_message(action, outcome.task, user=user), markup=False)
+        if self.services.actions.submit(action, task, args=args, user=user) is None:
+            self._say_under_way(action, task)

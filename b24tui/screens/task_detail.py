@@ -86,6 +86,8 @@ class TaskDetailScreen(TaskActionsMixin, PortalScreen[None]):
     def show_store(self, change: StoreChange) -> None:
         """Repaint the task when the store's copy (or a name in it) changed."""
         store = self.store
+        if change.pending and not change.refreshed:
+            return  # an action's progress: the header says it (tick)
         if self.task_id in change.removed and not store.refreshing:
             self._show_missing()
             return

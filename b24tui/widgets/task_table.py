@@ -7,7 +7,7 @@ filtering them or moving the cursor costs the same as with ten.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
@@ -88,6 +88,7 @@ class TaskTable(ScrollView, can_focus=True):
         "task-table--overdue",
         "task-table--dim",
         "task-table--high",
+        "task-table--pending",
     }
 
     DEFAULT_CSS = """
@@ -130,6 +131,7 @@ class TaskTable(ScrollView, can_focus=True):
         & > .task-table--overdue { color: $error; }
         & > .task-table--dim { color: $text-muted; }
         & > .task-table--high { color: $warning; text-style: bold; }
+        & > .task-table--pending { color: $accent; text-style: italic; }
     }
     """
 
@@ -216,6 +218,8 @@ class TaskTable(ScrollView, can_focus=True):
         self._columns: list[Column] = []
         self._wide: bool | None = None
         self._cells: dict[int, tuple[Task, str, dict[str, Text]]] = {}
+        self._pending: dict[int, str] = {}
+        """Task id → the words for the action under way on it."""
         """Per task id: the task, its deadline label and the cells made from them."""
         self._lines: dict[tuple[int, bool, bool], tuple[dict[str, Text], Strip]] = {}
         """Rendered rows by (task id, under the cursor, under the mouse), with their cells."""
@@ -286,8 +290,16 @@ class TaskTable(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------------ feeding
 
-    def show_tasks(self, tasks: Sequence[Task], now: datetime, me: int) -> None:
-        """Show ``tasks`` as seen by user ``me`` at ``now``.
+    def show_tasks(
+        self,
+        tasks: Sequence[Task],
+        now: datetime,
+        me: int,
+        *,
+        pending: Mapping[int, str] | None = None,
+    ) -> None:
+        """Show ``tasks`` as seen by user ``me`` at ``now``; ``pending`` has the words for
+        tasks with an action under way ("Starting…"), shown in their status cell.
 
         Only the lines on screen are made, when they are painted; cells of a task that
         did not change are reused. The cursor stays on the chosen task when it is
@@ -298,6 +310,7 @@ class TaskTable(ScrollView, can_focus=True):
         self._tasks = list(tasks)
         self._index = {task.id: row for row, task in enumerate(self._tasks)}
         self._now, self._me = now, me
+        self._pending = dict(pending) if pending else {}
         keep = self.chosen_task_id
         row = self._index.get(keep, 0) if keep is not None else 0
         self._cursor = min(row, max(0, len(self._tasks) - 1))
@@ -308,6 +321,13 @@ class TaskTable(ScrollView, can_focus=True):
         self._scroll_cursor_into_view()
         self.refresh()
         self._announce_highlight()
+
+    def show_pending(self, pending: Mapping[int, str]) -> None:
+        """Show what is under way (``pending``: as in :meth:`show_tasks`), rows unchanged."""
+        pending = dict(pending)
+        if pending != self._pending:
+            self._pending = pending
+            self.refresh()
 
     def show_sort(self, column: str | None, descending: bool = False) -> None:
         """Mark ``column``'s header with the sort direction (``None``: the default order)."""
@@ -585,6 +605,7 @@ class TaskTable(ScrollView, can_focus=True):
         now = self._now
         label = deadline_label(task.deadline, now) if task.deadline is not None else ""
         label += "!" if task.is_overdue(now) else ""
+        label += "\0" + self._pending.get(task.id, "")
         before = self._cells.get(task.id)
         if before is not None and before[1] == label and (before[0] is task or before[0] == task):
             return before[2]
@@ -607,6 +628,10 @@ class TaskTable(ScrollView, can_focus=True):
             else Text("—", style=self._style("dim"))
         )
         status_style = self._style("dim") if task.status is TaskStatus.DEFERRED else ""
+        status = Text(STATUS_LABELS.get(task.status, task.status.label), style=status_style)
+        doing = self._pending.get(task.id)
+        if doing is not None:
+            status = Text(doing, style=self._style("pending"))
         priority = Text(
             PRIORITY_MARKS.get(task.priority, ""),
             style=self._style("high") if task.priority is Priority.HIGH else "",
@@ -614,7 +639,7 @@ class TaskTable(ScrollView, can_focus=True):
         responsible = task.responsible.name if task.responsible else f"#{task.responsible_id}"
         return {
             "id": Text(str(task.id)),
-            "status": Text(STATUS_LABELS.get(task.status, task.status.label), style=status_style),
+            "status": status,
             "priority": priority,
             "title": Text(clean(task.title, single_line=True)),
             "deadline": deadline,

@@ -87,6 +87,8 @@ class OneTaskScreen(TaskActionsMixin, PortalScreen[None]):
         self.query_one("#status", Label).update(task.status.label)
 
     def on_store_updated(self, message: StoreUpdated) -> None:
+        if message.change.pending and not message.change.refreshed:
+            return  # only the task's pending actions changed, not the task
         changed = self.services.store.task(self.shown_task.id)
         if self.shown_task.id in message.change.tasks and changed is not None:
             self.changes_seen.append(changed)
@@ -177,6 +179,11 @@ def footer_keys(screen: OneTaskScreen) -> set[str]:
     return {key.key for key in screen.query(FooterKey)}
 
 
+def undoable(text: str) -> str:
+    """A done action's toast when ``u`` can undo it."""
+    return f"{text} · u undoes it"
+
+
 def toasts(app: B24App) -> list[str]:
     return [str(notification.message) for notification in app._notifications]
 
@@ -203,7 +210,7 @@ async def test_start_sends_task_id_and_shows_the_task_in_progress(
         read_back = emulator.app.journal.last("tasks.task.get").params
         assert isinstance(read_back, dict)
         assert read_back["taskId"] == task_id
-        assert "Started “Prepare the demo for the client”" in toasts(app)
+        assert undoable("Started “Prepare the demo for the client”") in toasts(app)
         # Started: start is no longer offered, pause is.
         assert "s" not in footer_keys(screen)
         assert "p" in footer_keys(screen)
@@ -224,10 +231,10 @@ async def test_a_start_whose_answer_is_lost_is_read_back_not_sent_again(
         read_back = emulator.app.journal.last("tasks.task.get").params
         assert isinstance(read_back, dict)
         assert read_back["taskId"] == task_id
-        # The portal did start it; the screen says so, and that the answer was lost.
+        # The portal did start it: the task read back shows it started (Start gone, Pause
+        # offered), so the screen and the one toast say it is done.
         assert shown(screen).status is TaskStatus.IN_PROGRESS
-        assert any("not sure it was done" in str(n.title) for n in app._notifications)
-        assert not any("Started" in toast for toast in toasts(app))
+        assert toasts(app) == [undoable("Started “Prepare the demo for the client”")]
 
 
 async def test_pause_sends_task_id(
@@ -486,7 +493,7 @@ async def test_favourites_remove_then_add_send_task_id(
         assert_single_call(emulator, "tasks.task.favorite.add", {"taskId": task_id})
         assert emulator.portal.is_favorite(DEMO_USER_ID, task_id)
         assert shown(screen).is_favorite
-        assert "Added to favourites “Fix the login timeout”" in toasts(app)
+        assert undoable("Added to favourites “Fix the login timeout”") in toasts(app)
 
 
 async def test_open_in_browser_and_copy_link_call_nothing_on_the_portal(
@@ -591,7 +598,7 @@ async def test_an_action_outlives_the_screen_it_was_pressed_on(
         await settled(pilot)
         await pilot.pause()
         assert cell_text(app.screen.query_one(TaskTable), task_id, "status") == "In progress"
-        assert "Started “Prepare the demo for the client”" in toasts(app)
+        assert undoable("Started “Prepare the demo for the client”") in toasts(app)
 
 
 # --- what is not allowed is not offered ----------------------------------------------
@@ -631,10 +638,15 @@ async def test_a_task_deleted_meanwhile_reads_not_found(
         del emulator.portal.tasks[task_id]
         for action_id in ("start", "mute", "watch", "favorite_add"):
             screen.run_task_action(action_id)
-            errors = await settle(pilot)
-            assert [type(error).__name__ for error in errors] == ["NotFound"]
-        titles = [str(n.title) for n in app._notifications]
-        assert titles.count("Task not found or you have no access") == 4
+            assert await settle(pilot) == []
+        said = [(str(n.title), str(n.message)) for n in app._notifications]
+        assert [title for title, _ in said] == [
+            "Start task: not done",
+            "Mute task: not done",
+            "Start watching: not done",
+            "Add to favourites: not done",
+        ]
+        assert all("Task not found or you have no access" in message for _, message in said)
         assert all("1048584" not in str(n.message) for n in app._notifications)
         assert top(app) is screen
         assert shown(screen).status is TaskStatus.PENDING
@@ -649,11 +661,11 @@ async def test_an_action_refused_for_a_live_task_is_not_called_not_found(
         screen = await open_task(app, ui_client, task_id)
         emulator.portal.tasks[task_id].status = 5  # completed elsewhere meanwhile
         screen.run_task_action("start")
-        errors = await settle(pilot)
-        assert [type(error).__name__ for error in errors] == ["ActionNotAllowed"]
-        titles = [str(n.title) for n in app._notifications]
-        assert "This action is not allowed on the task" in titles
-        assert "Task not found or you have no access" not in titles
+        assert await settle(pilot) == []
+        [toast] = app._notifications
+        assert str(toast.title) == "Start task: refused by the portal"
+        assert "This action is not allowed on the task" in str(toast.message)
+        assert "Task not found" not in str(toast.message)
         assert shown(screen).status is TaskStatus.COMPLETED, "the screen shows the news"
         assert "s" not in footer_keys(screen)
 
@@ -678,13 +690,13 @@ async def test_hostile_titles_are_literal_in_dialogs_and_toasts(
         await pilot.press("y")
         await settled(pilot)
         assert shown(screen).status is TaskStatus.COMPLETED
-        assert f"Completed “{HOSTILE_MARKUP_TITLE}”" in toasts(app)
+        assert undoable(f"Completed “{HOSTILE_MARKUP_TITLE}”") in toasts(app)
         assert all(n.markup is False for n in app._notifications)
 
         other = await open_task(app, ui_client, escape_id)
         other.run_task_action("pause")
         await settled(pilot)
-        assert "Paused “Log viewer prints red codes raw”" in toasts(app)
+        assert undoable("Paused “Log viewer prints red codes raw”") in toasts(app)
         assert not any("\x1b" in toast for toast in toasts(app))
 
 
