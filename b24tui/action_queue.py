@@ -107,6 +107,8 @@ class ActionResult:
     """The task as the store has it afterwards."""
     error: B24Error | None = None
     at: datetime | None = None
+    inverse_allowed: bool = False
+    """Whether the task, as it is afterwards, offers the action that undoes this one."""
 
     @property
     def action(self) -> TaskAction:
@@ -114,8 +116,9 @@ class ActionResult:
 
     @property
     def undoable(self) -> bool:
-        """Whether ``u`` can undo it (done, and the action has an inverse)."""
-        return self.kind is ResultKind.DONE and self.action.undo is not None
+        """Whether ``u`` can undo it: done, and the task offers the inverse now (a task
+        completed to its creator's control offers no renew to its responsible)."""
+        return self.kind is ResultKind.DONE and self.inverse_allowed
 
     @property
     def severity(self) -> Literal["information", "warning", "error"]:
@@ -339,10 +342,18 @@ class ActionQueue:
             )
         finally:
             pending._runner = None
+        me = self._me()
         kind = ResultKind.DONE if outcome.certain else ResultKind.UNSURE
-        if kind is ResultKind.UNSURE and _looks_done(pending.action, outcome.task, self._me()):
+        if kind is ResultKind.UNSURE and _looks_done(pending.action, outcome.task, me):
             kind = ResultKind.DONE
-        return ActionResult(pending, kind, outcome.task, at=now())
+        inverse = TASK_ACTIONS_BY_ID.get(pending.action.undo or "")
+        return ActionResult(
+            pending,
+            kind,
+            outcome.task,
+            at=now(),
+            inverse_allowed=inverse is not None and inverse.allowed(outcome.task, me),
+        )
 
     async def _send(self, pending: PendingAction, task: Task) -> Any:
         def progress(phase: Literal["waiting", "sending"]) -> None:

@@ -166,3 +166,30 @@ async def test_u_with_nothing_to_undo_says_so(make_app: AppFactory) -> None:
         await pilot.press("u")
         await pilot.pause()
         assert toasts(app) == ["Nothing to undo."]
+
+
+async def test_a_complete_that_awaits_control_does_not_offer_undo(
+    make_app: AppFactory, emulator: ServedEmulator
+) -> None:
+    """Completed to the creator's control, the task offers its responsible no renew: the
+    toast does not promise an undo that u cannot do."""
+    title = "Migrate the mailing list"
+    task_id = next(
+        t.id
+        for t in emulator.portal.tasks.values()
+        if t.title == title
+        and t.responsible_id == DEMO_USER_ID
+        and t.created_by != DEMO_USER_ID
+        and t.status == 2
+    )
+    app: B24App = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await on_row(pilot, task_id)
+        await pilot.press("x", "y")
+        await settled(pilot)
+        assert emulator.portal.tasks[task_id].status == 4
+        assert toasts(app) == [f"Completed “{title}”: awaiting the creator's control"]
+        await pilot.press("u")
+        await settled(pilot)
+        assert sent(emulator, "tasks.task.renew") == 0
+        assert toasts(app)[-1] == "Complete task cannot be undone."
