@@ -12,7 +12,9 @@ are built from fixed phrases and from portal descriptions that pass through
 from __future__ import annotations
 
 import json
+import os
 import re
+import ssl
 import urllib.parse
 from collections.abc import Mapping
 from typing import Any, ClassVar
@@ -738,6 +740,9 @@ def translate_transport(
             return ConnectError("Connecting to the portal timed out", **common)
         return RequestTimeout(**common)
     if isinstance(exc, httpx.ConnectError):
+        tls_failure = _tls_cause(exc)
+        if tls_failure is not None:
+            return _tls_error(tls_failure, _request_host(exc), common)
         return ConnectError(**common)
     if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
         return ConnectionDropped(**common)
@@ -749,3 +754,63 @@ def translate_transport(
             **common,
         )
     return TransportError(**common)
+
+
+_CERT_EXPIRED = 10
+_CERT_HOSTNAME_MISMATCH = 62
+"""OpenSSL's ``X509_V_ERR_*`` codes that need advice other than "trust the CA"."""
+
+
+def _tls_cause(exc: BaseException) -> ssl.SSLError | None:
+    """The :class:`ssl.SSLError` behind an httpx exception (httpx and httpcore wrap it)."""
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, ssl.SSLError):
+            return cause
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return None
+
+
+def _request_host(exc: httpx.HTTPError) -> str:
+    """``host[:port]`` of the request that failed, or "the portal" when httpx kept none."""
+    try:
+        url = exc.request.url
+    except RuntimeError:
+        return "the portal"
+    return f"{url.host}:{url.port}" if url.port is not None else url.host
+
+
+def _tls_error(failure: ssl.SSLError, host: str, common: dict[str, Any]) -> ConnectError:
+    """The error for a failed TLS handshake with ``host``, with what to do about it; not
+    retryable: it fails the same way until the trusted CAs or the address change."""
+    if not isinstance(failure, ssl.SSLCertVerificationError):
+        return ConnectError(
+            "The secure (TLS) connection to the portal failed",
+            hint=f"Check that {host} serves https://; a proxy in between may interfere.",
+            retryable=False,
+            **common,
+        )
+    reason = str(failure.verify_message or "").strip().rstrip(".")
+    title = "The portal's TLS certificate is not trusted" + (f" ({reason})" if reason else "")
+    if failure.verify_code == _CERT_HOSTNAME_MISMATCH:
+        hint = f"The certificate is for another name than {host}: check the portal address."
+    elif failure.verify_code == _CERT_EXPIRED:
+        hint = (
+            f"The certificate of {host} has expired, or this computer's clock is wrong: check "
+            "the clock, else the portal's administrator must renew the certificate."
+        )
+    elif cert_file := os.environ.get("SSL_CERT_FILE", "").strip():
+        hint = (
+            f"SSL_CERT_FILE is set, but {cert_file} does not hold the CA that signed the "
+            f"certificate of {host}: add that CA (PEM) to the file, then try again."
+        )
+    else:
+        hint = (
+            "b24tui trusts the public CAs it ships with, not the system's store. If the "
+            f"certificate of {host} is signed by a company CA, set SSL_CERT_FILE to a PEM file "
+            "that holds that CA (such as the system bundle, /etc/ssl/certs/ca-certificates.crt "
+            "on Debian and Ubuntu, once the CA is added to it), then try again."
+        )
+    return ConnectError(title, hint=hint, retryable=False, **common)

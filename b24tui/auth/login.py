@@ -26,6 +26,7 @@ from b24tui.api import (
     B24Client,
     B24Error,
     BadResponse,
+    ConnectError,
     EndpointError,
     PortalMoved,
     TransportError,
@@ -257,10 +258,11 @@ def login_error(error: B24Error, host: str) -> LoginError:
             "Check the portal address in the URL.",
         )
     if isinstance(error, TransportError):
+        hint = "Check the address and your network connection, then try again."
         return LoginError(
             LoginProblem.UNREACHABLE,
-            f"Cannot reach {host}: {error.title.lower()}.",
-            "Check the address and your network connection, then try again.",
+            f"Cannot reach {host}: {error.title[:1].lower()}{error.title[1:]}.",
+            error.hint if isinstance(error, ConnectError) and error.hint else hint,
         )
     return LoginError(LoginProblem.PORTAL, f"{host}: {error.title}.", error.hint)
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from b24tui.auth import KeyringStore, WebhookCredential, probe_keyring
-from b24tui.emulator import DEMO_USER_ID
+from b24tui.emulator import DEMO_USER_ID, EmulatorApp, Portal, serve_in_thread
+from b24tui.emulator.tls import throwaway_tls
 from tests.auth.conftest import Home, InProcessRunner
-from tests.conftest import ServedEmulator
+from tests.conftest import ServedEmulator, demo_webhook_of
 
 
 def _lines(out: str) -> dict[str, str]:
@@ -100,3 +103,31 @@ def test_doctor_without_a_stored_webhook_says_how_to_log_in(
     assert "run 'b24tui login --profile dr-none'" in _lines(out)["secret"]
     assert "portal" not in _lines(out)
     assert emulator.app.journal.entries("profile") == []
+
+
+def test_doctor_names_an_untrusted_certificate_and_what_to_do(
+    keyring_home: Home,
+    portal: Portal,
+    cli_main: InProcessRunner,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+    hook = demo_webhook_of(portal)
+    with (
+        throwaway_tls() as tls,
+        serve_in_thread(EmulatorApp(portal), tls=tls) as served,
+    ):
+        host = f"127.0.0.1:{served.port}"
+        store = _store_webhook("dr-tls", f"https://{host}/rest/{hook.user_id}/{hook.code}/")
+        code, out, err = cli_main(["doctor", "--profile", "dr-tls"])
+    line = _lines(out)["portal"]
+    assert code == 1
+    assert "FAIL" in line
+    assert "Cannot connect" not in line
+    assert "TLS certificate" in line
+    assert "unable to get local issuer certificate" in line
+    assert "SSL_CERT_FILE" in line
+    assert f"If the certificate of {host} is signed by a company CA" in line
+    assert hook.code not in out + err
+    store.delete("dr-tls")

@@ -6,30 +6,36 @@ from __future__ import annotations
 import asyncio
 import io
 import socket
+import ssl
 from dataclasses import dataclass
 
+import httpx
 import pytest
 
 from b24tui.api import B24Client, Webhook
 from b24tui.app import B24App
 from b24tui.auth import (
     KeyringStore,
+    LoginError,
+    LoginProblem,
     OAuthCredential,
     WebhookCredential,
     probe_keyring,
     run_login,
+    verify_webhook,
 )
 from b24tui.auth.oauth import ENV_OAUTH_TOKEN_URL, run_oauth_login
 from b24tui.clock import FrozenClock
 from b24tui.config import load_settings
-from b24tui.emulator import DEMO_USER_ID, RunningEmulator
+from b24tui.emulator import DEMO_USER_ID, EmulatorApp, Portal, RunningEmulator, serve_in_thread
 from b24tui.emulator.oauth_server import OAuthServer, with_oauth
 from b24tui.emulator.server import AppSlot
+from b24tui.emulator.tls import throwaway_tls
 from b24tui.services import Services
 from b24tui.startup import endpoint_for_run, plan_run
 from b24tui.widgets import TaskTable
 from tests.auth.conftest import CliRunner, Home, InProcessRunner
-from tests.conftest import FIXED_NOW, ServedEmulator
+from tests.conftest import FIXED_NOW, ServedEmulator, demo_webhook_of
 
 
 def _keyring() -> KeyringStore:
@@ -173,6 +179,60 @@ def test_login_and_logout_say_when_the_variable_still_overrides_the_keyring(
     assert code == 0
     assert "B24TUI_WEBHOOK_URL is still set in this environment and still used." in out
     assert _keyring().load("noted") is None
+
+
+async def test_an_untrusted_certificate_is_named_with_what_to_do(
+    portal: Portal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+    hook = demo_webhook_of(portal)
+    with throwaway_tls() as tls, serve_in_thread(EmulatorApp(portal), tls=tls) as served:
+        url = f"https://127.0.0.1:{served.port}/rest/{hook.user_id}/{hook.code}/"
+        with pytest.raises(LoginError) as refused:
+            await verify_webhook(WebhookCredential(url))
+    assert refused.value.problem is LoginProblem.UNREACHABLE
+    text = refused.value.full_text
+    assert text.startswith(f"Cannot reach 127.0.0.1:{served.port}: the portal's TLS certificate")
+    assert "SSL_CERT_FILE" in text
+    assert "network connection" not in text
+    assert hook.code not in text
+
+
+def _failing_handshake(code: int, message: str) -> httpx.MockTransport:
+    def handler(request: httpx.Request) -> httpx.Response:
+        failure = ssl.SSLCertVerificationError(1, f"certificate verify failed: {message}")
+        failure.verify_code, failure.verify_message = code, message
+        raise httpx.ConnectError(str(failure), request=request) from failure
+
+    return httpx.MockTransport(handler)
+
+
+@pytest.mark.parametrize(
+    ("verify_code", "verify_message", "cert_file", "expected"),
+    [
+        (62, "Hostname mismatch", "", "for another name than acme.example: check the portal"),
+        (10, "certificate has expired", "", "administrator must renew the certificate"),
+        (20, "unable to get local issuer certificate", "", "set SSL_CERT_FILE to a PEM file"),
+        (19, "self-signed certificate in certificate chain", "/etc/corp.pem", "/etc/corp.pem"),
+    ],
+)
+async def test_each_certificate_failure_says_what_to_do(
+    monkeypatch: pytest.MonkeyPatch,
+    verify_code: int,
+    verify_message: str,
+    cert_file: str,
+    expected: str,
+) -> None:
+    monkeypatch.setenv("SSL_CERT_FILE", cert_file)
+    url = f"https://acme.example/rest/{DEMO_USER_ID}/c0desecret42/"
+    transport = _failing_handshake(verify_code, verify_message)
+    with pytest.raises(LoginError) as refused:
+        await verify_webhook(WebhookCredential(url), transport=transport)
+    text = refused.value.full_text
+    assert f"the portal's TLS certificate is not trusted ({verify_message})" in text
+    assert expected in text
+    assert "c0desecret42" not in text
 
 
 # --- login --oauth ----------------------------------------------------------------------
