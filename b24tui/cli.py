@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -90,6 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return emulator_main(args[1:])
     options = build_parser().parse_args(args)
+    _keep_log_records_off_the_terminal()
     if options.command in _AUTH_COMMANDS:
         from b24tui.auth.cli import run_auth_command
 
@@ -100,6 +102,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     if options.demo:
         return _run_demo(task_id)
     return _run_portal(options.profile, task_id)
+
+
+_DROP_RECORDS = logging.NullHandler()
+
+
+def _keep_log_records_off_the_terminal() -> None:
+    """Give the root logger a handler that drops records, unless one is set up already.
+
+    Without any handler Python's last-resort handler prints warnings to stderr, so a
+    failed call's raw ``POST … failed`` line would come before the command's own message
+    (and across the dashboard). The commands say what went wrong in their own words.
+    """
+    root = logging.getLogger()
+    if not root.handlers:
+        root.addHandler(_DROP_RECORDS)
 
 
 def _fail(message: str) -> int:

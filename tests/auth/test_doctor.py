@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 
 from b24tui.auth import KeyringStore, WebhookCredential, probe_keyring
 from b24tui.emulator import DEMO_USER_ID, EmulatorApp, Portal, serve_in_thread
 from b24tui.emulator.tls import throwaway_tls
-from tests.auth.conftest import Home, InProcessRunner
+from tests.auth.conftest import CliRunner, Home, InProcessRunner
 from tests.conftest import ServedEmulator, demo_webhook_of
 
 
@@ -131,3 +133,20 @@ def test_doctor_names_an_untrusted_certificate_and_what_to_do(
     assert f"If the certificate of {host} is signed by a company CA" in line
     assert hook.code not in out + err
     store.delete("dr-tls")
+
+
+def test_doctor_prints_its_report_and_no_log_line(
+    keyring_home: Home,
+    emulator: ServedEmulator,
+    run_cli: CliRunner,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    url = f"http://127.0.0.1:{port}/rest/{DEMO_USER_ID}/{emulator.webhook.code}/"
+    monkeypatch.setenv("B24TUI_WEBHOOK_URL", url)
+    result = run_cli(["doctor"])
+    assert result.returncode == 1
+    assert "Cannot connect to the portal" in _lines(result.stdout)["portal"]
+    assert result.stderr == ""

@@ -157,6 +157,19 @@ def test_a_bad_webhook_gets_its_own_message_and_nothing_is_stored(
     assert keyring_home.files() == []
 
 
+def test_a_failed_login_prints_only_its_own_message(
+    keyring_home: Home, emulator: ServedEmulator, run_cli: CliRunner
+) -> None:
+    url = f"http://127.0.0.1:{_closed_port()}/rest/{DEMO_USER_ID}/{emulator.webhook.code}/"
+    result = run_cli(["login", "--profile", "quiet"], input=url + "\n")
+    assert result.returncode == 1
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("b24tui: Cannot reach 127.0.0.1:")
+    assert "POST" not in result.stderr
+
+
 def test_an_empty_stdin_asks_for_the_url(keyring_home: Home, cli_main: InProcessRunner) -> None:
     code, _out, err = cli_main(["login"], input="")
     assert code == 1
