@@ -93,7 +93,7 @@ class B24App(App[None]):
             result.message,
             title=result.title,
             severity=result.severity,
-            timeout=UNDO_SECONDS if result.undoable else 5,
+            timeout=5 if result.severity == "information" and not result.undoable else UNDO_SECONDS,
             markup=False,
         )
 

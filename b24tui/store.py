@@ -319,6 +319,9 @@ class PortalStore:
         the kept record and does not replace it."""
         self.refreshing = False
         """Whether a refresh is under way."""
+        self.last_closed: int | None = None
+        """The task whose screen the person left last (back on the list, its row is
+        chosen); set by that screen as it goes."""
         self.refresh_began: datetime | None = None
         """When the refresh under way (or the last one) began."""
         self.workday_error: B24Error | None = None

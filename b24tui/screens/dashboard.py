@@ -107,10 +107,23 @@ class DashboardScreen(TaskActionsMixin, PortalScreen[None]):
             self.query_one(TaskTable).show_pending(self.services.actions.labels())
             return
         if change.tasks or change.refreshed or change.me:
+            table = self.query_one(TaskTable)
+            chosen, row = table.chosen_task_id, table.cursor_row
+            was_listed = chosen is not None and table.row_of(chosen) is not None
             self.tasks = store.my_tasks()
             self.tasks_by_id = {task.id: task for task in self.tasks}
             self._count_views()
             self.show_view()
+            if (
+                was_listed
+                and chosen is not None
+                and table.row_of(chosen) is None
+                and table.row_count
+            ):
+                # The portal took the chosen task off this view (an action, a change
+                # elsewhere): the cursor keeps its place, on the task that was below it.
+                # A filter that hides it is different: the task is chosen again after it.
+                table.move_cursor(row=row)
             self.refresh_task_bindings()
         if change.health or change.refreshed:
             self._show_problem()
@@ -268,6 +281,12 @@ class DashboardScreen(TaskActionsMixin, PortalScreen[None]):
     def _open_selected(self, event: TaskTable.RowSelected) -> None:
         if event.row_key.value is not None:
             self.open_task(int(event.row_key.value))
+
+    def on_screen_resume(self) -> None:
+        """Back from a task's screen: its row is the chosen one (the place is kept)."""
+        closed, self.store.last_closed = self.store.last_closed, None
+        if closed is not None:
+            self.query_one(TaskTable).choose_task(closed)
 
     def open_task(self, task_id: int) -> None:
         """Open the task's detail screen."""

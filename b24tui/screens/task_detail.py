@@ -168,7 +168,8 @@ class TaskDetailScreen(TaskActionsMixin, PortalScreen[None]):
     # ------------------------------------------------------------------ actions
 
     def action_back(self) -> None:
-        """Back to the screen below (the dashboard)."""
+        """Back to the screen below (the dashboard), which chooses this task's row."""
+        self.store.last_closed = self.task_id
         self.dismiss(None)
 
     def action_refresh(self) -> None:

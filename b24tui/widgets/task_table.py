@@ -396,6 +396,19 @@ class TaskTable(ScrollView, can_focus=True):
             self._scroll_cursor_into_view(animate=animate)
         self._announce_highlight()
 
+    def row_of(self, task_id: int) -> int | None:
+        """The row listing ``task_id``, if it is listed."""
+        return self._index.get(task_id)
+
+    def choose_task(self, task_id: int) -> None:
+        """Put the cursor on ``task_id``'s row, scrolled into view; when it is not listed
+        (yet), it is chosen as soon as it is."""
+        row = self._index.get(task_id)
+        if row is None:
+            self.chosen_task_id = task_id
+        else:
+            self.move_cursor(row=row)
+
     def _announce_highlight(self) -> None:
         """Tell the screen when the cursor rests on another task."""
         task_id = self.selected_task_id
