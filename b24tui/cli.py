@@ -76,7 +76,8 @@ def _task_id(text: str) -> int:
 
 _AUTH_COMMANDS = {
     "login": "check an inbound webhook URL with the portal and store it in the OS keyring "
-    "(one hidden prompt; read from stdin when it is not a terminal)",
+    "(a hidden prompt, asked again after a mistake, up to 3 tries; read once from stdin "
+    "when it is not a terminal)",
     "logout": "remove the stored webhook of the profile",
     "doctor": "report keyring backend, credential, portal, scopes and API version "
     "(never prints a secret)",

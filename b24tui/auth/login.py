@@ -54,6 +54,7 @@ from b24tui.models import Profile
 
 __all__ = [
     "LOGIN_TIMEOUT",
+    "LOGIN_TRIES",
     "REQUIRED_SCOPES",
     "WEBHOOK_HELP",
     "LoginError",
@@ -289,14 +290,47 @@ def save_login(
 
 HiddenReader = Callable[[str], str]
 
+LOGIN_TRIES = 3
+"""How many URLs an interactive login reads before it gives up (piped input: one)."""
+_NO_URL = "no webhook URL given."
 
-def _read_url(stdin: TextIO, stderr: TextIO, read_hidden: HiddenReader | None) -> str:
-    if stdin.isatty():
-        stderr.write(WEBHOOK_HELP + "\n")
-        if read_hidden is None:
-            return getpass.getpass("Inbound webhook URL (hidden): ", stream=stderr)
-        return read_hidden("Inbound webhook URL (hidden): ")
-    return stdin.readline()
+
+def _read_and_verify(
+    stdin: TextIO,
+    stderr: TextIO,
+    read_hidden: HiddenReader | None,
+    transport: httpx.AsyncBaseTransport | None,
+) -> VerifiedLogin | str:
+    """Read a webhook URL and check it; on a terminal ask again after a failure, saying
+    why, up to :data:`LOGIN_TRIES` in all. Returns the checked login, or the last reason."""
+    if not stdin.isatty():
+        text = stdin.readline().strip()
+        return _verify_text(text, transport) if text else f"{_NO_URL} {WEBHOOK_HELP}"
+    stderr.write(WEBHOOK_HELP + "\n")
+    read = read_hidden or (lambda prompt: getpass.getpass(prompt, stream=stderr))
+    reason = _NO_URL
+    for attempt in range(1, LOGIN_TRIES + 1):
+        if attempt > 1:
+            stderr.write(f"b24tui: {reason}\n")
+        of = f", try {attempt} of {LOGIN_TRIES}" if attempt > 1 else ""
+        prompt = f"Inbound webhook URL (hidden{of}): "
+        try:
+            text = read(prompt).strip()
+        except EOFError:
+            return _NO_URL
+        outcome = _verify_text(text, transport) if text else _NO_URL
+        if isinstance(outcome, VerifiedLogin):
+            return outcome
+        reason = outcome
+    return reason
+
+
+def _verify_text(text: str, transport: httpx.AsyncBaseTransport | None) -> VerifiedLogin | str:
+    """The checked login for a typed or piped URL, or why it was not accepted."""
+    try:
+        return asyncio.run(verify_webhook(WebhookCredential(text), transport=transport))
+    except LoginError as error:
+        return error.full_text
 
 
 def run_login(
@@ -311,20 +345,20 @@ def run_login(
     read_hidden: HiddenReader | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> int:
-    """``b24tui login``: read, check and store a webhook URL; the exit code."""
+    """``b24tui login``: read, check and store a webhook URL; the exit code.
+
+    On a terminal a URL that is refused is asked for again (up to :data:`LOGIN_TRIES`);
+    piped input is read once and a refused URL ends the command.
+    """
     try:
         settings = load_settings(settings_path, environ)
         name = check_profile_name(profile or settings.default_profile)
         store, _status = open_keyring(settings, environ=environ, probe=probe)
     except (ConfigError, ValueError, CredentialsUnavailable) as error:
         return _fail(stderr, str(error))
-    credential = WebhookCredential(_read_url(stdin, stderr, read_hidden).strip())
-    if not credential.url:
-        return _fail(stderr, "no webhook URL given. " + WEBHOOK_HELP)
-    try:
-        verified = asyncio.run(verify_webhook(credential, transport=transport))
-    except LoginError as error:
-        return _fail(stderr, error.full_text)
+    verified = _read_and_verify(stdin, stderr, read_hidden, transport)
+    if isinstance(verified, str):
+        return _fail(stderr, verified)
     try:
         warning = save_login(verified, store, name, settings)
     except StoreError as error:

@@ -170,6 +170,101 @@ def test_a_failed_login_prints_only_its_own_message(
     assert "POST" not in result.stderr
 
 
+class _Terminal(io.StringIO):
+    """A stdin that says it is a terminal (the answers come from ``read_hidden``)."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+@dataclass
+class _Typist:
+    """Types one answer per hidden prompt and keeps the prompts it saw."""
+
+    answers: list[str]
+    prompts: list[str]
+
+    def __call__(self, prompt: str) -> str:
+        self.prompts.append(prompt)
+        return self.answers.pop(0)
+
+
+def test_an_interactive_login_asks_again_with_the_reason(
+    keyring_home: Home, emulator: ServedEmulator
+) -> None:
+    code = emulator.webhook.code
+    typist = _Typist(
+        [
+            "https://portal.example.com/nope/",
+            f"{emulator.base_url}/rest/{DEMO_USER_ID}/{code}x/",
+            emulator.webhook_url,
+        ],
+        [],
+    )
+    stdout, stderr = io.StringIO(), io.StringIO()
+    exit_code = run_login(
+        "again", stdin=_Terminal(), stdout=stdout, stderr=stderr, read_hidden=typist
+    )
+    assert exit_code == 0, stderr.getvalue()
+    assert typist.prompts == [
+        "Inbound webhook URL (hidden): ",
+        "Inbound webhook URL (hidden, try 2 of 3): ",
+        "Inbound webhook URL (hidden, try 3 of 3): ",
+    ]
+    failures = [line for line in stderr.getvalue().splitlines() if line.startswith("b24tui: ")]
+    assert len(failures) == 2
+    assert "must look like https://<portal>/rest/<user id>/<code>/" in failures[0]
+    assert "did not accept the webhook code" in failures[1]
+    assert "Logged in as" in stdout.getvalue()
+    assert code not in stderr.getvalue() + stdout.getvalue()
+    assert _keyring().load("again") == WebhookCredential(emulator.webhook_url)
+    _keyring().delete("again")
+
+
+def test_an_interactive_login_stops_after_three_tries(
+    keyring_home: Home, emulator: ServedEmulator
+) -> None:
+    typist = _Typist(["", "https://portal.example.com/nope/", "not a url"], [])
+    stdout, stderr = io.StringIO(), io.StringIO()
+    exit_code = run_login(
+        "thrice", stdin=_Terminal(), stdout=stdout, stderr=stderr, read_hidden=typist
+    )
+    assert exit_code == 1
+    assert len(typist.prompts) == 3
+    failures = [line for line in stderr.getvalue().splitlines() if line.startswith("b24tui: ")]
+    assert len(failures) == 3
+    assert "no webhook URL given" in failures[0]
+    assert "must look like" in failures[2]
+    assert stdout.getvalue() == ""
+    assert _keyring().load("thrice") is None
+    assert emulator.app.journal.entries("profile") == []
+
+
+def test_an_interactive_login_ends_when_the_input_ends(keyring_home: Home) -> None:
+    def closed(prompt: str) -> str:
+        raise EOFError
+
+    stderr = io.StringIO()
+    exit_code = run_login(
+        "eof", stdin=_Terminal(), stdout=io.StringIO(), stderr=stderr, read_hidden=closed
+    )
+    assert exit_code == 1
+    assert stderr.getvalue().splitlines()[-1] == "b24tui: no webhook URL given."
+
+
+def test_a_piped_login_fails_at_once_and_reads_no_further(
+    keyring_home: Home, emulator: ServedEmulator
+) -> None:
+    stdin = io.StringIO("https://portal.example.com/nope/\n" + emulator.webhook_url + "\n")
+    stderr = io.StringIO()
+    exit_code = run_login("piped", stdin=stdin, stdout=io.StringIO(), stderr=stderr)
+    assert exit_code == 1
+    assert stderr.getvalue().count("b24tui: ") == 1
+    assert "must look like" in stderr.getvalue()
+    assert stdin.readline().strip() == emulator.webhook_url
+    assert _keyring().load("piped") is None
+
+
 def test_an_empty_stdin_asks_for_the_url(keyring_home: Home, cli_main: InProcessRunner) -> None:
     code, _out, err = cli_main(["login"], input="")
     assert code == 1
@@ -388,11 +483,6 @@ def test_oauth_login_needs_the_app_keys(keyring_home: Home, oauth_portal: OAuthP
     assert "client_id and client_secret are needed" in err
     assert oauth_portal.server.stats()["requests"] == 0
     assert keyring_home.files() == []
-
-
-class _Terminal(io.StringIO):
-    def isatty(self) -> bool:
-        return True
 
 
 def test_oauth_login_on_a_terminal_hides_the_secret_and_the_token(
