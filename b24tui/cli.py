@@ -92,6 +92,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return emulator_main(args[1:])
     options = build_parser().parse_args(args)
+    if options.profile is not None:
+        from b24tui.config import check_profile_name
+
+        try:
+            check_profile_name(options.profile)
+        except ValueError as error:
+            return _usage_error(str(error))
     _keep_log_records_off_the_terminal()
     if options.command in _AUTH_COMMANDS:
         from b24tui.auth.cli import run_auth_command
@@ -123,6 +130,12 @@ def _keep_log_records_off_the_terminal() -> None:
 def _fail(message: str) -> int:
     sys.stderr.write(f"b24tui: {message}\n")
     return 1
+
+
+def _usage_error(message: str) -> int:
+    """A usage error found after parsing (a bad ``--profile``): one line, exit code 2."""
+    sys.stderr.write(f"b24tui: {message}\n")
+    return 2
 
 
 def _run_demo(task_id: int | None = None) -> int:
