@@ -18,7 +18,7 @@ from textual.worker import Worker, WorkerState
 
 from b24tui.action_queue import UNDO_SECONDS, ActionResult
 from b24tui.api import B24Error
-from b24tui.commands import GoToTaskCommands, TaskCommands
+from b24tui.commands import PaletteCommands
 from b24tui.messages import CallFailed, RefreshRequested, TaskChosen
 from b24tui.screens import DashboardScreen, TaskDetailScreen
 from b24tui.screens.help import PALETTE_COMMANDS, HelpScreen, help_sections
@@ -36,12 +36,14 @@ class B24App(App[None]):
         Binding("question_mark", "help", "Help", id="help"),
     ]
 
-    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {
-        *App.COMMANDS,
-        TaskCommands,
-        GoToTaskCommands,
-    }
-    """Textual's system commands, the task on screen's actions, "Go to task…", "Refresh"."""
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {PaletteCommands}
+    """One provider, so the palette lists its commands in the same order every time: the
+    task on screen's actions, "Go to task…", "Refresh", then :meth:`get_system_commands`."""
+
+    SYSTEM_COMMANDS: ClassVar[dict[str, str]] = {"Theme": "Change theme"}
+    """Textual's system commands the product offers, by Textual's title, with our name.
+    The rest are Textual's own tools (a screenshot into ~/Downloads, the keys panel,
+    maximize); quitting is `q`, not a palette command."""
 
     def __init__(
         self, services: Services, *, task_id: int | None = None, freeze_after_load: bool = False
@@ -153,11 +155,11 @@ class B24App(App[None]):
         )
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """Textual's system commands, with "Theme" under the name people look for."""
+        """Of Textual's system commands, the :attr:`SYSTEM_COMMANDS`, under our names."""
         for command in super().get_system_commands(screen):
-            if command.title == "Theme":
-                command = command._replace(title="Change theme")
-            yield command
+            title = self.SYSTEM_COMMANDS.get(command.title)
+            if title is not None:
+                yield command._replace(title=title)
 
     def action_help(self) -> None:
         """Show every key of the current screen, read from its live bindings."""

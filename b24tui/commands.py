@@ -1,4 +1,4 @@
-"""The command palette's providers: task actions, "Go to task…" and "Refresh".
+"""The command palette's providers: task actions, "Go to task…", "Refresh" and the theme.
 
 Task commands act on the task on screen (the detail screen's task or the dashboard's
 selected row) through :class:`~b24tui.screens.task_actions.TaskActionsMixin`, so they are
@@ -10,11 +10,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import partial
-from typing import cast
+from typing import Any, ClassVar, cast
 
 from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.fuzzy import Matcher
+from textual.screen import Screen
+from textual.style import Style
+from textual.system_commands import SystemCommandsProvider
 
 from b24tui.messages import TaskChosen
 from b24tui.models import Task
@@ -22,7 +25,13 @@ from b24tui.screens.task_actions import TaskActionsMixin
 from b24tui.services import Services
 from b24tui.text import clean
 
-__all__ = ["GoToTaskCommands", "TaskCommands", "TaskSearchCommands", "loaded_tasks"]
+__all__ = [
+    "GoToTaskCommands",
+    "PaletteCommands",
+    "TaskCommands",
+    "TaskSearchCommands",
+    "loaded_tasks",
+]
 
 GO_TO_TASK = "Go to task…"
 REFRESH = "Refresh"
@@ -119,6 +128,51 @@ class GoToTaskCommands(Provider):
             score = matcher.match(name)
             if score > 0:
                 yield Hit(score, _highlight(matcher, name), command, text=name, help=help_text)
+
+
+class PaletteCommands(Provider):
+    """The main palette's one provider: its sources' commands, always in the same order.
+
+    Textual runs a palette's providers concurrently and lists their hits as they arrive
+    (and gathers the providers in a set), so with one provider per source the list came in
+    a different order from one run to the next. One provider asking its sources in turn
+    lists them in :attr:`SOURCES` order; hits of equal score keep it too.
+    """
+
+    SOURCES: ClassVar[tuple[type[Provider], ...]] = (
+        TaskCommands,
+        GoToTaskCommands,
+        SystemCommandsProvider,
+    )
+    """Where the commands come from, in the order they are listed (the system commands
+    are what :meth:`~b24tui.app.B24App.get_system_commands` offers)."""
+
+    def __init__(self, screen: Screen[Any], match_style: Style | None = None) -> None:
+        super().__init__(screen, match_style)
+        self._sources = [source(screen, match_style) for source in self.SOURCES]
+
+    async def startup(self) -> None:
+        """Start every source."""
+        for source in self._sources:
+            await source.startup()
+
+    async def shutdown(self) -> None:
+        """Shut every source down."""
+        for source in self._sources:
+            await source.shutdown()
+
+    async def discover(self) -> Hits:
+        """Every source's commands, one source after the other."""
+        for source in self._sources:
+            async for hit in source.discover():
+                yield hit
+
+    async def search(self, query: str) -> Hits:
+        """Every source's matches for ``query``, one source after the other."""
+        for source in self._sources:
+            async for hit in source.search(query):
+                if hit is not NotImplemented:
+                    yield hit
 
 
 class TaskSearchCommands(Provider):

@@ -194,3 +194,38 @@ async def test_go_to_a_task_that_is_not_loaded_is_still_offered(make_app: AppFac
         detail = top(app)
         assert isinstance(detail, TaskDetailScreen)
         assert detail.task_id == 987654
+
+
+async def palette_list(pilot: Pilot[None]) -> list[str]:
+    """Open the palette, read what it lists before anything is typed, close it."""
+    await open_palette(pilot)
+    names = first_lines(await offered(pilot))
+    await pilot.press("escape")
+    await pilot.pause()
+    return names
+
+
+async def test_palette_lists_the_same_commands_in_the_same_order_every_time(
+    make_app: AppFactory,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settled(pilot)
+        dashboard = top(app)
+        assert isinstance(dashboard, DashboardScreen)
+        task_commands = [action.palette for action in dashboard.allowed_task_actions()]
+        assert task_commands, "the selected row's task allows some actions"
+        expected = [*task_commands, "Go to task…", "Refresh", "Change theme"]
+        for _ in range(3):
+            assert await palette_list(pilot) == expected
+
+
+async def test_palette_offers_none_of_textuals_own_tools(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settled(pilot)
+        for tool in ("Screenshot", "Maximize", "Minimize", "Keys", "Quit"):
+            await open_palette(pilot)
+            assert tool not in first_lines(await search(pilot, tool))
+            await pilot.press("escape")
+            await pilot.pause()
