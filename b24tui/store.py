@@ -220,7 +220,7 @@ def changes_between(
         if (
             deadline is not None
             and then < deadline <= now
-            and new.is_open
+            and new.status.is_in_work
             and _doing(new, me)
             and (old.deadline is None or old.deadline == deadline)
         ):

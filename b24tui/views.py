@@ -40,7 +40,8 @@ def _doing(task: Task, me: int) -> bool:
 
 
 def _overdue(task: Task, now: datetime) -> bool:
-    return task.deadline is not None and task.deadline < now and _open(task)
+    """Past its deadline and still in work: a task awaiting control (4) is not overdue."""
+    return task.is_overdue(now)
 
 
 @dataclass(frozen=True)

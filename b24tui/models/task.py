@@ -87,6 +87,12 @@ class TaskStatus(enum.IntEnum):
         """
         return self not in (TaskStatus.COMPLETED, TaskStatus.DEFERRED)
 
+    @property
+    def is_in_work(self) -> bool:
+        """Whether the responsible person still has it to do: open, and not awaiting the
+        creator's control (4), which the portal's counters never count as overdue."""
+        return self.is_open and self is not TaskStatus.SUPPOSEDLY_COMPLETED
+
     @classmethod
     def from_v3(cls, name: str) -> TaskStatus:
         """The status for a v3 name (``in_progress``); case and dashes are forgiven.
@@ -543,8 +549,9 @@ class Task:
         return self.status.is_open
 
     def is_overdue(self, now: datetime) -> bool:
-        """Whether the task is open and its deadline is before `now` (an aware datetime)."""
-        return self.deadline is not None and self.is_open and self.deadline < now
+        """Whether the task is still in work (open, not awaiting control) and its deadline
+        is before `now` (an aware datetime)."""
+        return self.deadline is not None and self.status.is_in_work and self.deadline < now
 
     def roles_of(self, user_id: int) -> frozenset[TaskRole]:
         """Every part `user_id` plays in the task (empty when none)."""

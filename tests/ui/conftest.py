@@ -69,7 +69,9 @@ def expected_view_ids(
         return task.status in OPEN_STATUSES
 
     def overdue(task: PortalTask) -> bool:
-        return is_open(task) and task.deadline is not None and task.deadline < now
+        # Open and not awaiting control (4), as the Overdue view's row of the table says.
+        in_work = is_open(task) and task.status != 4
+        return in_work and task.deadline is not None and task.deadline < now
 
     rules: dict[str, Callable[[PortalTask], bool]] = {
         "active": lambda t: doing(t) and is_open(t),

@@ -40,7 +40,8 @@ def _expected_active(portal: Portal, now: datetime) -> list[int]:
     ]
 
     def order(task: Task) -> tuple[bool, float, int, int]:
-        overdue = task.deadline is not None and task.deadline < now
+        # Awaiting control (4) is not overdue (PRODUCT.md, as the portal's counters).
+        overdue = task.deadline is not None and task.deadline < now and task.status != 4
         deadline = task.deadline.timestamp() if task.deadline else float("inf")
         return (not overdue, deadline, -task.priority, task.id)
 

@@ -73,6 +73,13 @@ def test_a_deadline_passes_once_between_the_two_reads() -> None:
     assert _kinds(tasks, tasks) == [(TaskEventKind.DEADLINE_PASSED, 1)]
 
 
+def test_a_deadline_passing_on_a_task_awaiting_control_is_no_event() -> None:
+    awaiting = _task(
+        1, deadline=THEN + timedelta(seconds=30), status=TaskStatus.SUPPOSEDLY_COMPLETED
+    )
+    assert _kinds([awaiting], [awaiting]) == [], "done on my side: not overdue"
+
+
 def test_a_deadline_moved_into_the_past_is_not_a_deadline_passing() -> None:
     before = _task(1, deadline=NOW + timedelta(days=1))
     after = _task(1, deadline=THEN + timedelta(seconds=30))

@@ -90,3 +90,17 @@ def test_every_column_sorts_without_error(column: str) -> None:
 def test_an_unknown_sort_column_is_refused() -> None:
     with pytest.raises(ValueError, match="no sort column"):
         SortOrder("colour")
+
+
+def test_a_task_awaiting_control_is_not_overdue_counted_or_sorted_first() -> None:
+    late = NOW - timedelta(days=1)
+    awaiting = _task(1, deadline=late, status=TaskStatus.SUPPOSEDLY_COMPLETED)
+    pending = _task(2, deadline=late, status=TaskStatus.PENDING)
+    soon = _task(3, deadline=NOW + timedelta(hours=1))
+    tasks = [awaiting, pending, soon]
+    by_key = {view.key: view for view in VIEWS}
+    assert not awaiting.is_overdue(NOW)
+    assert [t.id for t in by_key["overdue"].select(tasks, ME, NOW)] == [2]
+    assert [t.id for t in by_key["active"].select(tasks, ME, NOW)] == [2, 1, 3], (
+        "overdue first; the task awaiting control takes its place by deadline"
+    )

@@ -1,0 +1,79 @@
+"""What the table, the pane and the detail say of a task's state and times, alike on each:
+overdue or not, the status's words, times in the person's zone, cut text marked."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from rich.style import Style
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.widgets import Static
+
+from b24tui.emulator.state import PORTAL_TZ
+from b24tui.models import Person, Task, TaskStatus
+from b24tui.widgets import TaskDetail, TaskTable
+
+NOW = datetime(2026, 3, 16, 9, 30, tzinfo=PORTAL_TZ)
+ME = 1
+ALEX = Person(id=ME, name="Alex Morgan")
+
+
+def a_task(task_id: int, **fields: object) -> Task:
+    values: dict[str, object] = {
+        "title": f"Task {task_id}",
+        "created_by": 2,
+        "responsible_id": ME,
+        "responsible": ALEX,
+        **fields,
+    }
+    return Task(id=task_id, **values)  # type: ignore[arg-type]
+
+
+class TableApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield TaskTable(id="tasks")
+
+
+class DetailApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield TaskDetail()
+
+
+def colour(text: Text) -> object:
+    """The foreground colour ``text`` is drawn in as a whole (None: the default)."""
+    style = text.style if isinstance(text.style, Style) else Style.parse(text.style or "")
+    return style.color
+
+
+def detail_text(detail: TaskDetail) -> str:
+    return "\n".join(str(part.visual) for part in detail.query(Static) if part.display)
+
+
+# --------------------------------------------------------------------------- overdue
+
+
+async def test_a_task_awaiting_control_has_no_red_deadline_in_the_table() -> None:
+    late = NOW - timedelta(days=1)
+    awaiting = a_task(1, deadline=late, status=TaskStatus.SUPPOSEDLY_COMPLETED)
+    pending = a_task(2, deadline=late, status=TaskStatus.PENDING)
+    app = TableApp()
+    async with app.run_test(size=(120, 20)) as pilot:
+        table = app.query_one(TaskTable)
+        table.show_tasks([pending, awaiting], NOW, ME)
+        await pilot.pause()
+        assert colour(table.get_cell(2, "deadline")) is not None, "overdue: red"
+        assert colour(table.get_cell(1, "deadline")) is None, "done on my side: not overdue"
+
+
+async def test_the_detail_does_not_call_a_task_awaiting_control_overdue() -> None:
+    late = NOW - timedelta(hours=3)
+    app = DetailApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        detail = app.query_one(TaskDetail)
+        detail.show(a_task(1, deadline=late, status=TaskStatus.SUPPOSEDLY_COMPLETED), NOW)
+        await pilot.pause()
+        assert "overdue" not in detail_text(detail)
+        detail.show(a_task(2, deadline=late, status=TaskStatus.PENDING), NOW)
+        await pilot.pause()
+        assert "overdue" in detail_text(detail), "the same deadline on a task in work is"
