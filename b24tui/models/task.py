@@ -75,7 +75,12 @@ class TaskStatus(enum.IntEnum):
 
     @property
     def label(self) -> str:
-        """A short label for people: "Pending", "In progress", "Awaiting control"..."""
+        """A short label for people: "Pending", "In progress", "In review"...
+
+        One word for one thing on every screen, short enough for the task table's status
+        column at 80 columns ("Awaiting control" is not; the portal itself says "Awaiting
+        Review").
+        """
         return _STATUS_LABELS[self]
 
     @property
@@ -128,7 +133,7 @@ _STATUS_LABELS: Final[Mapping[TaskStatus, str]] = {
     TaskStatus.NEW: "New",
     TaskStatus.PENDING: "Pending",
     TaskStatus.IN_PROGRESS: "In progress",
-    TaskStatus.SUPPOSEDLY_COMPLETED: "Awaiting control",
+    TaskStatus.SUPPOSEDLY_COMPLETED: "In review",
     TaskStatus.COMPLETED: "Completed",
     TaskStatus.DEFERRED: "Deferred",
     TaskStatus.DECLINED: "Declined",

@@ -28,8 +28,6 @@ from b24tui.models import Priority, Task, TaskStatus
 from b24tui.text import clean
 
 PRIORITY_MARKS: dict[Priority, str] = {Priority.HIGH: "▲", Priority.AVERAGE: "", Priority.LOW: "▽"}
-STATUS_LABELS: dict[TaskStatus, str] = {TaskStatus.SUPPOSEDLY_COMPLETED: "Awaiting"}
-"""Shorter labels where the full one does not fit the status column."""
 SORT_MARKS = {False: "▲", True: "▼"}
 """Header marks of the sort column: ascending, descending."""
 
@@ -641,7 +639,7 @@ class TaskTable(ScrollView, can_focus=True):
             else Text("—", style=self._style("dim"))
         )
         status_style = self._style("dim") if task.status is TaskStatus.DEFERRED else ""
-        status = Text(STATUS_LABELS.get(task.status, task.status.label), style=status_style)
+        status = Text(task.status.label, style=status_style)
         doing = self._pending.get(task.id)
         if doing is not None:
             status = Text(doing, style=self._style("pending"))

@@ -77,3 +77,26 @@ async def test_the_detail_does_not_call_a_task_awaiting_control_overdue() -> Non
         detail.show(a_task(2, deadline=late, status=TaskStatus.PENDING), NOW)
         await pilot.pause()
         assert "overdue" in detail_text(detail), "the same deadline on a task in work is"
+
+
+# --------------------------------------------------------------------------- words
+
+
+async def test_the_table_and_the_detail_name_a_status_alike_and_it_fits_80_columns() -> None:
+    awaiting = a_task(1, status=TaskStatus.SUPPOSEDLY_COMPLETED)
+    app = TableApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.query_one(TaskTable)
+        table.show_tasks([awaiting], NOW, ME)
+        await pilot.pause()
+        in_table = table.get_cell(1, "status").plain
+        assert len(in_table) <= table.columns["status"].width, "not cut at 80 columns"
+    app = DetailApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        detail = app.query_one(TaskDetail)
+        detail.show(awaiting, NOW)
+        await pilot.pause()
+        status_line = next(
+            line for line in detail_text(detail).splitlines() if line.startswith("Status")
+        )
+        assert status_line.split(maxsplit=1)[1].strip() == in_table, "one word for one thing"

@@ -305,7 +305,7 @@ def test_status_round_trips_between_generations(status: TaskStatus) -> None:
 
 def test_status_names_and_labels() -> None:
     assert TaskStatus.SUPPOSEDLY_COMPLETED.v3_name == "supposedly_completed"
-    assert TaskStatus.SUPPOSEDLY_COMPLETED.label == "Awaiting control"
+    assert TaskStatus.SUPPOSEDLY_COMPLETED.label == "In review"
     assert TaskStatus.NEW.v3_name == "new"
     assert TaskStatus.from_v3("IN_PROGRESS") is TaskStatus.IN_PROGRESS
     open_statuses = {status for status in TaskStatus if status.is_open}
