@@ -12,8 +12,10 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
+from b24tui.matching import fold, query_words
 from b24tui.models import Task, TaskStatus
 from b24tui.text import clean
 
@@ -235,30 +237,60 @@ _ID_TERM = re.compile(r"^#?(\d+)$")
 
 
 def matches_query(task: Task, query: str) -> bool:
-    """Whether ``task`` matches the filter ``query``, case-insensitively.
+    """Whether ``task`` matches the filter ``query``, without regard to case or accents.
 
     Every whitespace-separated term must match: ``#12`` matches task 12 only; ``12``
     matches task 12 or a title or responsible name containing "12"; any other term
-    matches the title or the responsible person's name.
+    matches the title or the responsible person's name, both folded as
+    :func:`~b24tui.matching.fold` does (``zoe`` finds "Zoë", ``елка`` finds "Ёлка").
     """
-    terms = query.casefold().split()
+    return _matches_terms(task, _terms(query))
+
+
+_Term = tuple[str, int | None, bool]
+"""A folded query term, the task id it names (if a number) and whether only the id counts."""
+
+
+def _terms(query: str) -> list[_Term]:
+    terms: list[_Term] = []
+    for word in query_words(query):
+        number = _ID_TERM.match(word)
+        task_id = int(number.group(1)) if number is not None else None
+        terms.append((word, task_id, task_id is not None and word.startswith("#")))
+    return terms
+
+
+def _matches_terms(task: Task, terms: Sequence[_Term]) -> bool:
     if not terms:
         return True
-    title = clean(task.title, single_line=True).casefold()
-    responsible = (task.responsible.name if task.responsible else "").casefold()
-    for term in terms:
-        number = _ID_TERM.match(term)
-        if number is not None and int(number.group(1)) == task.id:
+    haystack = _haystack(task.title, task.responsible.name if task.responsible else "")
+    for word, task_id, id_only in terms:
+        if task_id == task.id:
             continue
-        if term.startswith("#") and number is not None:
-            return False
-        if term not in title and term not in responsible:
+        if id_only or word not in haystack:
             return False
     return True
 
 
+@lru_cache(maxsize=32768)
+def _haystack(title: str, responsible: str) -> str:
+    """The folded title and responsible name, one per line (so no term spans the two).
+
+    Cached by the two strings: the filter runs over every task of the view on each
+    keystroke, and a task's title and name rarely change between keystrokes. Text with
+    control characters is cleaned first, so a term never matches inside an escape
+    sequence; plain text needs no cleaning, since a term has no whitespace to compare.
+    """
+    return f"{fold(_searchable(title))}\n{fold(_searchable(responsible))}"
+
+
+def _searchable(text: str) -> str:
+    return text if text.isprintable() else clean(text, single_line=True)
+
+
 def filter_tasks(tasks: Iterable[Task], query: str) -> list[Task]:
     """The tasks matching ``query`` (see :func:`matches_query`), in their order."""
-    if not query.split():
+    terms = _terms(query)
+    if not terms:
         return list(tasks)
-    return [task for task in tasks if matches_query(task, query)]
+    return [task for task in tasks if _matches_terms(task, terms)]

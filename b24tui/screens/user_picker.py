@@ -15,6 +15,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
+from b24tui.matching import matches_words
 from b24tui.messages import CallFailed
 from b24tui.models import User
 from b24tui.text import clean
@@ -25,9 +26,9 @@ UserLoader = Callable[[], Awaitable[Sequence[User]]]
 
 
 def matches_user(user: User, query: str) -> bool:
-    """Whether every word of ``query`` is in the user's name, e-mail or position (any case)."""
-    haystack = " ".join((user.full_name, user.email, user.work_position)).casefold()
-    return all(word in haystack for word in query.casefold().split())
+    """Whether every word of ``query`` is in the user's name, e-mail or position, without
+    regard to case or accents (``lukasz`` finds "Łukasz", ``петр`` finds "Пётр")."""
+    return matches_words(query, user.full_name, user.email, user.work_position)
 
 
 class UserPickerScreen(ModalScreen[User | None]):

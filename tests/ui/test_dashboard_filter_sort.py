@@ -231,3 +231,32 @@ async def test_s_cycles_only_the_columns_on_screen(
             seen.append(screen.sort.column)
         assert seen == table.shown_columns
         assert "responsible" not in seen
+
+
+async def test_filter_finds_names_and_titles_typed_without_their_accents(
+    make_app: AppFactory, emulator: ServedEmulator, clock: FrozenClock
+) -> None:
+    portal = emulator.portal
+    active = expected_view_ids(portal, "active", clock.now())
+
+    def titled(word: str) -> list[int]:
+        return [task_id for task_id in active if word in portal.tasks[task_id].title]
+
+    zoe = [task_id for task_id in active if portal.tasks[task_id].responsible_id == 6]
+    assert portal.users[6].full_name == "Zoë Lambert"
+    cases = {
+        "zoe": zoe,
+        "ZOË": zoe,
+        "reunion": titled("Réunion"),
+        "отчет": titled("отчёт"),
+    }
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        table = app.screen.query_one(TaskTable)
+        for query, expected in cases.items():
+            assert expected, f"the demo has tasks for {query!r}"
+            await pilot.press("slash", *query)
+            assert app.screen.query_one(Input).value == query
+            assert row_ids(table) == expected, query
+            await pilot.press("escape")

@@ -1,0 +1,57 @@
+"""The person picker finds people as the dashboard filter finds tasks: without case or accents.
+
+The picker is shown on its own in a small host app, over a fixed list of people.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual.pilot import Pilot
+
+from b24tui.models import User
+from b24tui.screens.user_picker import UserPickerScreen
+from tests.ui.hosts import DialogHost
+
+PEOPLE = (
+    User(id=4, name="María José", last_name="Fernández", work_position="Marketing Lead"),
+    User(id=6, name="Zoë", last_name="Lambert", work_position="Product Designer"),
+    User(id=7, name="Łukasz", last_name="Nowak", work_position="QA Engineer"),
+    User(id=8, name="Anna", last_name="Schäfer", work_position="Accountant"),
+    User(id=10, name="Ольга", last_name="Петрова", work_position="Sales Manager"),
+    User(id=11, name="Пётр", last_name="Соловьёв", work_position="Водитель"),
+    User(id=12, name="Zoe", last_name="Grant", email="zoe.grant@example.com"),
+    User(id=13, name="Gregor", last_name="Straßmann", work_position="Backend Developer"),
+)
+
+
+async def load_people() -> Sequence[User]:
+    return PEOPLE
+
+
+async def shown_for(pilot: Pilot[None], picker: UserPickerScreen, query: str) -> list[int]:
+    """Type ``query`` into the empty field; the ids of the people listed."""
+    await pilot.press(*query)
+    await pilot.pause()
+    shown = [user.id for user in picker.shown]
+    await pilot.press(*["backspace"] * len(query))
+    return shown
+
+
+async def test_the_picker_finds_names_typed_without_accents_or_case() -> None:
+    app = DialogHost()
+    async with app.run_test(size=(80, 30)) as pilot:
+        picker = UserPickerScreen(load_people)
+        await app.push_screen(picker)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert len(picker.shown) == len(PEOPLE)
+        assert await shown_for(pilot, picker, "zoe") == [6, 12]
+        assert await shown_for(pilot, picker, "ZOË") == [6, 12]
+        assert await shown_for(pilot, picker, "lukasz") == [7]
+        assert await shown_for(pilot, picker, "fernandez maria") == [4]
+        assert await shown_for(pilot, picker, "schafer") == [8]
+        assert await shown_for(pilot, picker, "strassmann") == [13]
+        assert await shown_for(pilot, picker, "петр соловьев") == [11]
+        assert await shown_for(pilot, picker, "ПЕТРОВА") == [10]
+        assert await shown_for(pilot, picker, "zoe lambert designer") == [6]
