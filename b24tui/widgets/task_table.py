@@ -593,10 +593,11 @@ class TaskTable(ScrollView, can_focus=True):
         return strip
 
     def _append_cell(self, line: Text, cell: Text, width: int, *, right: bool) -> None:
-        """Add ``cell`` to ``line``, cut or padded to ``width``, with the cell padding."""
+        """Add ``cell`` to ``line``, cut (ending in "…", so a cut shows) or padded to
+        ``width``, with the cell padding."""
         if cell.cell_len > width:
             cell = cell.copy()
-            cell.truncate(width)
+            cell.truncate(width, overflow="ellipsis")
         gap = " " * (width - cell.cell_len)
         padding = " " * self.CELL_PADDING
         line.append(padding + gap if right else padding)

@@ -84,19 +84,55 @@ async def test_the_detail_does_not_call_a_task_awaiting_control_overdue() -> Non
 
 async def test_the_table_and_the_detail_name_a_status_alike_and_it_fits_80_columns() -> None:
     awaiting = a_task(1, status=TaskStatus.SUPPOSEDLY_COMPLETED)
-    app = TableApp()
-    async with app.run_test(size=(80, 24)) as pilot:
-        table = app.query_one(TaskTable)
+    table_app = TableApp()
+    async with table_app.run_test(size=(80, 24)) as pilot:
+        table = table_app.query_one(TaskTable)
         table.show_tasks([awaiting], NOW, ME)
         await pilot.pause()
         in_table = table.get_cell(1, "status").plain
         assert len(in_table) <= table.columns["status"].width, "not cut at 80 columns"
-    app = DetailApp()
-    async with app.run_test(size=(80, 24)) as pilot:
-        detail = app.query_one(TaskDetail)
+    detail_app = DetailApp()
+    async with detail_app.run_test(size=(80, 24)) as pilot:
+        detail = detail_app.query_one(TaskDetail)
         detail.show(awaiting, NOW)
         await pilot.pause()
         status_line = next(
             line for line in detail_text(detail).splitlines() if line.startswith("Status")
         )
         assert status_line.split(maxsplit=1)[1].strip() == in_table, "one word for one thing"
+
+
+# --------------------------------------------------------------------------- cut text
+
+LONG_TITLE = "Prepare the quarterly report for the board of directors and every auditor"
+LONG_NAME = "Maximilian Alexander von Hohenzollern-Sigmaringen"
+
+
+def screen_lines(app: App[None]) -> list[str]:
+    """The table's lines as shown (the header, then the rows)."""
+    table = app.query_one(TaskTable)
+    return [table.render_line(y).text for y in range(table.size.height)]
+
+
+async def test_a_title_too_long_for_80_columns_ends_in_an_ellipsis() -> None:
+    task = a_task(7, title=LONG_TITLE)
+    app = TableApp()
+    async with app.run_test(size=(80, 10)) as pilot:
+        table = app.query_one(TaskTable)
+        table.show_tasks([task], NOW, ME)
+        await pilot.pause()
+        width = table.columns["title"].width
+        row = screen_lines(app)[1]
+        assert LONG_TITLE[: width - 1] + "…" in row, "cut, and saying so"
+        assert LONG_TITLE[:width] not in row
+
+
+async def test_a_name_too_long_for_its_column_ends_in_an_ellipsis() -> None:
+    task = a_task(7, responsible=Person(id=ME, name=LONG_NAME))
+    app = TableApp()
+    async with app.run_test(size=(120, 10)) as pilot:
+        table = app.query_one(TaskTable)
+        table.show_tasks([task], NOW, ME)
+        await pilot.pause()
+        width = table.columns["responsible"].width
+        assert LONG_NAME[: width - 1] + "…" in screen_lines(app)[1]
