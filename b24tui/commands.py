@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.style import Style
 from textual.system_commands import SystemCommandsProvider
 
+from b24tui.matching import fold, fold_with_offsets, original_spans
 from b24tui.messages import TaskChosen
 from b24tui.models import Task
 from b24tui.screens.task_actions import TaskActionsMixin
@@ -26,6 +27,7 @@ from b24tui.services import Services
 from b24tui.text import clean
 
 __all__ = [
+    "FoldingMatcher",
     "GoToTaskCommands",
     "PaletteCommands",
     "TaskCommands",
@@ -175,8 +177,35 @@ class PaletteCommands(Provider):
                     yield hit
 
 
+class FoldingMatcher(Matcher):
+    """Textual's fuzzy matcher comparing folded text: ``reunion`` finds "Réunion".
+
+    Query and candidate are folded as the dashboard filter folds them
+    (:func:`~b24tui.matching.fold`); :meth:`spans` names the candidate's own characters.
+    """
+
+    def __init__(self, query: str, *, match_style: Style | None = None) -> None:
+        super().__init__(query, match_style=match_style)
+        self.folded_query = fold(query)
+        """The query as compared."""
+
+    def match(self, candidate: str) -> float:
+        """How well ``candidate`` matches, from 0 (not at all) up."""
+        return self.fuzzy_search.match(self.folded_query, fold(candidate))[0]
+
+    def spans(self, candidate: str) -> list[range]:
+        """The characters of ``candidate`` (with their accents) that the match is made of."""
+        folded, owners = fold_with_offsets(candidate)
+        _, offsets = self.fuzzy_search.match(self.folded_query, folded)
+        return original_spans(candidate, owners, offsets)
+
+
 class TaskSearchCommands(Provider):
     """The loaded tasks, found by title or id; a number not loaded is still offered."""
+
+    def matcher(self, user_input: str, case_sensitive: bool = False) -> Matcher:
+        """A :class:`FoldingMatcher`: a title is found without typing its case or accents."""
+        return FoldingMatcher(user_input, match_style=self.match_style)
 
     async def discover(self) -> Hits:
         """The first loaded tasks, in id order."""
@@ -218,12 +247,20 @@ def _literal(text: str) -> str:
 
 def _highlight(matcher: Matcher, text: str) -> Content:
     """``text`` with the matched letters marked, read literally (``Matcher.highlight``
-    would parse a task title as markup)."""
+    would parse a task title as markup).
+
+    A :class:`FoldingMatcher` compared folded text, whose offsets are not ``text``'s
+    ("ß" folds to "ss"); its spans are, and each keeps a letter with its accents.
+    """
     content = Content(text)
-    _, offsets = matcher.fuzzy_search.match(matcher.query, text)
-    for offset in offsets:
-        if not text[offset].isspace():
-            content = content.stylize(matcher.match_style, offset, offset + 1)
+    if isinstance(matcher, FoldingMatcher):
+        spans = matcher.spans(text)
+    else:
+        _, offsets = matcher.fuzzy_search.match(matcher.query, text)
+        spans = [range(offset, offset + 1) for offset in offsets]
+    for span in spans:
+        if not text[span.start].isspace():
+            content = content.stylize(matcher.match_style, span.start, span.stop)
     return content
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from textual import events
 from textual.command import CommandInput, CommandList, CommandPalette
+from textual.content import Content
 from textual.pilot import Pilot
 
 from b24tui.api import B24Client
@@ -229,3 +230,39 @@ async def test_palette_offers_none_of_textuals_own_tools(make_app: AppFactory) -
             assert tool not in first_lines(await search(pilot, tool))
             await pilot.press("escape")
             await pilot.pause()
+
+
+def highlighted(prompt: object) -> list[str]:
+    """The runs of a palette option's text that the match marks."""
+    assert isinstance(prompt, Content)
+    return [prompt.plain[span.start : span.end] for span in prompt.spans]
+
+
+async def test_go_to_task_finds_a_title_typed_without_its_accents(
+    make_app: AppFactory, emulator: ServedEmulator
+) -> None:
+    reunion = task_titled(emulator, "Réunion de lancement: ordre du jour")
+    renamed = task_titled(emulator, "Draft the supplier contract")
+    # "e" and a combining acute, as some keyboards and pastes write "é".
+    emulator.portal.tasks[renamed].title = "Cafe\u0301 in der Hauptstraße"
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settled(pilot)
+        await go_to_search(pilot)
+        names = first_lines(await search(pilot, "reunion"))
+        assert f"#{reunion} Réunion de lancement: ordre du jour" in names
+        await pilot.press("escape")
+        await go_to_search(pilot)
+        names = first_lines(await search(pilot, "hauptstrasse"))
+        label = f"#{renamed} Cafe\u0301 in der Hauptstraße"
+        assert names[0] == label
+        prompt = top(app).query_one(CommandList).get_option_at_index(0).prompt
+        assert "".join(highlighted(prompt)) == "Hauptstraße", "the letters shown are marked"
+        await pilot.press("escape")
+        await go_to_search(pilot)
+        names = first_lines(await search(pilot, "café in der"))
+        assert names[0] == label
+        prompt = top(app).query_one(CommandList).get_option_at_index(0).prompt
+        marked = highlighted(prompt)
+        assert "".join(marked) == "Cafe\u0301inder", "spaces are not marked"
+        assert "e\u0301" in marked, "the accent goes with its letter"
