@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import ClassVar
 
 import rich
@@ -56,6 +57,8 @@ class B24App(App[None]):
         """Whether the first load ends with ``gc.freeze()`` (the real run does; tests, which
         run many apps in one process, do not)."""
         self._next_refresh: Timer | None = None
+        self._remember_themes = False
+        """Whether a theme set now is the person's pick (not the one the app starts with)."""
 
     def _fatal_error(self) -> None:
         """Exit after an unhandled exception, showing the traceback *without* local variables.
@@ -68,11 +71,9 @@ class B24App(App[None]):
 
     def on_mount(self) -> None:
         settings = self.services.settings
-        if settings is not None:
-            if settings.keys:
-                self.set_keymap(dict(settings.keys))
-            if settings.theme:
-                self._use_theme(settings.theme)
+        if settings is not None and settings.keys:
+            self.set_keymap(dict(settings.keys))
+        self._start_theme()
         self._serve_actions()
         self.push_screen(DashboardScreen(self.services))
         if self.start_task_id is not None:
@@ -140,6 +141,28 @@ class B24App(App[None]):
         delay = self.services.store.next_refresh_in()
         if delay is not None:  # None: only a new login helps; ``r`` still tries
             self._next_refresh = self.set_timer(delay, self.refresh_portal, name="refresh")
+
+    def _start_theme(self) -> None:
+        """Start with the theme last picked in the palette, else the config's ``theme``.
+
+        The config names the default; a pick made in the app is newer and sticks (a
+        remembered theme that no longer exists is passed over). Every pick from now on is
+        remembered.
+        """
+        remembered = self.services.remembered
+        picked = remembered.load().theme if remembered is not None else None
+        settings = self.services.settings
+        if picked is not None and picked in self.available_themes:
+            self.theme = picked
+        elif settings is not None and settings.theme:
+            self._use_theme(settings.theme)
+        self._remember_themes = True
+
+    def watch_theme(self, theme: str) -> None:
+        """Remember the theme picked, for the next run of this profile."""
+        remembered = self.services.remembered
+        if self._remember_themes and remembered is not None:
+            remembered.save(replace(remembered.load(), theme=theme))
 
     def _use_theme(self, name: str) -> None:
         """Switch to the configured theme; an unknown name is reported, not fatal."""

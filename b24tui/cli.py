@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from b24tui.api import B24Client
     from b24tui.clock import Clock
     from b24tui.config import Settings
+    from b24tui.state import StateFile
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -142,6 +143,8 @@ def _run_demo(task_id: int | None = None) -> int:
     from b24tui.clock import SystemClock
     from b24tui.config import ConfigError, load_settings
     from b24tui.demo import demo_client, demo_portal
+    from b24tui.paths import demo_state_file
+    from b24tui.state import StateFile
 
     try:
         settings = load_settings()
@@ -149,7 +152,12 @@ def _run_demo(task_id: int | None = None) -> int:
         return _fail(str(error))
     clock = SystemClock()
     client = demo_client(demo_portal(clock))
-    return asyncio.run(_run_app(client, clock, demo=True, task_id=task_id, settings=settings))
+    remembered = StateFile(demo_state_file())
+    return asyncio.run(
+        _run_app(
+            client, clock, demo=True, task_id=task_id, settings=settings, remembered=remembered
+        )
+    )
 
 
 def _run_portal(profile: str | None, task_id: int | None = None) -> int:
@@ -169,7 +177,14 @@ def _run_portal(profile: str | None, task_id: int | None = None) -> int:
         token_refresher=plan.token_refresher,
     )
     return asyncio.run(
-        _run_app(client, SystemClock(), demo=False, task_id=task_id, settings=plan.settings)
+        _run_app(
+            client,
+            SystemClock(),
+            demo=False,
+            task_id=task_id,
+            settings=plan.settings,
+            remembered=plan.remembered,
+        )
     )
 
 
@@ -180,6 +195,7 @@ async def _run_app(
     demo: bool,
     task_id: int | None = None,
     settings: Settings | None = None,
+    remembered: StateFile | None = None,
     headless: bool = False,
 ) -> int:
     """Run the app until it quits; its exit code (1 after a crash, whose traceback Textual
@@ -189,7 +205,9 @@ async def _run_app(
     from b24tui.services import Services
 
     async with client:
-        services = Services(client=client, clock=clock, demo=demo, settings=settings)
+        services = Services(
+            client=client, clock=clock, demo=demo, settings=settings, remembered=remembered
+        )
         app = B24App(services, task_id=task_id, freeze_after_load=True)
         await app.run_async(headless=headless)
     return app.return_code or 0

@@ -48,6 +48,18 @@ def state_dir() -> Path:
     return Path(platformdirs.user_state_dir(APP_NAME, appauthor=False))
 
 
+def profile_state_file(profile: str) -> Path:
+    """What the app remembers for ``profile`` (theme, last view, sort), e.g.
+    ``~/.local/state/b24tui/profiles/work.json``; ``profile`` is a checked profile name."""
+    return state_dir() / "profiles" / f"{profile}.json"
+
+
+def demo_state_file() -> Path:
+    """What the demo remembers (apart from every profile), e.g.
+    ``~/.local/state/b24tui/demo.json``."""
+    return state_dir() / "demo.json"
+
+
 def log_dir() -> Path:
     """The user log directory, e.g. ``~/.local/state/b24tui/log``."""
     return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))

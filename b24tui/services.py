@@ -8,6 +8,7 @@ from b24tui.action_queue import ActionQueue
 from b24tui.api import B24Client
 from b24tui.clock import Clock
 from b24tui.config import DEFAULT_REFRESH_INTERVAL, Settings
+from b24tui.state import StateFile
 from b24tui.store import PortalStore
 
 
@@ -20,6 +21,9 @@ class Services:
     demo: bool = False
     settings: Settings | None = None
     """The config file's settings; ``None`` means every default."""
+    remembered: StateFile | None = None
+    """Where the profile's theme, last view and sort are kept between runs; ``None``
+    remembers nothing (tests that do not ask for it)."""
     store: PortalStore = field(init=False, repr=False, compare=False)
     """What the app knows of the portal, shared by every screen (built from the rest)."""
     actions: ActionQueue = field(init=False, repr=False, compare=False)

@@ -27,17 +27,22 @@ from b24tui.auth import (
 )
 from b24tui.auth.oauth import oauth_token_url
 from b24tui.config import ConfigError, Settings, load_settings
+from b24tui.paths import profile_state_file
+from b24tui.state import StateFile
 
 __all__ = ["RunPlan", "endpoint_for_run", "plan_run"]
 
 
 @dataclass(frozen=True)
 class RunPlan:
-    """What this run talks to: the endpoint, the settings, and how to renew an OAuth token."""
+    """What this run talks to: the endpoint, the settings, how to renew an OAuth token, and
+    where the profile's remembered choices live."""
 
     endpoint: Endpoint
     settings: Settings
     token_refresher: TokenRefresher | None = None
+    remembered: StateFile | None = None
+    """The profile's theme, last view and sort (under the platform's state directory)."""
 
 
 def endpoint_for_run(
@@ -62,7 +67,8 @@ def plan_run(
     probe: Prober = probe_keyring,
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> RunPlan:
-    """The endpoint to open the dashboard with, the settings, and an OAuth token renewer.
+    """The endpoint to open the dashboard with, the settings, an OAuth token renewer, and
+    the profile's remembered choices.
 
     A stored OAuth credential comes with a refresher that renews the access token at the
     token server and saves the rotated pair to the store before it is used.
@@ -84,6 +90,7 @@ def plan_run(
     except ConfigError as error:
         raise CredentialsUnavailable(str(error)) from None
     resolution = resolve_credential(profile, settings, environ=env, probe=probe)
+    remembered = StateFile(profile_state_file(resolution.profile))
     credential = resolution.credential
     if credential is not None:
         refresher: TokenRefresher | None = None
@@ -96,7 +103,7 @@ def plan_run(
             refresher = SavingTokenRefresher(
                 TokenServerRefresher(app), resolution.store, resolution.profile, credential
             )
-        return RunPlan(credential.endpoint(), settings, refresher)
+        return RunPlan(credential.endpoint(), settings, refresher, remembered)
     if interactive is None:
         interactive = sys.stdin.isatty() and sys.stdout.isatty()
     if not interactive:
@@ -112,4 +119,4 @@ def plan_run(
         raise CredentialsUnavailable(
             "not logged in; run 'b24tui' again, or 'b24tui login', when you have the webhook URL"
         )
-    return RunPlan(verified.webhook, settings)
+    return RunPlan(verified.webhook, settings, remembered=remembered)

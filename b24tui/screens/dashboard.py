@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import ClassVar
 
 from textual import events, on, work
@@ -17,6 +18,7 @@ from b24tui.screens.base import PortalScreen
 from b24tui.screens.task_actions import TaskActionsMixin
 from b24tui.screens.task_detail import TaskDetailScreen
 from b24tui.services import Services
+from b24tui.state import Remembered
 from b24tui.store import StoreChange
 from b24tui.views import (
     SORT_COLUMNS,
@@ -67,11 +69,14 @@ class DashboardScreen(TaskActionsMixin, PortalScreen[None]):
         self.tasks: list[Task] = []
         """My tasks as the store has them (recomputed when a task changes)."""
         self.tasks_by_id: dict[int, Task] = {}
-        self.view: View = VIEWS[0]
+        remembered = services.remembered.load() if services.remembered else Remembered()
+        self.view: View = VIEWS_BY_KEY.get(remembered.view or "", VIEWS[0])
+        """The view shown: the one left last time (remembered per profile), else Active."""
         self.query_text = ""
         """The filter as typed ("" when none)."""
-        self.sort: SortOrder | None = None
-        """The column order chosen by the user, or ``None`` for the default order."""
+        self.sort: SortOrder | None = remembered.sort
+        """The column order chosen by the user (remembered per profile), or ``None`` for the
+        default order."""
         self.view_counts: dict[str, int] = {}
         self._detail_timer: Timer | None = None
         self._pending_detail: int | None = None
@@ -80,7 +85,8 @@ class DashboardScreen(TaskActionsMixin, PortalScreen[None]):
         yield AppHeader(id="header")
         # The workday strip's place: empty (and taking no room) until it has a widget.
         yield Vertical(id="workday")
-        yield Tabs(*(Tab(view.label, id=view.key) for view in VIEWS), id="views")
+        tabs = (Tab(view.label, id=view.key) for view in VIEWS)
+        yield Tabs(*tabs, active=self.view.key, id="views")
         yield FilterBar(id="filter")
         with Horizontal(id="body"):
             yield LoadProblem("your tasks", id="problem")
@@ -89,7 +95,10 @@ class DashboardScreen(TaskActionsMixin, PortalScreen[None]):
         yield AppFooter()
 
     def on_mount(self) -> None:
-        self.query_one(TaskTable).focus()
+        table = self.query_one(TaskTable)
+        if self.sort is not None:
+            table.show_sort(self.sort.column, self.sort.descending)
+        table.focus()
         self.show_change(StoreChange(me=True, refreshed=True, health=True))
 
     # ------------------------------------------------------------------ the store
@@ -296,7 +305,10 @@ class DashboardScreen(TaskActionsMixin, PortalScreen[None]):
     @on(Tabs.TabActivated, "#views")
     def switch_view(self, event: Tabs.TabActivated) -> None:
         if event.tab.id is not None:
-            self.view = VIEWS_BY_KEY[event.tab.id]
+            view = VIEWS_BY_KEY[event.tab.id]
+            if view is not self.view:  # not the first tab shown
+                self.view = view
+                self._remember_place()
             self.show_view()
 
     @on(FilterBar.Changed, "#filter")
@@ -325,8 +337,15 @@ class DashboardScreen(TaskActionsMixin, PortalScreen[None]):
         else:
             self._set_sort(SortOrder(event.column))
 
+    def _remember_place(self) -> None:
+        """Keep the view and the sort for the next run of this profile."""
+        remembered = self.services.remembered
+        if remembered is not None:
+            remembered.save(replace(remembered.load(), view=self.view.key, sort=self.sort))
+
     def _set_sort(self, order: SortOrder | None) -> None:
         self.sort = order
+        self._remember_place()
         table = self.query_one(TaskTable)
         if order is None:
             table.show_sort(None)
