@@ -72,7 +72,7 @@ class TaskDetailScreen(TaskActionsMixin, PortalScreen[None]):
 
     def tick(self) -> None:
         """Once a second: the header's status (when the task was read, what waits, or
-        that its full record is still being read)."""
+        that its full record is still being read), and the task's relative times."""
         if self._missing:
             return
         reading = any(w.group == "task" and not w.is_finished for w in self.workers)
@@ -80,6 +80,9 @@ class TaskDetailScreen(TaskActionsMixin, PortalScreen[None]):
             self.query_one(AppHeader).status = "loading…"
         else:
             self.show_health(self.store.task_read_at(self.task_id))
+        detail = self.query_one(TaskDetail)
+        if detail.display:
+            detail.age(self.services.clock.now())
 
     # ------------------------------------------------------------------ the store
 

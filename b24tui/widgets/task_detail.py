@@ -13,7 +13,7 @@ import threading
 from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import ClassVar, Final, NamedTuple
 
@@ -366,6 +366,28 @@ class TaskDetail(VerticalScroll, can_focus=True):
         """
         self._shown = _Shown(task, now, dict(people or {}), compact, me, description)
         self._render_parts()
+
+    def age(self, now: datetime) -> None:
+        """Count the relative times (deadline, created, changed) from ``now``, repainting
+        only when one of them reads differently; a screen calls it once a second, so they
+        age between refreshes (and while the portal cannot be read)."""
+        shown = self._shown
+        if shown is None or self._relative(shown.task, shown.now) == self._relative(
+            shown.task, now
+        ):
+            return
+        self._shown = replace(shown, now=now)
+        self._render_parts()
+
+    @staticmethod
+    def _relative(task: Task, now: datetime) -> tuple[object, ...]:
+        """Everything shown that depends on ``now``."""
+        return (
+            deadline_label(task.deadline, now) if task.deadline is not None else None,
+            task.is_overdue(now),
+            ago(task.created_date, now) if task.created_date is not None else None,
+            ago(task.changed_date, now) if task.changed_date is not None else None,
+        )
 
     def clear(self) -> None:
         """Show nothing ("No task selected")."""

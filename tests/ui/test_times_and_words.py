@@ -3,16 +3,24 @@ overdue or not, the status's words, times in the person's zone, cut text marked.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from rich.style import Style
 from rich.text import Text
 from textual.app import App, ComposeResult
+from textual.pilot import Pilot
 from textual.widgets import Static
 
+from b24tui.clock import FrozenClock
+from b24tui.emulator import DEMO_USER_ID
 from b24tui.emulator.state import PORTAL_TZ
 from b24tui.models import Person, Task, TaskStatus
-from b24tui.widgets import TaskDetail, TaskTable
+from b24tui.screens import TaskDetailScreen
+from b24tui.widgets import AppHeader, TaskDetail, TaskTable
+from tests.conftest import ServedEmulator
+from tests.ui.conftest import AppFactory
+from tests.ui.waiting import POLLS, settled
 
 NOW = datetime(2026, 3, 16, 9, 30, tzinfo=PORTAL_TZ)
 ME = 1
@@ -48,6 +56,15 @@ def colour(text: Text) -> object:
 
 def detail_text(detail: TaskDetail) -> str:
     return "\n".join(str(part.visual) for part in detail.query(Static) if part.display)
+
+
+async def until(pilot: Pilot[None], condition: Callable[[], bool]) -> None:
+    """Until ``condition`` holds (the screens' once-a-second status has its turn)."""
+    for _ in range(POLLS):
+        if condition():
+            return
+        await pilot.pause(0.01)
+    raise AssertionError("the condition never held")
 
 
 # --------------------------------------------------------------------------- overdue
@@ -136,3 +153,37 @@ async def test_a_name_too_long_for_its_column_ends_in_an_ellipsis() -> None:
         await pilot.pause()
         width = table.columns["responsible"].width
         assert LONG_NAME[: width - 1] + "…" in screen_lines(app)[1]
+
+
+# --------------------------------------------------------------------------- the detail screen
+
+
+async def test_the_detail_screen_follows_the_apps_refresh_and_its_updated_ages(
+    make_app: AppFactory, emulator: ServedEmulator, clock: FrozenClock
+) -> None:
+    portal = emulator.portal
+    task = next(
+        t for t in portal.tasks.values() if t.responsible_id == DEMO_USER_ID and t.status == 2
+    )
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settled(pilot)
+        screen = TaskDetailScreen(app.services, task.id)
+        await app.push_screen(screen)
+        await settled(pilot)
+        header = screen.query_one(AppHeader)
+        assert header.status == "updated just now"
+        clock.advance(5 * 60)
+        await until(pilot, lambda: header.status == "updated 5m ago")
+        task.title, task.status = "Renamed on the portal", 3  # someone else, in the browser
+        portal.touch(task, 3)
+        app.refresh_portal()  # what the app's interval does
+        await settled(pilot)
+        detail = screen.query_one(TaskDetail)
+        assert f"#{task.id} Renamed on the portal" in detail_text(detail)
+        assert "Status       In progress" in detail_text(detail)
+        assert header.status == "updated just now"
+        clock.advance(2 * 3600)
+        await until(pilot, lambda: header.status == "updated 2h ago")
+        changed = next(line for line in detail_text(detail).splitlines() if "Changed" in line)
+        assert "(2h ago) by" in changed, "the body's times age with the header's"
