@@ -9,7 +9,8 @@ import argparse
 import asyncio
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from typing import TYPE_CHECKING
 
 from b24tui import __version__
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
     from b24tui.clock import Clock
     from b24tui.config import Settings
     from b24tui.state import StateFile
+
+log = logging.getLogger(__name__)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -41,6 +44,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     profile_help = "the profile (portal account) to use; default: the config's default_profile"
     parser.add_argument("--profile", metavar="NAME", help=profile_help)
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="write a debug log (rotated, never a secret) under the platform's log dir; "
+        "'b24tui doctor' says where",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, text in _AUTH_COMMANDS.items():
         command = commands.add_parser(name, help=text, description=text)
@@ -101,6 +110,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         except ValueError as error:
             return _usage_error(str(error))
     _keep_log_records_off_the_terminal()
+    with _debug_log(options.debug):
+        log.info(
+            "b24tui %s: %s, profile %s",
+            __version__,
+            options.command or "dashboard",
+            options.profile or "(default)",
+        )
+        return _run_command(options)
+
+
+def _run_command(options: argparse.Namespace) -> int:
     if options.command in _AUTH_COMMANDS:
         from b24tui.auth.cli import run_auth_command
 
@@ -111,6 +131,37 @@ def main(argv: Sequence[str] | None = None) -> int:
     if options.demo:
         return _run_demo(task_id)
     return _run_portal(options.profile, task_id)
+
+
+@contextmanager
+def _debug_log(asked: bool) -> Iterator[None]:
+    """Write the debug log meanwhile, when ``--debug`` or the config's ``debug`` asks.
+
+    A config file that cannot be read turns nothing on here: the command itself says
+    what is wrong with it. A log that cannot be written is said in one line, and the
+    command goes on without it.
+    """
+    from b24tui.config import ConfigError, load_settings
+
+    if not asked:
+        try:
+            asked = load_settings().debug
+        except ConfigError:
+            asked = False
+    with ExitStack() as stack:
+        if asked:
+            from b24tui.debug_log import debug_logging
+            from b24tui.paths import log_file
+
+            path = log_file()
+            try:
+                stack.enter_context(debug_logging(path))
+            except OSError as error:
+                sys.stderr.write(
+                    f"b24tui: the debug log cannot be written at {path} "
+                    f"({error.strerror or error}); going on without it\n"
+                )
+        yield
 
 
 _DROP_RECORDS = logging.NullHandler()

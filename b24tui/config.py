@@ -11,6 +11,7 @@ message names the file, the key and what was expected::
     theme = "textual-dark"
     allow_plaintext_keyring = false
     keyring_timeout = 5            # seconds to wait for the keyring before giving up
+    debug = false                  # true: a rotated log under the log dir (as --debug)
 
     [keys]                         # binding id = keys, for the keymap
     refresh = "r,f5"
@@ -21,6 +22,7 @@ message names the file, the key and what was expected::
     [profiles.work]
     portal = "acme.bitrix24.com"
     user_id = 1
+    read_only = false              # true: nothing is offered or sent that would write
 """
 
 from __future__ import annotations
@@ -76,6 +78,7 @@ _TOP_KEYS = frozenset(
         "theme",
         "allow_plaintext_keyring",
         "keyring_timeout",
+        "debug",
         "keys",
         "limits",
         "profiles",
@@ -84,7 +87,7 @@ _TOP_KEYS = frozenset(
 _LIMIT_KEYS = frozenset({"plan"})
 PlanName = Literal["cloud", "enterprise"]
 """The portal plans whose rate limits the client paces by."""
-_PROFILE_KEYS = frozenset({"portal", "user_id"})
+_PROFILE_KEYS = frozenset({"portal", "user_id", "read_only"})
 
 _HEADER = (
     "b24tui settings (no secrets here: webhook codes and tokens live in the keyring).",
@@ -114,6 +117,8 @@ class ProfileSettings:
     """The portal's host, e.g. ``acme.bitrix24.com`` (no scheme, no path)."""
     user_id: int | None = None
     """The id of the user the webhook runs as."""
+    read_only: bool = False
+    """Whether this profile only reads: no write is offered or sent (as ``--read-only``)."""
 
 
 @dataclass(frozen=True)
@@ -133,6 +138,8 @@ class Settings:
     """Whether a keyring backend that stores secrets unencrypted may be used."""
     keyring_timeout: float = DEFAULT_KEYRING_TIMEOUT
     """Seconds to wait for the keyring (a locked collection must never hang the app)."""
+    debug: bool = False
+    """Whether to write the debug log (as ``--debug``)."""
     keys: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     """Binding id to key list, for the keymap (``{"refresh": "r,f5"}``)."""
     profiles: Mapping[str, ProfileSettings] = field(default_factory=lambda: MappingProxyType({}))
@@ -196,6 +203,7 @@ def _parse(path: Path, data: Mapping[str, Any]) -> Settings:
         keyring_timeout=reader.number(
             data, "keyring_timeout", DEFAULT_KEYRING_TIMEOUT, KEYRING_TIMEOUT_RANGE, "seconds"
         ),
+        debug=reader.boolean(data, "debug", False),
         keys=MappingProxyType(reader.keys(data)),
         profiles=MappingProxyType(reader.profiles(data)),
         plan=reader.plan(data),
@@ -229,10 +237,10 @@ class _Reader:
             return None
         return self.string(table, key, "", prefix)
 
-    def boolean(self, table: Mapping[str, Any], key: str, default: bool) -> bool:
+    def boolean(self, table: Mapping[str, Any], key: str, default: bool, prefix: str = "") -> bool:
         value = table.get(key, default)
         if not isinstance(value, bool):
-            self.fail(key, "true or false", value)
+            self.fail(prefix + key, "true or false", value)
         return bool(value)
 
     def number(
@@ -295,7 +303,10 @@ class _Reader:
                 isinstance(user_id, bool) or not isinstance(user_id, int) or user_id <= 0
             ):
                 self.fail(key + ".user_id", "a positive whole number", user_id)
-            profiles[name] = ProfileSettings(name=name, portal=portal, user_id=user_id)
+            read_only = self.boolean(body, "read_only", False, prefix=key + ".")
+            profiles[name] = ProfileSettings(
+                name=name, portal=portal, user_id=user_id, read_only=read_only
+            )
         return profiles
 
 

@@ -22,6 +22,7 @@ ENV_WEBHOOK = "B24TUI_WEBHOOK_URL"
 """An inbound-webhook URL in the environment: overrides the keyring (headless, CI)."""
 
 CONFIG_FILE_NAME = "config.toml"
+LOG_FILE_NAME = "b24tui.log"
 
 
 def config_dir() -> Path:
@@ -63,3 +64,9 @@ def demo_state_file() -> Path:
 def log_dir() -> Path:
     """The user log directory, e.g. ``~/.local/state/b24tui/log``."""
     return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
+
+
+def log_file() -> Path:
+    """The debug log (``--debug``), e.g. ``~/.local/state/b24tui/log/b24tui.log``; rotated
+    copies sit beside it (``b24tui.log.1`` …)."""
+    return log_dir() / LOG_FILE_NAME

@@ -17,6 +17,7 @@ import asyncio
 import json
 import logging
 import ssl
+import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextvars import ContextVar
 from datetime import date, datetime
@@ -293,6 +294,9 @@ class B24Client:
         """
         if not batch.commands:
             return BatchResult((), {}, {}, {}, {}, {})
+        log.debug(
+            "batch of %d: %s", len(batch.commands), ", ".join(c.method for c in batch.commands)
+        )
         aware = self._policy if isinstance(self._policy, BatchAwarePolicy) else None
         if aware is not None:
             await aware.before_batch([command.method for command in batch.commands])
@@ -407,16 +411,28 @@ class B24Client:
         secrets = endpoint.secrets()
         shown_url = redact(url, secrets)
         content, query = self._request_parts(endpoint, params, api)
+        started = time.monotonic()
         try:
             answer = await self._http.post(url, content=content, params=query or None)
         except httpx.HTTPError as exc:
             error = translate_transport(exc, method, api, secrets=secrets)
-            log.warning("POST %s failed: %s", shown_url, error.description)
+            log.warning(
+                "POST %s failed after %.0f ms: %s",
+                shown_url,
+                (time.monotonic() - started) * 1000,
+                error.description,
+            )
             sent = not isinstance(exc, httpx.PoolTimeout | httpx.ConnectTimeout)
             if not repeatable and sent and isinstance(error, RequestTimeout | ConnectionDropped):
                 raise _outcome_unknown(error) from None
             raise error from None
-        log.debug("POST %s -> %d (%d bytes)", shown_url, answer.status_code, len(answer.content))
+        log.debug(
+            "POST %s -> %d (%d bytes) in %.0f ms",
+            shown_url,
+            answer.status_code,
+            len(answer.content),
+            (time.monotonic() - started) * 1000,
+        )
         try:
             envelope = decode_answer(
                 answer.status_code,

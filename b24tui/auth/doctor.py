@@ -1,8 +1,9 @@
 """``b24tui doctor``: what b24tui finds, one line per check, never a secret.
 
-Config file, profile, keyring backend, whether a credential is found (shown with its
-code masked), whether the portal answers and as whom, the scopes, REST 3.0 and the
-rate-limit state.
+Config file, profile (and whether it is read-only), where the debug log is and whether
+it is being written, keyring backend, whether a credential is found (shown with its code
+masked), whether the portal answers and as whom, the scopes, REST 3.0 and the rate-limit
+state.
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ from b24tui.auth.probe import KeyringStatus, probe_keyring
 from b24tui.auth.resolve import Prober, missing_credential_message
 from b24tui.auth.store import ENV_WEBHOOK, Credential, EnvStore, KeyringStore, StoreError
 from b24tui.config import ConfigError, Settings, load_settings
-from b24tui.paths import config_file
+from b24tui.debug_log import active_log_file
+from b24tui.paths import config_file, log_file
 
 __all__ = ["Finding", "diagnose", "run_doctor"]
 
@@ -72,7 +74,10 @@ async def diagnose(
     name = profile or settings.default_profile
     entry = settings.profile(name)
     where = f"portal {entry.portal}, user {entry.user_id}" if entry.portal else "no portal noted"
+    if entry.read_only:
+        where += "; read-only"
     findings.append(Finding("profile", "ok", f"{name} ({where})"))
+    findings.append(_debug_log_finding())
 
     status = await asyncio.to_thread(
         probe,
@@ -92,6 +97,13 @@ async def diagnose(
         return findings
     findings.extend(await _portal_findings(endpoint, transport))
     return findings
+
+
+def _debug_log_finding() -> Finding:
+    active = active_log_file()
+    if active is not None:
+        return Finding("debug log", "info", f"on, writing {active}")
+    return Finding("debug log", "info", f"off (--debug or debug = true writes {log_file()})")
 
 
 def _keyring_finding(status: KeyringStatus, *, env_set: bool) -> Finding:

@@ -42,6 +42,7 @@ def test_doctor_reports_a_healthy_profile(
     assert list(lines) == [
         "config",
         "profile",
+        "debug log",
         "keyring",
         "secret",
         "portal",
