@@ -32,6 +32,7 @@ from b24tui.actions import TASK_ACTIONS_BY_ID, TaskAction, done_message
 from b24tui.api import B24Error
 from b24tui.api.client import call_progress
 from b24tui.api.errors import ActionNotAllowed, ConnectError, RateLimited
+from b24tui.api.read_only import ReadOnlyRefused
 from b24tui.models import Task, User
 from b24tui.store import PortalStore, StoreChange
 from b24tui.text import clean
@@ -170,7 +171,7 @@ class ActionResult:
 
 
 def _not_sent(error: B24Error | None) -> bool:
-    return isinstance(error, RateLimited | ConnectError)
+    return isinstance(error, RateLimited | ConnectError | ReadOnlyRefused)
 
 
 class ActionQueue:

@@ -4,7 +4,8 @@ Headless: no Textual here. Each :class:`TaskAction` knows its palette name, its 
 it has one), whether it asks first, when it is offered, and which client method it calls
 with which parameters. Whether an action is offered follows the task's ``action`` map;
 that map has no key for mute or watch, so those follow ``isMuted`` and ``auditors``, and
-favourites follow the task's favourite flag.
+favourites follow the task's favourite flag. In read-only mode only the local actions
+(open in browser, copy link) are offered: every other one :attr:`TaskAction.writes`.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from b24tui.models import Task, TaskStatus, User
 from b24tui.text import clean
 
 __all__ = [
+    "READ_ONLY_MESSAGE",
     "TASK_ACTIONS",
     "TASK_ACTIONS_BY_ID",
     "TaskAction",
@@ -29,6 +31,9 @@ __all__ = [
     "load_users",
     "task_url",
 ]
+
+READ_ONLY_MESSAGE: Final = "Read-only: nothing is changed on the portal"
+"""What a key or command that would write says in read-only mode."""
 
 Allowed = Callable[[Task, "int | None"], bool]
 Call = Callable[[B24Client, Task, Mapping[str, Any]], Awaitable[object]]
@@ -99,6 +104,11 @@ class TaskAction:
     def undo(self) -> str | None:
         """The id of the action that undoes this one, if there is one."""
         return _UNDO.get(self.id)
+
+    @property
+    def writes(self) -> bool:
+        """Whether it changes something on the portal (all but the local ones)."""
+        return not self.local
 
     def allowed(self, task: Task, me_id: int | None) -> bool:
         """Whether the action is offered for ``task`` to the user ``me_id``."""
@@ -298,9 +308,16 @@ TASK_ACTIONS_BY_ID: Final[Mapping[str, TaskAction]] = {action.id: action for act
 """The actions by id."""
 
 
-def allowed_actions(task: Task, me_id: int | None) -> tuple[TaskAction, ...]:
-    """The actions offered for ``task`` to ``me_id``, in table order."""
-    return tuple(action for action in TASK_ACTIONS if action.allowed(task, me_id))
+def allowed_actions(
+    task: Task, me_id: int | None, *, read_only: bool = False
+) -> tuple[TaskAction, ...]:
+    """The actions offered for ``task`` to ``me_id``, in table order (no write when
+    ``read_only``)."""
+    return tuple(
+        action
+        for action in TASK_ACTIONS
+        if action.allowed(task, me_id) and not (read_only and action.writes)
+    )
 
 
 def done_message(action: TaskAction, task: Task, *, user: User | None = None) -> str:

@@ -44,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     profile_help = "the profile (portal account) to use; default: the config's default_profile"
     parser.add_argument("--profile", metavar="NAME", help=profile_help)
+    parser.add_argument("--read-only", action="store_true", help=_READ_ONLY_HELP)
     parser.add_argument(
         "--debug",
         action="store_true",
@@ -73,7 +74,13 @@ def build_parser() -> argparse.ArgumentParser:
     task.add_argument(
         "--demo", action="store_true", default=argparse.SUPPRESS, help="use the emulated portal"
     )
+    task.add_argument(
+        "--read-only", action="store_true", default=argparse.SUPPRESS, help=_READ_ONLY_HELP
+    )
     return parser
+
+
+_READ_ONLY_HELP = "offer and send no write, only read (also read_only = true in a profile's config)"
 
 
 def _task_id(text: str) -> int:
@@ -112,10 +119,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     _keep_log_records_off_the_terminal()
     with _debug_log(options.debug):
         log.info(
-            "b24tui %s: %s, profile %s",
+            "b24tui %s: %s, profile %s%s",
             __version__,
             options.command or "dashboard",
             options.profile or "(default)",
+            ", read-only asked" if options.read_only else "",
         )
         return _run_command(options)
 
@@ -129,8 +137,8 @@ def _run_command(options: argparse.Namespace) -> int:
         )
     task_id: int | None = options.task_id if options.command == "task" else None
     if options.demo:
-        return _run_demo(task_id)
-    return _run_portal(options.profile, task_id)
+        return _run_demo(task_id, read_only=options.read_only)
+    return _run_portal(options.profile, task_id, read_only=options.read_only)
 
 
 @contextmanager
@@ -190,7 +198,7 @@ def _usage_error(message: str) -> int:
     return 2
 
 
-def _run_demo(task_id: int | None = None) -> int:
+def _run_demo(task_id: int | None = None, *, read_only: bool = False) -> int:
     from b24tui.clock import SystemClock
     from b24tui.config import ConfigError, load_settings
     from b24tui.demo import demo_client, demo_portal
@@ -202,7 +210,7 @@ def _run_demo(task_id: int | None = None) -> int:
     except ConfigError as error:
         return _fail(str(error))
     clock = SystemClock()
-    client = demo_client(demo_portal(clock))
+    client = demo_client(demo_portal(clock), read_only=read_only)
     remembered = StateFile(demo_state_file())
     return asyncio.run(
         _run_app(
@@ -211,7 +219,7 @@ def _run_demo(task_id: int | None = None) -> int:
     )
 
 
-def _run_portal(profile: str | None, task_id: int | None = None) -> int:
+def _run_portal(profile: str | None, task_id: int | None = None, *, read_only: bool = False) -> int:
     from b24tui.api import B24Client
     from b24tui.api.pacing import PacingPolicy
     from b24tui.auth import CredentialsUnavailable
@@ -226,6 +234,7 @@ def _run_portal(profile: str | None, task_id: int | None = None) -> int:
         plan.endpoint,
         policy=PacingPolicy(plan.settings.plan),
         token_refresher=plan.token_refresher,
+        read_only=read_only or plan.settings.profile(profile).read_only,
     )
     return asyncio.run(
         _run_app(

@@ -22,12 +22,13 @@ DEMO_JOURNAL_SIZE = 100
 """Calls the in-process demo portal remembers (the served emulator keeps 2,000 for tests)."""
 
 
-def demo_client(portal: Portal) -> B24Client:
-    """A client for the demo user's webhook on ``portal``, served in-process."""
+def demo_client(portal: Portal, *, read_only: bool = False) -> B24Client:
+    """A client for the demo user's webhook on ``portal``, served in-process (sending only
+    reads when ``read_only``)."""
     webhook = next(
         hook for hook in portal.credentials.webhooks.values() if hook.user_id == DEMO_USER_ID
     )
     endpoint = Webhook.parse(f"https://{portal.domain}/rest/{webhook.user_id}/{webhook.code}/")
     # Nobody reads the demo's call journal: keep a short one, not a day's worth of calls.
     emulator = EmulatorApp(portal, journal_size=DEMO_JOURNAL_SIZE)
-    return B24Client(endpoint, transport=httpx.ASGITransport(app=emulator))
+    return B24Client(endpoint, transport=httpx.ASGITransport(app=emulator), read_only=read_only)

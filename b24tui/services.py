@@ -35,6 +35,12 @@ class Services:
         object.__setattr__(self, "actions", ActionQueue(store))
 
     @property
+    def read_only(self) -> bool:
+        """Whether nothing may be changed on the portal: no write is offered, and the client
+        refuses to send one (``--read-only``, a profile's ``read_only``)."""
+        return self.client.read_only
+
+    @property
     def refresh_interval(self) -> float:
         """Seconds between background refreshes of the dashboard."""
         if self.settings is None:

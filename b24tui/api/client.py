@@ -8,7 +8,8 @@ the policy says, a write is sent again only when the portal said it did not run 
 limits) or no connection was made; a write whose answer was lost raises
 :class:`~b24tui.api.errors.OutcomeUnknown`. Redirects are not followed: a moved portal is
 reported as :class:`~b24tui.api.errors.PortalMoved`. Nothing logged or raised contains the
-webhook code or a token.
+webhook code or a token. A read-only client sends only the methods
+:mod:`b24tui.api.read_only` names as reads and refuses the rest before anything is sent.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ from b24tui.api.policy import (
     is_read_method,
     is_repeatable_call,
 )
+from b24tui.api.read_only import ReadOnlyRefused, is_known_read
 from b24tui.api.resources import (
     ChecklistResource,
     SystemResource,
@@ -153,6 +155,8 @@ class B24Client:
         token_refresher: renews an expired OAuth token once per call.
         ca_file: an extra CA bundle to trust (the emulator's ``--tls`` certificate).
         sleep: the coroutine used to wait between retries (tests pass a fake).
+        read_only: send only the methods known to read; any other raises
+            :class:`~b24tui.api.read_only.ReadOnlyRefused` before it is sent.
     """
 
     def __init__(
@@ -166,8 +170,10 @@ class B24Client:
         token_refresher: TokenRefresher | None = None,
         ca_file: str | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        read_only: bool = False,
     ) -> None:
         self._endpoint = endpoint
+        self._read_only = read_only
         self._policy: RequestPolicy = policy or NoPolicy()
         self._token_refresher = token_refresher
         self._refresh_lock = asyncio.Lock()
@@ -205,6 +211,11 @@ class B24Client:
     def endpoint(self) -> Endpoint:
         """Where and as whom calls go (a refreshed token replaces it)."""
         return self._endpoint
+
+    @property
+    def read_only(self) -> bool:
+        """Whether only reads are sent (``--read-only``, a profile's ``read_only``)."""
+        return self._read_only
 
     @property
     def policy(self) -> RequestPolicy:
@@ -313,8 +324,12 @@ class B24Client:
         """One call with the policy's pacing and retries and one token refresh.
 
         A call that is not safe to repeat (a write) is retried only after an error that
-        says it did not run: a rate limit, or no connection at all.
+        says it did not run: a rate limit, or no connection at all. In read-only mode a
+        call not known to read is refused here, the one way to the portal.
         """
+        if self._read_only and not is_known_read(method, params):
+            log.info("read-only: %s refused, nothing sent", method)
+            raise ReadOnlyRefused(method=method, api=api)
         attempt = 0
         refreshed = False
         repeatable = is_repeatable_call(method, params)

@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
-from b24tui.humanize import ago
+from b24tui.humanize import ShownZone, ago
 from b24tui.messages import CallFailed, RefreshRequested, StoreUpdated
 from b24tui.services import Services
 from b24tui.store import PortalStore, StoreChange

@@ -14,16 +14,21 @@ the store tells every screen of each change (the action pending, then the task r
 the screen repaints from its ``StoreUpdated`` handler and calls
 :meth:`TaskActionsMixin.refresh_task_bindings` there. The app says each result. A screen
 that overrides ``check_action`` calls ``super().check_action(...)`` for actions it does not know.
+
+In read-only mode only the local actions are offered; a key of a write says that nothing
+is changed on the portal, once per press, and sends nothing.
 """
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from textual import events, on
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from b24tui.actions import (
+    READ_ONLY_MESSAGE,
     TASK_ACTIONS,
     TASK_ACTIONS_BY_ID,
     TaskAction,
@@ -98,6 +103,8 @@ class TaskActionsMixin(Screen[Any]):
         task = self.current_task()
         if task is None:
             return ()
+        if self.services.read_only:
+            return tuple(action for action in TASK_ACTIONS if not action.writes)
         me_id = self.current_user_id()
         return tuple(action for action in TASK_ACTIONS if action.allowed(task, me_id))
 
@@ -145,6 +152,9 @@ class TaskActionsMixin(Screen[Any]):
         action = TASK_ACTIONS_BY_ID.get(action_id)
         if task is None or action is None:
             return
+        if action.writes and self.services.read_only:
+            self._say_read_only()
+            return
         if any(p.action.id == action.id for p in self.services.actions.pending(task.id)):
             self._say_under_way(action, task)
             return
@@ -181,6 +191,32 @@ class TaskActionsMixin(Screen[Any]):
                 group="task_action",
                 exit_on_error=False,
             )
+
+    @on(events.Key)
+    def _refuse_write_keys(self, event: events.Key) -> None:
+        """In read-only mode, a key of a write (hidden, so nothing else takes it) says so."""
+        if not self.services.read_only or event.key in self.active_bindings:
+            return
+        if self._write_bound_to(event):
+            event.stop()
+            event.prevent_default()
+            self._say_read_only()
+
+    def _write_bound_to(self, event: events.Key) -> bool:
+        """Whether ``event``'s key is a write action's (as the config's keymap binds it)."""
+        settings = self.services.settings
+        keymap = settings.keys if settings is not None else {}
+        pressed = {event.key, event.character}
+        for action in TASK_ACTIONS:
+            if action.key is None or not action.writes:
+                continue
+            keys = keymap.get(action.binding_id, action.key).split(",")
+            if pressed & {key.strip() for key in keys}:
+                return True
+        return False
+
+    def _say_read_only(self) -> None:
+        self.app.notify(READ_ONLY_MESSAGE, severity="warning", markup=False)
 
     def _say_under_way(self, action: TaskAction, task: Task) -> None:
         self.app.notify(

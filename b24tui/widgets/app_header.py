@@ -1,4 +1,4 @@
-"""The one-line header: which portal, who I am, and badges (DEMO, OFFLINE, stale)."""
+"""The one-line header: which portal, who I am, and badges (DEMO, READ-ONLY, OFFLINE, stale)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from b24tui.text import clean
 
 
 class AppHeader(Horizontal):
-    """Shows the portal, the signed-in user, DEMO and connection badges and a short status."""
+    """Shows the portal, the signed-in user, DEMO, READ-ONLY and connection badges and a
+    short status."""
 
     DEFAULT_CSS = """
     AppHeader { height: 1; }
@@ -26,6 +27,8 @@ class AppHeader(Horizontal):
     """The signed-in user's name, as the portal spells it."""
     demo: reactive[bool] = reactive(False)
     """Whether the app talks to the built-in emulated portal."""
+    read_only: reactive[bool] = reactive(False)
+    """Whether nothing is offered or sent that would change the portal."""
     status: reactive[str] = reactive("")
     """A short state such as "loading…" or "updated 5s ago"."""
     connection: reactive[str] = reactive("")
@@ -37,6 +40,7 @@ class AppHeader(Horizontal):
         yield Label(id="header-portal")
         yield Label(id="header-user")
         yield Label("DEMO", id="header-demo")
+        yield Label("READ-ONLY", id="header-read-only")
         yield Label(id="header-connection")
         yield Label(id="header-spacer")
         yield Label(id="header-status")
@@ -49,6 +53,9 @@ class AppHeader(Horizontal):
 
     def watch_demo(self, demo: bool) -> None:
         self.query_one("#header-demo", Label).display = demo
+
+    def watch_read_only(self, read_only: bool) -> None:
+        self.query_one("#header-read-only", Label).display = read_only
 
     def watch_status(self, status: str) -> None:
         self.query_one("#header-status", Label).update(Content(status))
