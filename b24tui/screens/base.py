@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
-from b24tui.humanize import ShownZone, ago
+from b24tui.humanize import ago
 from b24tui.messages import CallFailed, RefreshRequested, StoreUpdated
 from b24tui.services import Services
 from b24tui.store import PortalStore, StoreChange
@@ -73,6 +73,7 @@ class PortalScreen(AppScreen[ResultType]):
         for header in self.query(AppHeader):
             header.portal = self.services.client.host
             header.demo = self.services.demo
+            header.read_only = self.services.read_only
         self._unsubscribe = self.store.subscribe(self._store_changed)
         self.set_interval(1.0, self.tick)
 
