@@ -13,7 +13,7 @@ import random
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Literal
 
 from b24tui.clock import Clock, SystemClock
@@ -258,6 +258,7 @@ def _add_users(portal: Portal, rng: random.Random) -> None:
         last = {"Fernández": "fernandez", "Schäfer": "schaefer", "Петрова": "petrova"}.get(
             last_name, last_name.lower()
         )
+        registered = now - timedelta(days=400 + rng.randrange(300))
         portal.users[user_id] = User(
             id=user_id,
             name=name,
@@ -267,12 +268,18 @@ def _add_users(portal: Portal, rng: random.Random) -> None:
             gender=gender,
             admin=user_id == ADMIN_USER_ID,
             departments=[1] if user_id <= 3 else [1, 1 + user_id % 3],
-            date_register=now - timedelta(days=400 + rng.randrange(300)),
+            date_register=registered,
             last_login=now - timedelta(minutes=rng.randrange(5, 3000)),
             is_online=rng.random() < 0.5 or user_id == DEMO_USER_ID,
             time_zone="Europe/Berlin" if user_id == DEMO_USER_ID else "",
             photo=None if user_id % 4 == 0 else f"/upload/main/avatar/{user_id}.png",
             personal_city=city,
+            # Derived from the id, not drawn from ``rng``: the rest of the seed stays put.
+            work_phone=f"+1 555 01{user_id:02d}",
+            personal_mobile=f"+1 555 02{user_id:02d}" if user_id % 2 else "",
+            personal_www=f"https://{local}.example" if user_id % 3 == 0 else "",
+            birthday=None if user_id % 5 == 0 else date(1975 + 2 * user_id, user_id, 3 * user_id),
+            profile_changed=registered + timedelta(days=7 * user_id, hours=4, seconds=user_id),
         )
         portal.timeman_settings[user_id] = TimemanSettings(flexible=user_id in (2, 6))
 

@@ -42,6 +42,12 @@ class User:
     photo: str | None = None
     """A link to the avatar, or ``None`` when the person has not uploaded one."""
     personal_city: str = ""
+    personal_www: str = ""
+    personal_mobile: str = ""
+    work_phone: str = ""
+    birthday: date | None = None
+    profile_changed: datetime | None = None
+    """When the profile was last saved (``TIMESTAMP_X``)."""
 
     @property
     def full_name(self) -> str:

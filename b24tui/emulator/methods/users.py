@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import datetime, time
 from typing import Any
 
 from b24tui.emulator.methods._common import as_list, fmt_dt, named, php_bool, php_int
@@ -15,8 +16,22 @@ _RESERVED = {"SORT", "ORDER", "FILTER", "SELECT", "START", "ADMIN_MODE", "IMAGE_
 _PREFIXES = ("!%=", "!=%", "!@", "!%", "=%", "%=", ">=", "<=", "!=", "!", "@", "%", ">", "<", "=")
 
 
-def user_fields(portal: Portal, user: User) -> dict[str, Any]:
-    """A user as ``user.get`` returns it (all fields the ``user`` scope allows)."""
+def user_fields(portal: Portal, user: User, *, current: bool = False) -> dict[str, Any]:
+    """A user as ``user.get`` returns it (all fields the ``user`` scope allows).
+
+    The keys and their order are those the ``user.get`` page shows on its fullest user.
+    ``TIMESTAMP_X`` and ``LAST_ACTIVITY_DATE`` come as ``{}`` there: the portal hands PHP
+    date objects to the JSON encoder, which writes an object without properties; real
+    portals answer the same. ``user.current`` (``current=True``) writes both as text, as
+    its own page and the batch page's ``user.current`` show: ``"24.08.2023 13:19:39"`` (the
+    portal's date format) and ``"2024-08-29 10:30:11"``.
+    """
+    changed: Any = {}
+    last_activity: Any = {}
+    if current:
+        changed = _local(portal, user.profile_changed, "%d.%m.%Y %H:%M:%S")
+        last_activity = _local(portal, user.last_login, "%Y-%m-%d %H:%M:%S")
+    birthday = datetime.combine(user.birthday, time(0), tzinfo=portal.tz) if user.birthday else None
     answer: dict[str, Any] = {
         "ID": str(user.id),
         "ACTIVE": user.active,
@@ -28,14 +43,14 @@ def user_fields(portal: Portal, user: User) -> dict[str, Any]:
         "DATE_REGISTER": fmt_dt(user.date_register, portal.tz),
         "TIME_ZONE": user.time_zone,
         "IS_ONLINE": "Y" if user.is_online else "N",
-        "LAST_ACTIVITY_DATE": (
-            user.last_login.astimezone(portal.tz).strftime("%Y-%m-%d %H:%M:%S")
-            if user.last_login
-            else ""
-        ),
+        "TIMESTAMP_X": changed,
+        "LAST_ACTIVITY_DATE": last_activity,
         "PERSONAL_GENDER": user.gender,
-        "PERSONAL_BIRTHDAY": "",
+        "PERSONAL_WWW": user.personal_www,
+        "PERSONAL_BIRTHDAY": fmt_dt(birthday, portal.tz) or "",
+        "PERSONAL_MOBILE": user.personal_mobile,
         "PERSONAL_CITY": user.personal_city,
+        "WORK_PHONE": user.work_phone,
         "WORK_POSITION": user.work_position,
         "UF_EMPLOYMENT_DATE": "",
         "UF_DEPARTMENT": list(user.departments),
@@ -46,13 +61,17 @@ def user_fields(portal: Portal, user: User) -> dict[str, Any]:
     return answer
 
 
+def _local(portal: Portal, moment: datetime | None, pattern: str) -> str:
+    return moment.astimezone(portal.tz).strftime(pattern) if moment else ""
+
+
 @REGISTRY.method("user.current", scope="user")
 def user_current(call: Call) -> Any:
     """The caller (for a webhook, its owner); ``[]`` if that person no longer exists."""
     user = call.portal.users.get(call.user_id)
     if user is None:
         return []
-    return user_fields(call.portal, user)
+    return user_fields(call.portal, user, current=True)
 
 
 def _split(key: str) -> tuple[str, str]:
@@ -109,6 +128,9 @@ def _field_value(user: User, name: str) -> Any:
         "WORK_POSITION": lambda u: u.work_position,
         "PERSONAL_GENDER": lambda u: u.gender,
         "PERSONAL_CITY": lambda u: u.personal_city,
+        "PERSONAL_WWW": lambda u: u.personal_www,
+        "PERSONAL_MOBILE": lambda u: u.personal_mobile,
+        "WORK_PHONE": lambda u: u.work_phone,
         "UF_DEPARTMENT": lambda u: list(u.departments),
         "IS_ONLINE": lambda u: "Y" if u.is_online else "N",
         "USER_TYPE": lambda u: "employee",
