@@ -8,6 +8,11 @@ overdue, ``-2`` not viewed and ``-3`` almost overdue; ``REAL_STATUS`` is the sto
 ``"::SUBFILTER-PARAMS": {"FAVORITE": "Y"}`` keeps the caller's favourites. Unknown keys
 are ignored, as the portal does. ``MEMBER`` (any role) and ``DOER`` (responsible or
 accomplice) are accepted like the portal's own list pages use them.
+
+A multi-valued field (``TAG``, ``UF_CRM_TASK``, ``ACCOMPLICE``, ``AUDITOR``, ``MEMBER``,
+``DOER``, ``DEPENDS_ON``) matches when one of its values equals one wanted; a wanted
+value no element can be (text against user ids) matches nothing, and only an empty value
+(``""``, ``null``) asks for an empty list (inferred).
 """
 
 from __future__ import annotations
@@ -85,15 +90,19 @@ _SCALAR: dict[str, TaskValue] = {
     "BACKLOG_ID": lambda t: None,
     "TASK_CONTROL": lambda t: "Y" if t.task_control else "N",
 }
-_MULTI: dict[str, Callable[[Task], list[Any]]] = {
-    "ACCOMPLICE": lambda t: list(t.accomplices),
-    "AUDITOR": lambda t: list(t.auditors),
-    "MEMBER": lambda t: sorted(t.members()),
-    "DOER": lambda t: [t.responsible_id, *t.accomplices],
-    "TAG": lambda t: list(t.tags),
-    "UF_CRM_TASK": lambda t: list(t.crm),
-    "DEPENDS_ON": lambda t: [],
+_MULTI: dict[str, tuple[type[int] | type[str], Callable[[Task], list[Any]]]] = {
+    "ACCOMPLICE": (int, lambda t: list(t.accomplices)),
+    "AUDITOR": (int, lambda t: list(t.auditors)),
+    "MEMBER": (int, lambda t: sorted(t.members())),
+    "DOER": (int, lambda t: [t.responsible_id, *t.accomplices]),
+    "TAG": (str, lambda t: list(t.tags)),
+    "UF_CRM_TASK": (str, lambda t: list(t.crm)),
+    "DEPENDS_ON": (int, lambda t: []),
 }
+"""The multi-valued fields: the type of their elements and the task's values."""
+
+_NO_ELEMENT = object()
+"""A wanted value no element of the field can equal (text against user ids)."""
 
 
 def _split(key: str) -> tuple[str, str]:
@@ -134,6 +143,22 @@ def _coerce(sample: Any, wanted: object, tz: tzinfo) -> Any:
             return None
     if isinstance(sample, int):
         return php_int(wanted)
+    return str(wanted)
+
+
+def _element(kind: type[int] | type[str], wanted: object) -> Any:
+    """``wanted`` as an element of a multi-valued field of ``kind``.
+
+    ``None`` for an empty value (it asks for an empty list); :data:`_NO_ELEMENT` for a
+    value no element can be, which matches nothing (never "the list is empty").
+    """
+    if wanted is None or wanted == "":
+        return None
+    if kind is int:
+        number = php_int(wanted)
+        return _NO_ELEMENT if number is None else number
+    if isinstance(wanted, bool | dict | list):
+        return _NO_ELEMENT
     return str(wanted)
 
 
@@ -220,20 +245,16 @@ class TaskFilter:
         if name == "TITLE" or (op == "%" and name in _SCALAR):
             return self._text_test(name, op, wanted)
         if name in _MULTI:
-            getter = _MULTI[name]
+            kind, getter = _MULTI[name]
+            targets = [_element(kind, item) for item in wanted]
+            empty_wanted = op == "=" and None in targets
+            elements = [target for target in targets if target not in (None, _NO_ELEMENT)]
 
             def multi(task: Task) -> bool:
                 actual = getter(task)
-                for item in wanted:
-                    sample = actual[0] if actual else 0
-                    target = _coerce(sample, item, tz)
-                    if target is None and op == "=":
-                        if not actual:
-                            return True
-                        continue
-                    if any(_compare(op, value, target) for value in actual):
-                        return True
-                return False
+                if not actual:
+                    return empty_wanted
+                return any(_compare(op, value, target) for target in elements for value in actual)
 
             return multi
         if name in _SCALAR:

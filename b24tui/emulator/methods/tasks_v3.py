@@ -599,19 +599,49 @@ _ID_OPERATORS: dict[str, Callable[[int, list[int]], bool]] = {
     "=": lambda task_id, values: task_id in values,
     "in": lambda task_id, values: task_id in values,
     "!=": lambda task_id, values: task_id not in values,
-    ">": lambda task_id, values: all(task_id > value for value in values),
-    ">=": lambda task_id, values: all(task_id >= value for value in values),
-    "<": lambda task_id, values: all(task_id < value for value in values),
-    "<=": lambda task_id, values: all(task_id <= value for value in values),
+    ">": lambda task_id, values: task_id > values[0],
+    ">=": lambda task_id, values: task_id >= values[0],
+    "<": lambda task_id, values: task_id < values[0],
+    "<=": lambda task_id, values: task_id <= values[0],
+    "between": lambda task_id, values: values[0] <= task_id <= values[1],
 }
+_ONE_VALUE = frozenset({">", ">=", "<", "<="})
+"""Operators that compare with one value: a list there does not fit the type."""
 
 
 def _id_test(check: Callable[[int, list[int]], bool], values: list[int]) -> Callable[[int], bool]:
     return lambda task_id: check(task_id, values)
 
 
+def _id_type_error() -> V3Error:
+    return v3_validation(
+        VALIDATION_MESSAGE, ("id", "Field `id` requires data type `int` for this request")
+    )
+
+
+def _id_values(operator: str, value: object) -> list[int]:
+    """The ids a condition compares with; a validation error when they do not fit."""
+    if operator == "between":
+        if not isinstance(value, list) or len(value) != 2:
+            raise _id_type_error()
+        values = value
+    elif isinstance(value, list):
+        if operator in _ONE_VALUE:
+            raise _id_type_error()
+        values = value
+    else:
+        values = [value]
+    if not all(isinstance(item, int) and not isinstance(item, bool) for item in values):
+        raise _id_type_error()
+    return values
+
+
 def _filter_ids(raw: object) -> list[Callable[[int], bool]]:
-    """``[["id", ">", 10], ["id", 5]]`` → tests on a task id (only ``id`` is filterable)."""
+    """``[["id", ">", 10], ["id", 5]]`` → tests on a task id (only ``id`` is filterable).
+
+    ``in`` (or ``=``/``!=`` with a list) takes a list, an empty one matching nothing;
+    ``between`` takes ``[low, high]``, both included; the comparisons take one id.
+    """
     tests: list[Callable[[int], bool]] = []
     if raw is None:
         return tests
@@ -642,12 +672,7 @@ def _filter_ids(raw: object) -> list[Callable[[int], bool]]:
                 V3_PREFIX + "UNKNOWNFILTEROPERATOREXCEPTION",
                 f"Unknown filter operator `{operator}`",
             )
-        values = value if isinstance(value, list) else [value]
-        if not all(isinstance(item, int) and not isinstance(item, bool) for item in values):
-            raise v3_validation(
-                VALIDATION_MESSAGE, ("id", "Field `id` requires data type `int` for this request")
-            )
-        tests.append(_id_test(check, values))
+        tests.append(_id_test(check, _id_values(operator, value)))
     return tests
 
 
