@@ -587,6 +587,7 @@ def build_portal(preset: Preset = "demo", seed: int = 0, clock: Clock | None = N
     portal.start_ids("task", FIRST_TASK_ID)
     portal.start_ids("checklist", FIRST_CHECKLIST_ID)
     portal.start_ids("history", 16001)
+    portal.start_ids("attachment", 1001)
     webhook_code = f"{random.Random(f'webhook-{seed}').getrandbits(64):016x}"
     portal.credentials.add_webhook(DEMO_USER_ID, DEFAULT_SCOPES, code=webhook_code)
     _add_users(portal, rng)

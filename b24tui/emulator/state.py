@@ -127,6 +127,8 @@ class Task:
     tags: list[str] = field(default_factory=list)
     crm: list[str] = field(default_factory=list)
     """``UF_CRM_TASK`` bindings such as ``D_12``."""
+    files: list[int] = field(default_factory=list)
+    """``UF_TASK_WEBDAV_FILES``: ids of the :class:`Attachment` objects of the task."""
     viewed_by: set[int] = field(default_factory=set)
     """People who have opened the task (the rest see it as not viewed)."""
     pinned_by: set[int] = field(default_factory=set)
@@ -152,6 +154,20 @@ class ChecklistItem:
     toggled_date: datetime | None = None
     members: dict[int, str] = field(default_factory=dict)
     """User id to ``"A"`` (participant) or ``"U"`` (observer)."""
+
+
+@dataclass
+class Attachment:
+    """A Drive file attached to a task or a comment (the portal's "attached object").
+
+    The emulator has no Drive: any file id sent as ``n123`` is taken as an existing file
+    and gets a fresh attachment id, as the portal gives one per place the file is attached.
+    """
+
+    id: int
+    file_id: int
+    name: str
+    size: int
 
 
 @dataclass
@@ -263,6 +279,7 @@ class Portal:
         self.tasks: dict[int, Task] = {}
         self.checklist_items: dict[int, ChecklistItem] = {}
         self.history: list[HistoryEntry] = []
+        self.attachments: dict[int, Attachment] = {}
         self.workdays: dict[int, Workday] = {}
         """Each person's latest workday."""
         self.timeman_settings: dict[int, TimemanSettings] = {}
@@ -345,6 +362,39 @@ class Portal:
     def is_muted(self, user_id: int, task_id: int) -> bool:
         """Whether ``user_id`` muted the task."""
         return task_id in self.muted.get(user_id, set())
+
+    # Attachments ------------------------------------------------------------------------
+
+    def attach(self, file_id: int) -> Attachment:
+        """A new attachment of Drive file ``file_id`` (a name and size made up from it)."""
+        attachment = Attachment(
+            id=self.next_id("attachment"),
+            file_id=file_id,
+            name=f"file-{file_id}.pdf",
+            size=1024 + file_id * 7919 % 2_000_000,
+        )
+        self.attachments[attachment.id] = attachment
+        return attachment
+
+    def attachments_from(self, value: object, kept: list[int]) -> list[int] | None:
+        """Attachment ids for a ``UF_*`` file field as sent: ``"n123"`` attaches Drive file
+        123 anew, a bare number keeps the attachment of that id when it is in ``kept``.
+
+        ``None`` when an entry names no file (the portal's "File not found").
+        """
+        if isinstance(value, dict):
+            value = list(value.values())
+        values = value if isinstance(value, list) else [] if value in (None, "", False) else [value]
+        found: list[int] = []
+        for raw in values:
+            text = str(raw).strip()
+            if text[:1].lower() == "n" and text[1:].isdigit() and int(text[1:]) > 0:
+                found.append(self.attach(int(text[1:])).id)
+            elif text.isdigit() and int(text) in kept:
+                found.append(int(text))
+            else:
+                return None
+        return found
 
     # Checklists and history ------------------------------------------------------------
 

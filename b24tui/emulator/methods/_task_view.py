@@ -216,8 +216,10 @@ def task_v1(
             answer[_camel(name)] = getter(view, task)
     portal = view.portal
     if "UF_CRM_TASK" in wanted:
-        answer["ufCrmTask"] = list(task.crm) or False
-        answer["ufTaskWebdavFiles"] = False
+        # The fields page types both as arrays, so an empty one is []. A real portal is
+        # known to send false for an empty multiple user field; b24tui's models read both.
+        answer["ufCrmTask"] = list(task.crm)
+        answer["ufTaskWebdavFiles"] = list(task.files)
         answer["ufMailMessage"] = None
     if "CHECKLIST" in wanted:
         answer["checklist"] = checklist_camel(view, task)

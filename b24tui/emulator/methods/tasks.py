@@ -257,6 +257,11 @@ def _apply_fields(
         task.tags = [str(tag) for tag in as_list(upper["TAGS"]) or []]
     if "UF_CRM_TASK" in upper:
         task.crm = [str(item) for item in as_list(upper["UF_CRM_TASK"]) or []]
+    if "UF_TASK_WEBDAV_FILES" in upper:
+        files = portal.attachments_from(upper["UF_TASK_WEBDAV_FILES"], task.files)
+        if files is None:
+            raise _core("File not found")
+        task.files = files
     return changes
 
 
