@@ -7,7 +7,7 @@ the snapshot tests independent of the wall clock.
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Protocol
 
 
@@ -22,6 +22,11 @@ class Clock(Protocol):
         """Seconds from an arbitrary origin that never goes backwards (for pacing)."""
         ...
 
+    def local_offset(self, moment: datetime) -> timedelta:
+        """The terminal's offset from UTC at ``moment`` (summer time included): times in
+        another zone say which."""
+        ...
+
 
 class SystemClock:
     """The real clock."""
@@ -32,21 +37,32 @@ class SystemClock:
     def monotonic(self) -> float:
         return time.monotonic()
 
+    def local_offset(self, moment: datetime) -> timedelta:
+        return moment.astimezone().utcoffset() or timedelta()
+
 
 class FrozenClock:
-    """A clock that only moves when told to: for tests, snapshots and the emulator."""
+    """A clock that only moves when told to: for tests, snapshots and the emulator.
 
-    def __init__(self, moment: datetime) -> None:
+    Its terminal sits in ``local_zone``, by default the zone ``moment`` is given in.
+    """
+
+    def __init__(self, moment: datetime, *, local_zone: tzinfo | None = None) -> None:
         if moment.tzinfo is None:
             raise ValueError("FrozenClock needs a timezone-aware datetime")
         self._moment = moment.astimezone(UTC)
         self._monotonic = 0.0
+        self.local_zone: tzinfo = local_zone or moment.tzinfo
+        """The terminal's zone."""
 
     def now(self) -> datetime:
         return self._moment
 
     def monotonic(self) -> float:
         return self._monotonic
+
+    def local_offset(self, moment: datetime) -> timedelta:
+        return moment.astimezone(self.local_zone).utcoffset() or timedelta()
 
     def advance(self, seconds: float) -> None:
         """Move the clock forward by ``seconds``."""
@@ -77,6 +93,9 @@ class OffsetClock:
 
     def monotonic(self) -> float:
         return self._base.monotonic() + self._offset
+
+    def local_offset(self, moment: datetime) -> timedelta:
+        return self._base.local_offset(moment)
 
     def advance(self, seconds: float) -> None:
         """Move the clock forward by ``seconds``."""

@@ -36,6 +36,8 @@ class User:
         departments: Ids of the user's departments (``UF_DEPARTMENT``).
         is_online: Whether the portal sees the user online now.
         user_type: ``employee``, ``extranet`` or ``email`` ("" when not sent).
+        time_zone: The zone the user set in their profile (``Europe/Berlin``); "" when
+            the portal's applies. Times are shown in it.
     """
 
     id: int
@@ -50,6 +52,7 @@ class User:
     last_login: datetime | None = None
     photo: str = ""
     user_type: str = ""
+    time_zone: str = ""
 
     @property
     def full_name(self) -> str:
@@ -81,6 +84,7 @@ class User:
             last_login=to_datetime(get("LAST_LOGIN", "lastLogin"), "LAST_LOGIN"),
             photo=to_str(get("PERSONAL_PHOTO", "personalPhoto"), "PERSONAL_PHOTO"),
             user_type=to_str(get("USER_TYPE", "userType"), "USER_TYPE"),
+            time_zone=to_str(get("TIME_ZONE", "timeZone"), "TIME_ZONE"),
         )
 
     @classmethod

@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
-from b24tui.humanize import ago
+from b24tui.humanize import ShownZone, ago
 from b24tui.messages import CallFailed, RefreshRequested, StoreUpdated
 from b24tui.services import Services
 from b24tui.store import PortalStore, StoreChange
@@ -106,6 +106,12 @@ class PortalScreen(AppScreen[ResultType]):
     def tick(self) -> None:
         """Once a second, and after each change: the header's status."""
         self.show_health(None)
+
+    def shown_zone(self) -> ShownZone:
+        """The zone times are shown in: the one my profile names (the portal's when it
+        names none), marked where it is not the terminal's."""
+        me = self.store.me
+        return ShownZone.of(me.time_zone if me is not None else "", self.services.clock)
 
     def request_refresh(self) -> None:
         """Ask the app for a refresh of the portal now (the one refresh of the whole app)."""

@@ -171,7 +171,9 @@ class DashboardScreen(TaskActionsMixin, PortalScreen[None]):
         in_view = self.view.select(self.tasks, self.me.id, now)
         shown = sort_tasks(filter_tasks(in_view, self.query_text), self.sort, self.me.id)
         table = self.query_one(TaskTable)
-        table.show_tasks(shown, now, self.me.id, pending=self.services.actions.labels())
+        table.show_tasks(
+            shown, now, self.me.id, pending=self.services.actions.labels(), zone=self.shown_zone()
+        )
         self.query_one(FilterBar).counts = (len(shown), len(in_view))
         self._show_in_pane(self._selected_task())
 
@@ -257,9 +259,9 @@ class DashboardScreen(TaskActionsMixin, PortalScreen[None]):
             return
         if self.store.is_full(task.id):
             self._cancel_pending_detail()
-            pane.show_task(task, now, complete=True, me=self._my_id)
+            pane.show_task(task, now, complete=True, me=self._my_id, zone=self.shown_zone())
             return
-        pane.show_task(task, now, me=self._my_id)
+        pane.show_task(task, now, me=self._my_id, zone=self.shown_zone())
         if self._pending_detail == task.id:
             return
         self._cancel_pending_detail()

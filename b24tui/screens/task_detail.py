@@ -115,6 +115,7 @@ class TaskDetailScreen(TaskActionsMixin, PortalScreen[None]):
             people=self.store.people(task),
             me=self.current_user_id(),
             description=self.store.is_full(task.id),
+            zone=self.shown_zone(),
         )
         if (
             self.store.is_full(task.id)

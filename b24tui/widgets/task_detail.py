@@ -13,7 +13,7 @@ import threading
 from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import ClassVar, Final, NamedTuple
 
@@ -35,7 +35,7 @@ from b24tui.bbcode import (
     part_ranges,
     render_bbcode,
 )
-from b24tui.humanize import ago, deadline_label, duration
+from b24tui.humanize import ShownZone, ago, deadline_label, duration
 from b24tui.models import Mark, Priority, Task, User, build_checklist_tree
 from b24tui.text import clean
 
@@ -221,6 +221,8 @@ class _Shown:
     me: int | None
     has_description: bool = True
     """False for a list's copy of the task, which carries no description."""
+    zone: ShownZone = field(default_factory=ShownZone)
+    """The zone times are shown in."""
 
 
 class TaskDetail(VerticalScroll, can_focus=True):
@@ -302,6 +304,8 @@ class TaskDetail(VerticalScroll, can_focus=True):
         """Set to stop the render in progress (see :meth:`_render_in_thread`)."""
         self._mentions: tuple[str, frozenset[int]] = ("", frozenset())
         """The last description searched for mentions, and the ids found."""
+        self._zone_said = False
+        """Whether the repaint under way has named the zone of its times."""
 
     TWO_COLUMNS: ClassVar[int] = 100
     """From this width on (and not compact), the people sit beside the task's fields."""
@@ -349,6 +353,7 @@ class TaskDetail(VerticalScroll, can_focus=True):
         compact: bool = False,
         me: int | None = None,
         description: bool = True,
+        zone: ShownZone | None = None,
     ) -> None:
         """Show ``task`` as seen at ``now``.
 
@@ -363,8 +368,12 @@ class TaskDetail(VerticalScroll, can_focus=True):
             me: The current user's id (for the "watching" flag).
             description: Whether ``task`` carries its description; when not (a list's
                 copy), the description of the same task stays as it is.
+            zone: The zone times are shown in (by default each as the portal wrote it);
+                the first time shown names it where it is not the terminal's.
         """
-        self._shown = _Shown(task, now, dict(people or {}), compact, me, description)
+        self._shown = _Shown(
+            task, now, dict(people or {}), compact, me, description, zone or ShownZone()
+        )
         self._render_parts()
 
     def age(self, now: datetime) -> None:
@@ -372,18 +381,17 @@ class TaskDetail(VerticalScroll, can_focus=True):
         only when one of them reads differently; a screen calls it once a second, so they
         age between refreshes (and while the portal cannot be read)."""
         shown = self._shown
-        if shown is None or self._relative(shown.task, shown.now) == self._relative(
-            shown.task, now
-        ):
+        if shown is None or self._relative(shown, shown.now) == self._relative(shown, now):
             return
         self._shown = replace(shown, now=now)
         self._render_parts()
 
     @staticmethod
-    def _relative(task: Task, now: datetime) -> tuple[object, ...]:
+    def _relative(shown: _Shown, now: datetime) -> tuple[object, ...]:
         """Everything shown that depends on ``now``."""
+        task = shown.task
         return (
-            deadline_label(task.deadline, now) if task.deadline is not None else None,
+            deadline_label(task.deadline, now, shown.zone) if task.deadline is not None else None,
             task.is_overdue(now),
             ago(task.created_date, now) if task.created_date is not None else None,
             ago(task.changed_date, now) if task.changed_date is not None else None,
@@ -441,13 +449,20 @@ class TaskDetail(VerticalScroll, can_focus=True):
         return ", ".join(self._person(shown, user_id) for user_id in user_ids) or EMPTY
 
     def _moment(self, moment: datetime | None) -> str:
+        """``moment`` in the zone shown; the first of a repaint names the zone when it is
+        not the terminal's ("2026-03-16 18:00 UTC+3"), the rest are in the same."""
         if moment is None:
             return EMPTY
-        return f"{moment:%Y-%m-%d %H:%M}"
+        zone = self._shown.zone if self._shown is not None else ShownZone()
+        text = f"{zone.at(moment):%Y-%m-%d %H:%M}"
+        mark = "" if self._zone_said else zone.mark(moment)
+        self._zone_said = self._zone_said or bool(mark)
+        return f"{text} {mark}" if mark else text
 
     def _fields(self, shown: _Shown) -> tuple[list[_Row], list[_Row]]:
         """The task's own fields, and the people and dates (shown beside them when wide)."""
         task, now, compact = shown.task, shown.now, shown.compact
+        self._zone_said = False
         own: list[_Row] = []
         status = Text(task.status.label)
         if task.is_overdue(now):
@@ -503,14 +518,15 @@ class TaskDetail(VerticalScroll, can_focus=True):
         if task.deadline is None:
             return Text(EMPTY)
         style = self._style("overdue") if task.is_overdue(now) else Style()
-        text = Text(deadline_label(task.deadline, now), style=style)
-        text.append(f"  ({task.deadline:%Y-%m-%d %H:%M})", style=self._style("muted"))
+        zone = self._shown.zone if self._shown is not None else ShownZone()
+        text = Text(deadline_label(task.deadline, now, zone), style=style)
+        text.append(f"  ({self._moment(task.deadline)})", style=self._style("muted"))
         return text
 
     def _when_by(self, moment: datetime | None, user_id: int | None, shown: _Shown) -> str:
         if moment is None:
             return EMPTY
-        text = f"{moment:%Y-%m-%d %H:%M} ({ago(moment, shown.now)})"
+        text = f"{self._moment(moment)} ({ago(moment, shown.now)})"
         if user_id:
             text += f" by {self._person(shown, user_id)}"
         return text

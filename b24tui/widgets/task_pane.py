@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Static
 
+from b24tui.humanize import ShownZone
 from b24tui.models import Task
 from b24tui.widgets.task_detail import DescriptionCache, TaskDetail
 
@@ -39,9 +40,16 @@ class TaskPane(TaskDetail):
         self._show_loading()
 
     def show_task(
-        self, task: Task | None, now: datetime, *, complete: bool = False, me: int | None = None
+        self,
+        task: Task | None,
+        now: datetime,
+        *,
+        complete: bool = False,
+        me: int | None = None,
+        zone: ShownZone | None = None,
     ) -> None:
-        """Show ``task`` as of ``now`` (``None``: nothing); ``complete`` when fully loaded."""
+        """Show ``task`` as of ``now`` (``None``: nothing); ``complete`` when fully loaded;
+        times in ``zone``."""
         if task is None:
             self.task_id = None
             self.complete = False
@@ -51,7 +59,7 @@ class TaskPane(TaskDetail):
                 self.scroll_home(animate=False)
             self.task_id = task.id
             self.complete = complete
-            self.show(task, now, compact=True, me=me, description=complete)
+            self.show(task, now, compact=True, me=me, description=complete, zone=zone)
         self._show_loading()
 
     def _show_loading(self) -> None:

@@ -23,7 +23,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets.data_table import RowKey
 
-from b24tui.humanize import deadline_label
+from b24tui.humanize import ShownZone, deadline_label
 from b24tui.models import Priority, Task, TaskStatus
 from b24tui.text import clean
 
@@ -207,6 +207,10 @@ class TaskTable(ScrollView, can_focus=True):
         """Row index by task id."""
         self._now: datetime = datetime.min
         self._me = 0
+        self._zone = ShownZone()
+        """The zone deadlines are shown in."""
+        self._zone_mark = ""
+        """The deadline column's zone, when it is not the terminal's ("UTC+3")."""
         self._cursor = 0
         self._hover_row = NO_ROW
         self._hover_column = -1
@@ -295,14 +299,17 @@ class TaskTable(ScrollView, can_focus=True):
         me: int,
         *,
         pending: Mapping[int, str] | None = None,
+        zone: ShownZone | None = None,
     ) -> None:
         """Show ``tasks`` as seen by user ``me`` at ``now``; ``pending`` has the words for
-        tasks with an action under way ("Starting…"), shown in their status cell.
+        tasks with an action under way ("Starting…"), shown in their status cell; ``zone``
+        is the one deadlines are shown in (by default each as the portal wrote it).
 
         Only the lines on screen are made, when they are painted; cells of a task that
         did not change are reused. The cursor stays on the chosen task when it is
         listed, and the scroll position is kept.
         """
+        self._use_zone(zone or ShownZone(), tasks)
         if me != self._me:
             self._cells.clear()
         self._tasks = list(tasks)
@@ -319,6 +326,19 @@ class TaskTable(ScrollView, can_focus=True):
         self._scroll_cursor_into_view()
         self.refresh()
         self._announce_highlight()
+
+    def _use_zone(self, zone: ShownZone, tasks: Sequence[Task]) -> None:
+        """Show deadlines in ``zone``; the column's header names it where it is not the
+        terminal's (as of the first deadline listed)."""
+        if zone != self._zone:
+            self._zone = zone
+            self._cells.clear()
+        first = next((task.deadline for task in tasks if task.deadline is not None), None)
+        mark = zone.mark(first) if first is not None else ""
+        if mark != self._zone_mark:
+            self._zone_mark = mark
+            self._label_headers()
+            self._refresh_row(-1)
 
     def show_pending(self, pending: Mapping[int, str]) -> None:
         """Show what is under way (``pending``: as in :meth:`show_tasks`), rows unchanged."""
@@ -339,6 +359,10 @@ class TaskTable(ScrollView, can_focus=True):
             mark = ""
             if self._sort is not None and self._sort[0] == column.key:
                 mark = SORT_MARKS[self._sort[1]]
+            if column.key == "deadline" and self._zone_mark:
+                zone = self._zone_mark
+                fits = [f"{label} ({zone})", f"{label} {zone}", f"Due {zone}"]
+                label = next((f for f in fits if len(f + mark) <= column.width), fits[-1])
             column.label = Text(f"{label}{mark}")
 
     # ------------------------------------------------------------------ layout
@@ -615,7 +639,7 @@ class TaskTable(ScrollView, can_focus=True):
     def _cells_of(self, task: Task) -> dict[str, Text]:
         """The task's cells, reused while nothing they show has changed."""
         now = self._now
-        label = deadline_label(task.deadline, now) if task.deadline is not None else ""
+        label = deadline_label(task.deadline, now, self._zone) if task.deadline is not None else ""
         label += "!" if task.is_overdue(now) else ""
         label += "\0" + self._pending.get(task.id, "")
         before = self._cells.get(task.id)
@@ -634,7 +658,8 @@ class TaskTable(ScrollView, can_focus=True):
         overdue = task.is_overdue(now)
         deadline = (
             Text(
-                deadline_label(task.deadline, now), style=self._style("overdue") if overdue else ""
+                deadline_label(task.deadline, now, self._zone),
+                style=self._style("overdue") if overdue else "",
             )
             if task.deadline is not None
             else Text("—", style=self._style("dim"))

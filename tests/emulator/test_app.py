@@ -359,6 +359,9 @@ def test_clock_endpoint_refuses_a_clock_that_cannot_move(portal: Portal) -> None
         def monotonic(self) -> float:
             return 0.0
 
+        def local_offset(self, moment: Any) -> Any:
+            return self._clock.local_offset(moment)
+
     portal.clock = Fixed(portal.clock)
     response = EmulatorApp(portal).handle("POST", "/_emulator/clock", b"", "", b'{"advance": 1}')
     assert response.status == 400

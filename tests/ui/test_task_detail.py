@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -143,7 +144,8 @@ async def test_fields_people_and_checklist_are_shown(
             assert full_name(portal, auditor) in lines["Auditors"]
         assert portal.groups[task.group_id].name in lines["Group"]
         assert task.deadline is not None
-        assert f"{task.deadline:%Y-%m-%d %H:%M}" in lines["Deadline"]
+        mine = ZoneInfo(portal.users[DEMO_USER_ID].time_zone)  # times in the user's zone
+        assert f"{task.deadline.astimezone(mine):%Y-%m-%d %H:%M}" in lines["Deadline"]
         assert "1:30:00 estimated" in lines["Time"]
         assert lines["Comments"].endswith("7")
         done = sum(1 for item in leaves if item.is_complete)

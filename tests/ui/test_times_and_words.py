@@ -4,7 +4,7 @@ overdue or not, the status's words, times in the person's zone, cut text marked.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from rich.style import Style
 from rich.text import Text
@@ -15,6 +15,7 @@ from textual.widgets import Static
 from b24tui.clock import FrozenClock
 from b24tui.emulator import DEMO_USER_ID
 from b24tui.emulator.state import PORTAL_TZ
+from b24tui.humanize import ShownZone
 from b24tui.models import Person, Task, TaskStatus
 from b24tui.screens import TaskDetailScreen
 from b24tui.widgets import AppHeader, TaskDetail, TaskTable
@@ -187,3 +188,53 @@ async def test_the_detail_screen_follows_the_apps_refresh_and_its_updated_ages(
         await until(pilot, lambda: header.status == "updated 2h ago")
         changed = next(line for line in detail_text(detail).splitlines() if "Changed" in line)
         assert "(2h ago) by" in changed, "the body's times age with the header's"
+
+
+# --------------------------------------------------------------------------- zones
+
+MOSCOW_NOW = datetime.fromisoformat("2026-12-07T09:00:00+03:00")
+MOSCOW_DEADLINE = datetime.fromisoformat("2026-12-07T18:00:00+03:00")
+
+
+async def test_the_deadline_column_names_a_zone_that_is_not_the_terminals_at_80() -> None:
+    terminal = FrozenClock(MOSCOW_NOW, local_zone=UTC)
+    task = a_task(1, deadline=MOSCOW_DEADLINE)
+    app = TableApp()
+    async with app.run_test(size=(80, 10)) as pilot:
+        table = app.query_one(TaskTable)
+        table.show_tasks([task], MOSCOW_NOW, ME, zone=ShownZone.of("Europe/Moscow", terminal))
+        await pilot.pause()
+        header, row = screen_lines(app)[:2]
+        assert "Deadline UTC+3" in header, "said once, in the header, within the column"
+        assert "today 18:00" in row
+        assert "UTC" not in row
+        table.show_tasks([task], MOSCOW_NOW, ME, zone=ShownZone.of("Europe/Berlin", terminal))
+        await pilot.pause()
+        header, row = screen_lines(app)[:2]
+        assert "Deadline UTC+1" in header
+        assert "today 16:00" in row
+        at_home = FrozenClock(MOSCOW_NOW)
+        table.show_tasks([task], MOSCOW_NOW, ME, zone=ShownZone.of("Europe/Moscow", at_home))
+        await pilot.pause()
+        assert "UTC" not in screen_lines(app)[0], "the terminal's own zone goes unsaid"
+
+
+async def test_the_detail_shows_times_in_my_zone_and_names_it_once() -> None:
+    terminal = FrozenClock(MOSCOW_NOW, local_zone=UTC)
+    task = a_task(
+        1,
+        deadline=MOSCOW_DEADLINE,
+        created_date=MOSCOW_NOW - timedelta(days=2),
+        changed_date=MOSCOW_NOW - timedelta(hours=1),
+    )
+    app = DetailApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        detail = app.query_one(TaskDetail)
+        detail.show(task, MOSCOW_NOW, zone=ShownZone.of("Europe/Berlin", terminal))
+        await pilot.pause()
+        lines = detail_text(detail).splitlines()
+        deadline = next(line for line in lines if line.startswith("Deadline"))
+        assert "today 16:00  (2026-12-07 16:00 UTC+1)" in deadline
+        created = next(line for line in lines if "Created" in line)
+        assert "2026-12-05 07:00 (2d ago)" in created, "in Berlin's time, not named again"
+        assert sum(line.count("UTC+1") for line in lines) == 1
