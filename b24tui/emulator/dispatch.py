@@ -312,6 +312,11 @@ class Dispatcher:
         self, start: datetime, name: str, identity: Identity, processing: float = 0.0
     ) -> dict[str, Any]:
         operating, reset_at = self.meter.operating(identity.credential, name, start.timestamp())
+        if reset_at is None:
+            # Nothing counted yet (the outer batch, a first refused call): the portal
+            # still sends when a basket opened now would expire (the docs' examples
+            # with operating 0 show start + 600).
+            reset_at = int(start.timestamp() + OperatingMeter.WINDOW)
         return time_block(
             start,
             self.portal.now(),

@@ -187,24 +187,6 @@ def test_sub_commands_run_as_the_oauth_caller(emulator: ServedEmulator, http: ht
 # REST 3.0 ----------------------------------------------------------------------------
 
 
-def test_v3_batch_answers_in_order(emulator: ServedEmulator, http: httpx.Client) -> None:
-    response = http.post(
-        emulator.v3_url + "batch",
-        json=[
-            {"method": "test.echo", "query": {"id": 289}},
-            {"method": "test.v3fail", "query": {}},
-            {"method": "test.echo", "query": {"ids": "$result[0][item]"}},
-        ],
-    )
-    assert response.status_code == 200
-    assert response.json()["result"] == [
-        {"item": {"id": 289}},
-        {"error": {"code": "BITRIX_REST_V3_EXCEPTION_ENTITYNOTFOUNDEXCEPTION", "message": "Nope"}},
-        {"item": {"ids": {"id": 289}}},
-    ]
-    assert [entry.api for entry in emulator.app.journal] == ["v3"] * 4
-
-
 def test_v1_cmd_form_at_v3_is_refused(emulator: ServedEmulator, http: httpx.Client) -> None:
     response = http.post(emulator.v3_url + "batch", json={"cmd": {"a": "test.echo"}})
     assert response.status_code == 400

@@ -12,9 +12,17 @@ that is one whole reference becomes the referenced value itself (a list or an ob
 too); references inside longer text are replaced by their text; a reference that does
 not resolve becomes ``""`` (inferred: the docs do not say).
 
-REST 3.0 (``/rest/api/…/batch``) takes a root array of ``{"method", "query"}`` and
-answers ``{"result": [...]}`` in order; a failed call's slot holds its v3 error object
-(inferred). References work the same with command ids ``0``, ``1``, … (inferred).
+REST 3.0 (``/rest/api/…/batch``, ``api-reference/rest-v3.md#batch``) takes a root array
+of ``{"method", "query", "as"}``, or an object keyed ``"0"``, ``"1"``, … in order (what
+the official JS SDK sends, and what PHP decodes the same as the array), and answers
+``{"result": [...]}`` in order. It is all or nothing, as the official JS SDK documents it:
+the first command that fails stops the batch, and its error (status and v3 body) is the
+whole answer; the commands before it stay done (inferred). A later command's ``query``
+takes markers the portal substitutes: ``{"$ref": "alias.item.id"}`` is one value and
+``{"$refArray": "alias.id"}`` collects a field across the alias's ``items``, where the
+alias is an earlier command's ``as`` (its index without one); only ``item`` and ``items``
+answers can be referred to, and a reference that does not resolve fails the batch with
+``…INVALIDSELECTEXCEPTION``.
 """
 
 from __future__ import annotations
@@ -149,41 +157,96 @@ def _as_text(value: Any) -> str:
 
 @REGISTRY.method("batch", scope="basic", api="v3", batchable=False)
 def batch_v3(call: Call) -> list[Any]:
-    """Run a root array of ``{"method", "query"}`` calls; answer their results in order."""
-    items = call.params
-    if isinstance(items, dict):
-        if "cmd" in items:
-            raise V3Error(
-                400,
-                V3_PREFIX + "INVALIDSELECTEXCEPTION",
-                "REST 3.0 batch takes an array of {method, query}, not cmd",
-            )
-        raise v3_validation("Batch body must be a JSON array", ("", "Expected an array"))
+    """Run the ``{"method", "query"}`` calls in order; the first failure is the answer."""
+    items = _v3_commands(call.params)
     if len(items) > MAX_COMMANDS:
         raise V3Error(400, "ERROR_BATCH_LENGTH_EXCEEDED", "Max batch length exceeded")
     run = current_context().sub_call
-    answers: Answers = {"result": {}}
+    context: dict[str, dict[str, Any]] = {}
     results: list[Any] = []
     for index, item in enumerate(items):
-        name, query = _v3_item(index, item)
-        outcome = run(name, resolve(query, answers))
+        name, query, alias = _v3_item(index, item)
+        outcome = run(name, substitute(query, context))
         if outcome.error is not None:
-            results.append(error_body(outcome.error, "v3"))
-        else:
-            answers["result"][str(index)] = outcome.result
-            results.append(outcome.result)
+            raise outcome.error
+        results.append(outcome.result)
+        if isinstance(outcome.result, dict):
+            referable = {
+                key: outcome.result[key] for key in ("item", "items") if key in outcome.result
+            }
+            if referable:
+                context[alias or str(index)] = referable
     return results
 
 
-def _v3_item(index: int, item: Any) -> tuple[str, Params]:
-    """One v3 batch element's method name and query; a validation error when malformed."""
+def _v3_commands(params: Params) -> list[Any]:
+    """The batch's commands: the root array, or an object keyed ``"0"``… in order."""
+    if isinstance(params, list):
+        return params
+    if "cmd" in params:
+        raise V3Error(
+            400,
+            V3_PREFIX + "INVALIDSELECTEXCEPTION",
+            "REST 3.0 batch takes an array of {method, query}, not cmd",
+        )
+    if list(params) == [str(index) for index in range(len(params))]:
+        return list(params.values())
+    raise v3_validation("Batch body must be a JSON array", ("", "Expected an array"))
+
+
+def _v3_item(index: int, item: Any) -> tuple[str, Params, str | None]:
+    """One v3 batch element's method name, query and alias; a validation error when
+    malformed."""
     if not isinstance(item, dict) or not isinstance(item.get("method"), str):
         raise v3_validation(
             "Error validating request object", (f"{index}.method", "Required field `method`")
         )
-    query = item.get("query", {})
+    query = item.get("query") or {}
     if not isinstance(query, dict | list):
         raise v3_validation(
             "Error validating request object", (f"{index}.query", "`query` must be an object")
         )
-    return item["method"], query
+    alias = item.get("as")
+    return item["method"], query, alias if isinstance(alias, str) and alias else None
+
+
+def _unresolved(path: object) -> V3Error:
+    return V3Error(
+        400,
+        V3_PREFIX + "INVALIDSELECTEXCEPTION",
+        f"Unable to resolve the batch reference `{path}`",
+    )
+
+
+def substitute(query: Any, context: dict[str, dict[str, Any]]) -> Any:
+    """``query`` with every ``{"$ref": path}`` and ``{"$refArray": path}`` replaced."""
+    if isinstance(query, list):
+        return [substitute(value, context) for value in query]
+    if not isinstance(query, dict):
+        return query
+    if len(query) == 1 and ("$ref" in query or "$refArray" in query):
+        ((kind, path),) = query.items()
+        if not isinstance(path, str) or not path:
+            raise _unresolved(path)
+        alias, _, rest = path.partition(".")
+        if alias not in context:
+            raise _unresolved(path)
+        if kind == "$ref":
+            return _walk(context[alias], rest, path)
+        items = context[alias].get("items")
+        if not rest or not isinstance(items, list):
+            raise _unresolved(path)
+        return [_walk(item, rest, path) for item in items]
+    return {key: substitute(value, context) for key, value in query.items()}
+
+
+def _walk(value: Any, dotted: str, path: str) -> Any:
+    """The value at ``dotted`` (``item.id``, ``items.0.id``) inside ``value``."""
+    for segment in dotted.split(".") if dotted else []:
+        if isinstance(value, dict) and segment in value:
+            value = value[segment]
+        elif isinstance(value, list) and segment.isdigit() and int(segment) < len(value):
+            value = value[int(segment)]
+        else:
+            raise _unresolved(path)
+    return value
