@@ -1,5 +1,6 @@
 """What the portal can do and what the caller may do: ``scope``, ``method.get``,
-``methods`` and ``app.info`` (``api-reference/common/system/*.md``, scope ``basic``)."""
+``methods``, ``app.info`` and ``server.time`` (``api-reference/common/system/*.md``,
+scope ``basic``)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,25 @@ from typing import Any
 
 from b24tui.emulator.dispatch import current_context
 from b24tui.emulator.errors import RestError
+from b24tui.emulator.methods._common import fmt_dt
 from b24tui.emulator.params import flag
 from b24tui.emulator.registry import REGISTRY, Call, Method, Registry
+
+
+PORTAL_SCOPES: frozenset[str] = frozenset(
+    """
+    ai_admin biconnector bizproc booking calendar call cashbox catalog contact_center crm
+    documentgenerator delivery department disk entity humanresources humanresources.hcmlink
+    im imbot imconnector imopenlines intranet landing lists log mailservice main
+    messageservice mobile pay_system placement pull rpa sale salescenter sign.b2e
+    sonet_group socialnetwork task telephony timeman user user_brief user_basic
+    user.userfield userfieldconfig userconsent vote
+    tasks tasks_extended tasksmobile
+    """.split()
+)
+"""Every scope a portal has (``api-reference/scopes/permissions.md``): ``scope`` with
+``full=true`` lists them, whatever the caller was granted. The last three are the page's
+footnote: deprecated ("should not be used") but still available."""
 
 
 def _named(call: Call) -> dict[str, Any]:
@@ -26,9 +44,10 @@ def _v1_methods(registry: Registry) -> list[Method]:
 
 @REGISTRY.method("scope", scope="basic")
 def scope(call: Call) -> list[str]:
-    """The scopes granted to the caller; with ``full`` every scope the portal knows."""
+    """The scopes granted to the caller; with ``full`` every scope the portal has."""
     if flag(_named(call).get("full")):
-        return sorted((known_scopes(current_context().registry) | set(call.scopes)) - {"basic"})
+        known = known_scopes(current_context().registry)
+        return sorted((PORTAL_SCOPES | known | set(call.scopes)) - {"basic"})
     return sorted(set(call.scopes) - {"basic"})
 
 
@@ -82,3 +101,10 @@ def app_info(call: Call) -> dict[str, Any]:
         "LICENSE_TYPE": "ent250",
         "LICENSE_FAMILY": "ent",
     }
+
+
+@REGISTRY.method("server.time", scope="basic")
+def server_time(call: Call) -> str | None:
+    """The portal clock's time in the server's zone, ``2024-08-05T09:02:13+00:00``
+    (``server-time.md``): what clients use to measure their clock's offset."""
+    return fmt_dt(call.now, call.portal.tz)
