@@ -12,17 +12,60 @@ from b24tui.emulator.methods._common import fmt_dt
 from b24tui.emulator.params import flag
 from b24tui.emulator.registry import REGISTRY, Call, Method, Registry
 
-
 PORTAL_SCOPES: frozenset[str] = frozenset(
-    """
-    ai_admin biconnector bizproc booking calendar call cashbox catalog contact_center crm
-    documentgenerator delivery department disk entity humanresources humanresources.hcmlink
-    im imbot imconnector imopenlines intranet landing lists log mailservice main
-    messageservice mobile pay_system placement pull rpa sale salescenter sign.b2e
-    sonet_group socialnetwork task telephony timeman user user_brief user_basic
-    user.userfield userfieldconfig userconsent vote
-    tasks tasks_extended tasksmobile
-    """.split()
+    [
+        "ai_admin",
+        "biconnector",
+        "bizproc",
+        "booking",
+        "calendar",
+        "call",
+        "cashbox",
+        "catalog",
+        "contact_center",
+        "crm",
+        "documentgenerator",
+        "delivery",
+        "department",
+        "disk",
+        "entity",
+        "humanresources",
+        "humanresources.hcmlink",
+        "im",
+        "imbot",
+        "imconnector",
+        "imopenlines",
+        "intranet",
+        "landing",
+        "lists",
+        "log",
+        "mailservice",
+        "main",
+        "messageservice",
+        "mobile",
+        "pay_system",
+        "placement",
+        "pull",
+        "rpa",
+        "sale",
+        "salescenter",
+        "sign.b2e",
+        "sonet_group",
+        "socialnetwork",
+        "task",
+        "telephony",
+        "timeman",
+        "user",
+        "user_brief",
+        "user_basic",
+        "user.userfield",
+        "userfieldconfig",
+        "userconsent",
+        "vote",
+        "tasks",
+        "tasks_extended",
+        "tasksmobile",
+    ]
 )
 """Every scope a portal has (``api-reference/scopes/permissions.md``): ``scope`` with
 ``full=true`` lists them, whatever the caller was granted. The last three are the page's
