@@ -518,7 +518,7 @@ def task_getaccess(call: Call) -> Any:
     users: list[Any] = [call.user_id]
     if "users" in params:
         given = as_list(params["users"])
-        if given is None:
+        if not given:  # ``{}`` and ``[]`` alike: PHP decodes both as the same empty array
             raise _error(
                 "100",
                 "Invalid value {} to match with parameter {users}. Should be value of type array.",
