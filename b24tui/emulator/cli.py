@@ -13,8 +13,10 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
+import signal
 import sys
 from collections.abc import Iterator, Sequence
+from types import FrameType
 
 from b24tui.clock import OffsetClock
 from b24tui.emulator.app import EmulatorApp
@@ -93,6 +95,34 @@ def _tls_if(wanted: bool) -> Iterator[TlsMaterial | None]:
         yield material
 
 
+def _interrupted(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def _hang_up(signum: int, frame: FrameType | None) -> None:
+    signal.raise_signal(signal.SIGTERM)
+
+
+@contextlib.contextmanager
+def _stopped_like_ctrl_c() -> Iterator[None]:
+    """SIGTERM and SIGHUP stop the emulator as Ctrl+C does, cleaning up on the way.
+
+    Their default action ends the process at once, leaving the throwaway CA and private
+    key behind. While uvicorn serves it takes SIGTERM itself, shuts down and raises it
+    again once done: this handler then turns it into ``KeyboardInterrupt``. SIGHUP (a
+    closed terminal) is passed on as SIGTERM, so uvicorn shuts down cleanly too.
+    """
+    previous = {
+        signal.SIGTERM: signal.signal(signal.SIGTERM, _interrupted),
+        signal.SIGHUP: signal.signal(signal.SIGHUP, _hang_up),
+    }
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
 def main(argv: Sequence[str]) -> int:
     """Run ``b24tui emulator``; returns the exit code (2 for usage errors)."""
     parser = build_parser()
@@ -126,7 +156,13 @@ def main(argv: Sequence[str]) -> int:
     served = with_oauth(app, seed=options.seed)
     oauth_app = next(iter(portal.credentials.oauth.apps.values()))
 
-    with _tls_if(options.tls) as tls:
+    # uvicorn re-raises a caught Ctrl+C once it has shut down cleanly; SIGTERM and SIGHUP
+    # end the same way. Caught outside the TLS block, so its files are gone by then.
+    with (
+        _stopped_like_ctrl_c(),
+        contextlib.suppress(KeyboardInterrupt),
+        _tls_if(options.tls) as tls,
+    ):
 
         def announce(port: int) -> None:
             scheme = "https" if tls is not None else "http"
@@ -152,15 +188,11 @@ def main(argv: Sequence[str]) -> int:
                 GRANT_PATH,
             )
 
-        # uvicorn re-raises a caught Ctrl+C once it has shut down cleanly.
-        with contextlib.suppress(KeyboardInterrupt):
-            try:
-                serve(served, options.port, on_ready=announce, tls=tls)
-            except OSError as error:
-                sys.stderr.write(
-                    f"b24tui emulator: cannot listen on port {options.port}: {error}\n"
-                )
-                return 1
+        try:
+            serve(served, options.port, on_ready=announce, tls=tls)
+        except OSError as error:
+            sys.stderr.write(f"b24tui emulator: cannot listen on port {options.port}: {error}\n")
+            return 1
     return 0
 
 
