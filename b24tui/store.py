@@ -10,6 +10,11 @@ A refresh (:meth:`PortalStore.refresh`) is one batched request while it fits: ev
 task list through shared chained pages, with the workday and the open task (in full, with
 its checklist) riding along. Between two refreshes it computes what changed for me
 (:func:`changes_between`): a task newly mine, a status that moved, a deadline that passed.
+
+The first load of a large portal takes several requests: it begins with a small one (the
+first rows show at once, and the portal counts my tasks), and each request's tasks are
+kept and told as they land (:attr:`PortalStore.loading` says how far it has come), so the
+screens fill while the rest is read.
 """
 
 from __future__ import annotations
@@ -38,7 +43,7 @@ from b24tui.api import (
     TransportError,
 )
 from b24tui.api.resources._base import Query
-from b24tui.api.resources.tasks import FULL_FIELDS, ROW_FIELDS
+from b24tui.api.resources.tasks import FULL_FIELDS, ROW_FIELDS, ListsProgress
 from b24tui.bbcode import mentioned_user_ids
 from b24tui.clock import Clock
 from b24tui.models import ChecklistItem, Task, User, Workday
@@ -47,6 +52,7 @@ from b24tui.views import VIEWS_BY_KEY
 __all__ = [
     "Cause",
     "Health",
+    "LoadProgress",
     "PortalStore",
     "StoreChange",
     "StoreSnapshot",
@@ -63,6 +69,10 @@ MAX_MENTIONS = 20
 MAX_FULL = 256
 """Tasks kept in full (description and all) besides those open; past it the least recently
 read in full go back to their list row, and are read again when shown."""
+FIRST_PAGES = 8
+"""List pages in the first request of the first load (two a role, 400 rows at most): a small
+answer that comes back soon, so a large portal's first rows show at once; the requests
+after it carry the 50 pages a batch holds."""
 FIRST_RETRY = 5.0
 """Seconds before the first retry of a refresh that failed; doubled after each failure up
 to the refresh interval."""
@@ -249,6 +259,26 @@ class StoreChange:
     """What changed for me since the previous refresh (empty after the first)."""
     pending: bool = False
     """The actions pending on :attr:`tasks` changed (queued, sent, ended)."""
+    loading: bool = False
+    """A part of the first load landed: :attr:`tasks` were read, more are to come
+    (:attr:`PortalStore.loading` says how far it has come)."""
+
+
+@dataclass(frozen=True)
+class LoadProgress:
+    """How far the first load of my task lists has come."""
+
+    read: int
+    """My tasks read so far."""
+    total: int | None
+    """How many there are, as the portal counted them; ``None`` when it did not say."""
+
+    @property
+    def label(self) -> str:
+        """The header's words for it: ``loading 2,500 of 7,000…``."""
+        if self.total is None:
+            return f"loading {self.read:,}…"
+        return f"loading {self.read:,} of {max(self.total, self.read):,}…"
 
 
 @dataclass(frozen=True)
@@ -319,6 +349,7 @@ class PortalStore:
         the kept record and does not replace it."""
         self.refreshing = False
         """Whether a refresh is under way."""
+        self._loading: LoadProgress | None = None
         self.last_closed: int | None = None
         """The task whose screen the person left last (back on the list, its row is
         chosen); set by that screen as it goes."""
@@ -379,6 +410,11 @@ class PortalStore:
     def loaded(self) -> bool:
         """Whether my task lists have been read once."""
         return self._state.tasks_read_at is not None
+
+    @property
+    def loading(self) -> LoadProgress | None:
+        """How far the first load has come, while a part of it is in and the rest is not."""
+        return self._loading
 
     def snapshot(self) -> StoreSnapshot:
         """Everything known, as plain frozen models (for a cache on disk)."""
@@ -512,18 +548,40 @@ class PortalStore:
             if open_id is not None:
                 riders["open"] = self.client.tasks.get_query(open_id, FULL_FIELDS)
                 riders["checklist"] = self.client.checklist.items_query(open_id)
-            read = await self.client.tasks.read_lists(
-                VIEWS_BY_KEY["all"].filters(me.id), ROW_FIELDS, riders=riders
-            )
+            filters = VIEWS_BY_KEY["all"].filters(me.id)
+            if self.loaded:
+                read = await self.client.tasks.read_lists(filters, ROW_FIELDS, riders=riders)
+            else:
+                seen: set[int] = set()
+                read = await self.client.tasks.read_lists(
+                    filters,
+                    ROW_FIELDS,
+                    riders=riders,
+                    count={"MEMBER": me.id},  # any role: every task the lists hold, once
+                    first_pages=FIRST_PAGES,
+                    on_read=lambda part: self._partly_read(part, seen, began),
+                )
         except B24Error as error:
-            self.refreshing = False
+            self.refreshing, self._loading = False, None
             self._failed(error)
             raise
         except BaseException:
-            self.refreshing = False
+            self.refreshing, self._loading = False, None
             raise
-        self.refreshing = False
+        self.refreshing, self._loading = False, None
         return self._refreshed(me, read.tasks, read.riders, open_id, began)
+
+    def _partly_read(self, part: ListsProgress, seen: set[int], began: int) -> None:
+        """Keep what one request of the first load read, and tell the listeners."""
+        now = self.clock.now()
+        changed: set[int] = set()
+        for tasks in part.tasks:
+            for task in tasks:
+                seen.add(task.id)
+                if self._keep_read(task, began, now):
+                    changed.add(task.id)
+        self._loading = LoadProgress(len(seen), part.total)
+        self._emit(StoreChange(tasks=frozenset(changed), loading=True))
 
     def _begin_read(self) -> int:
         self._reads += 1
@@ -556,22 +614,9 @@ class PortalStore:
         if isinstance(opened, Task):
             mine[opened.id] = opened
         for task_id, task in mine.items():
-            if self._is_newer(task_id, began):
-                continue  # read again after this refresh began (an action's read-back)
-            self._read_began[task_id] = began
-            old = state.tasks.get(task_id)
-            full = task_id in state.full and old is not None
-            if isinstance(opened, Task) and task_id == opened.id:
-                self._keep_full(task_id)
-            elif full and old is not None and old.changed_date == task.changed_date:
-                task = old  # the full record is as new as the row: keep its description
-            else:
-                state.full.discard(task_id)
-                self._full_order.pop(task_id, None)
-            if old != task:
+            in_full = isinstance(opened, Task) and task_id == opened.id
+            if self._keep_read(task, began, now, full=in_full):
                 changed.add(task_id)
-            state.tasks[task_id] = task
-            state.task_read_at[task_id] = now
         for task_id in list(state.tasks):
             if task_id in mine or self._is_newer(task_id, began):
                 continue
@@ -611,6 +656,30 @@ class PortalStore:
         )
         self._emit(change)
         return change
+
+    def _keep_read(self, task: Task, began: int, now: datetime, *, full: bool = False) -> bool:
+        """Keep ``task`` as read by refresh number ``began`` (``full``: with its
+        description); returns whether the kept record changed.
+
+        A record read since that refresh began (an action's read-back) stays, and a full
+        record as new as the row keeps its description.
+        """
+        task_id = task.id
+        if self._is_newer(task_id, began):
+            return False
+        self._read_began[task_id] = began
+        state = self._state
+        old = state.tasks.get(task_id)
+        if full:
+            self._keep_full(task_id)
+        elif task_id in state.full and old is not None and old.changed_date == task.changed_date:
+            task = old
+        else:
+            state.full.discard(task_id)
+            self._full_order.pop(task_id, None)
+        state.tasks[task_id] = task
+        state.task_read_at[task_id] = now
+        return old != task
 
     def _failed(self, error: B24Error) -> None:
         now = self.clock.now()

@@ -15,7 +15,7 @@ earlier rows), as is any row whose id is not above the last one kept.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +30,10 @@ PAGE_SIZE = 50
 """Rows per page of a v1 list method (fixed by the portal)."""
 
 Row = Mapping[str, Any]
+
+PagesRead = Callable[[Sequence[Sequence[Row]], BatchResult, bool], None]
+"""Told after each request of :func:`fetch_lists`: the rows each filter gained in it, the
+request's answer, and whether every list is read now."""
 
 
 @dataclass(frozen=True)
@@ -244,7 +248,9 @@ async def fetch_lists(
     extra: Mapping[str, Any] | None = None,
     riders: Sequence[BatchCommand] = (),
     pages_per_request: int = MAX_BATCH_COMMANDS,
+    first_pages: int | None = None,
     max_rows: int | None = None,
+    on_pages: PagesRead | None = None,
 ) -> tuple[list[list[Row]], BatchResult | None]:
     """:func:`fetch_all_many`, with other commands riding along in the first request.
 
@@ -252,9 +258,17 @@ async def fetch_lists(
     would have had, so a refresh of lists and of a few single reads stays one request
     while it fits. Their answers (or errors, which do not fail the lists) are in the
     returned :class:`BatchResult`, ``None`` only when there was nothing to read.
+
+    Args:
+        first_pages: at most this many pages in the first request (a small first answer
+            comes back sooner; the requests after it carry ``pages_per_request``).
+        on_pages: told of each request's rows as it lands (see :data:`PagesRead`), so a
+            caller can show what is read before the lists are whole.
     """
     if not 1 <= pages_per_request <= MAX_BATCH_COMMANDS:
         raise ValueError(f"pages_per_request must be 1..{MAX_BATCH_COMMANDS}")
+    if first_pages is not None and first_pages < 1:
+        raise ValueError("first_pages must be at least 1")
     start_key = f">{shape.id_filter}"
     chains: list[_Chain] = []
     for given in filters:
@@ -273,6 +287,8 @@ async def fetch_lists(
             batch.add(rider.method, rider.params, id=rider.id)
         plan: list[tuple[_Chain, list[str]]] = []
         room = pages_per_request - len(pending)
+        if requests == 0 and first_pages is not None:
+            room = min(room, first_pages)
         for number, (pages, chain) in enumerate(_share_pages(chains, room)):
             command_ids: list[str] = []
             for index in range(pages):
@@ -294,15 +310,19 @@ async def fetch_lists(
             first = result
         requests += 1
         progressed = not plan
+        kept_before = [len(chain.rows) for chain in chains]
         for chain, command_ids in plan:
-            kept_before = len(chain.rows)
+            before = len(chain.rows)
             _read_chain(shape, chain, [result[command_id] for command_id in command_ids])
             if max_rows is not None and len(chain.rows) >= max_rows:
                 chain.done = True
                 del chain.rows[max_rows:]
-            progressed = progressed or chain.done or len(chain.rows) > kept_before
+            progressed = progressed or chain.done or len(chain.rows) > before
         if not progressed:
             raise BadResponse("The portal keeps sending the same list rows", method=shape.method)
+        if on_pages is not None:
+            gained = [chain.rows[kept:] for chain, kept in zip(chains, kept_before, strict=True)]
+            on_pages(gained, result, all(chain.done for chain in chains))
     log.debug("%s: %d filters in %d requests", shape.method, len(chains), requests)
     return [chain.rows for chain in chains], first
 

@@ -135,6 +135,8 @@ class PortalScreen(AppScreen[ResultType]):
             header.status = acting
         elif waiting is not None:
             header.status = waiting
+        elif store.loading is not None:  # a large first load, part of it in
+            header.status = store.loading.label
         elif store.refreshing:
             header.status = "refreshing…" + _waited(store.refresh_began, self.services.clock.now())
         elif read_at is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import ClassVar
 
@@ -78,6 +79,8 @@ class DashboardScreen(TaskActionsMixin, PortalScreen[None]):
         """The column order chosen by the user (remembered per profile), or ``None`` for the
         default order."""
         self.view_counts: dict[str, int] = {}
+        self._filling = True
+        """Whether the table shows a list still filling: until the first load has landed."""
         self._detail_timer: Timer | None = None
         self._pending_detail: int | None = None
 
@@ -119,9 +122,13 @@ class DashboardScreen(TaskActionsMixin, PortalScreen[None]):
             table = self.query_one(TaskTable)
             chosen, row = table.chosen_task_id, table.cursor_row
             was_listed = chosen is not None and table.row_of(chosen) is not None
+            before = self.tasks_by_id
             self.tasks = store.my_tasks()
             self.tasks_by_id = {task.id: task for task in self.tasks}
-            self._count_views()
+            if change.loading and self.view_counts:
+                self._recount_views(change.tasks, before)  # a part of the first load
+            else:
+                self._count_views()
             self.show_view()
             if (
                 was_listed
@@ -134,6 +141,8 @@ class DashboardScreen(TaskActionsMixin, PortalScreen[None]):
                 # A filter that hides it is different: the task is chosen again after it.
                 table.move_cursor(row=row)
             self.refresh_task_bindings()
+            if change.refreshed and store.loaded:
+                self._filling = False
         if change.health or change.refreshed:
             self._show_problem()
 
@@ -172,7 +181,12 @@ class DashboardScreen(TaskActionsMixin, PortalScreen[None]):
         shown = sort_tasks(filter_tasks(in_view, self.query_text), self.sort, self.me.id)
         table = self.query_one(TaskTable)
         table.show_tasks(
-            shown, now, self.me.id, pending=self.services.actions.labels(), zone=self.shown_zone()
+            shown,
+            now,
+            self.me.id,
+            pending=self.services.actions.labels(),
+            zone=self.shown_zone(),
+            growing=self._filling,
         )
         self.query_one(FilterBar).counts = (len(shown), len(in_view))
         self._show_in_pane(self._selected_task())
@@ -187,17 +201,35 @@ class DashboardScreen(TaskActionsMixin, PortalScreen[None]):
         }
         self._label_tabs()
 
+    def _recount_views(self, task_ids: Iterable[int], before: Mapping[int, Task]) -> None:
+        """Move the counts by what ``task_ids`` were (in ``before``) and are now, rather
+        than count every task again."""
+        if self.me is None:
+            return
+        now = self.services.clock.now()
+        me = self.me.id
+        counts = self.view_counts
+        for task_id in task_ids:
+            for task, step in ((before.get(task_id), -1), (self.tasks_by_id.get(task_id), 1)):
+                if task is not None:
+                    for view in VIEWS:
+                        if view.matches(task, me, now):
+                            counts[view.key] = counts.get(view.key, 0) + step
+        self._label_tabs()
+
     def _label_tabs(self) -> None:
         """Full tab labels when they fit the width, shorter ones when they do not."""
         counts = self.view_counts
         width = self.size.width
+        # While the first load fills the lists, a count says it is partial ("Active 2,500…").
+        partial = "" if self.store.loaded else "…"
 
         def labels(pick: int) -> list[str]:
             names = [(view.label, view.short, view.tiny)[pick] for view in VIEWS]
-            if not counts:
+            if not counts or (partial and not self.tasks):
                 return names
             return [
-                f"{name} {counts.get(view.key, 0):,}"
+                f"{name} {counts.get(view.key, 0):,}{partial}"
                 for name, view in zip(names, VIEWS, strict=True)
             ]
 

@@ -230,6 +230,9 @@ class TaskTable(ScrollView, can_focus=True):
         """The widget's own style, as of the paint under way."""
         self.chosen_task_id: int | None = None
         """The task the user last put the cursor on (kept while a filter hides it)."""
+        self._moved = False
+        """Whether the cursor was put on a task (by the person, or for them) rather than
+        left where the rows began."""
 
     # ------------------------------------------------------------------ inspection
 
@@ -300,6 +303,7 @@ class TaskTable(ScrollView, can_focus=True):
         *,
         pending: Mapping[int, str] | None = None,
         zone: ShownZone | None = None,
+        growing: bool = False,
     ) -> None:
         """Show ``tasks`` as seen by user ``me`` at ``now``; ``pending`` has the words for
         tasks with an action under way ("Starting…"), shown in their status cell; ``zone``
@@ -308,14 +312,23 @@ class TaskTable(ScrollView, can_focus=True):
         Only the lines on screen are made, when they are painted; cells of a task that
         did not change are reused. The cursor stays on the chosen task when it is
         listed, and the scroll position is kept.
+
+        ``growing``: the rows are a list still filling (a first load, page by page), so
+        what the person sees holds still: until they move the cursor it stays on the top
+        row; after, it stays on their task at the same line of the screen (rows arriving
+        above it scroll the view instead of pushing it down).
         """
         self._use_zone(zone or ShownZone(), tasks)
+        line = self._cursor - round(self.scroll_y)  # the cursor's line on screen
         if me != self._me:
             self._cells.clear()
         self._tasks = list(tasks)
         self._index = {task.id: row for row, task in enumerate(self._tasks)}
         self._now, self._me = now, me
         self._pending = dict(pending) if pending else {}
+        if growing:
+            self._hold_place(line)
+            return
         keep = self.chosen_task_id
         row = self._index.get(keep, 0) if keep is not None else 0
         self._cursor = min(row, max(0, len(self._tasks) - 1))
@@ -324,6 +337,27 @@ class TaskTable(ScrollView, can_focus=True):
         self._hover_row = NO_ROW
         self._update_virtual_size()
         self._scroll_cursor_into_view()
+        self.refresh()
+        self._announce_highlight()
+
+    def _hold_place(self, line: int) -> None:
+        """Place the cursor in rows still filling (see :meth:`show_tasks`): on the top row
+        until the person moves it, then on their task at ``line`` of the screen."""
+        keep = self._index.get(self.chosen_task_id) if self.chosen_task_id is not None else None
+        held = self._moved and keep is not None
+        self._cursor = keep if held and keep is not None else 0
+        if not self._moved and self._tasks:
+            self.chosen_task_id = self._tasks[0].id
+        self._hover_row = NO_ROW
+        self._update_virtual_size()
+        top = round(self.scroll_y)
+        if held:
+            target = max(0, self._cursor - line)
+        else:  # where the person scrolled to, if the rows still reach there
+            visible = max(1, self.scrollable_content_region.height - 1)
+            target = min(top, max(0, len(self._tasks) - visible))
+        if target != top:
+            self.scroll_to(y=target, animate=False, force=True)
         self.refresh()
         self._announce_highlight()
 
@@ -407,6 +441,7 @@ class TaskTable(ScrollView, can_focus=True):
 
     def move_cursor(self, *, row: int, animate: bool = False, scroll: bool = True) -> None:
         """Put the cursor on ``row`` (clamped to the rows listed)."""
+        self._moved = True
         row = max(0, min(row, len(self._tasks) - 1))
         if row != self._cursor:
             old, self._cursor = self._cursor, row
@@ -428,6 +463,7 @@ class TaskTable(ScrollView, can_focus=True):
         row = self._index.get(task_id)
         if row is None:
             self.chosen_task_id = task_id
+            self._moved = True
         else:
             self.move_cursor(row=row)
 

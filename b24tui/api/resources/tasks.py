@@ -9,13 +9,17 @@ portal has it and fall back to the classic API (see
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
+from b24tui.api.batch import BatchCommand, BatchResult
 from b24tui.api.errors import ApiError, B24Error, BadResponse, NotFound
-from b24tui.api.paging import TASKS, fetch_all, fetch_lists, fetch_page
+from b24tui.api.paging import TASKS, Row, fetch_all, fetch_lists, fetch_page
 from b24tui.api.resources._base import Query, Resource, parse
 from b24tui.api.resources.system import SystemResource
 from b24tui.models import (
@@ -27,7 +31,7 @@ from b24tui.models import (
     TaskCounters,
 )
 
-__all__ = ["FULL_FIELDS", "ROW_FIELDS", "ListsRead", "TasksResource"]
+__all__ = ["FULL_FIELDS", "ROW_FIELDS", "ListsProgress", "ListsRead", "TasksResource"]
 
 NOT_FOUND_TITLE = "Task not found or you have no access"
 
@@ -92,6 +96,27 @@ FULL_FIELDS: tuple[str, ...] = (
 :data:`ROW_FIELDS`)."""
 
 
+COUNT_ID = "count"
+"""The command id of :meth:`TasksResource.read_lists`'s count."""
+
+
+def _count_command(filter: Mapping[str, Any]) -> BatchCommand:
+    """One list page that also counts every match of ``filter`` (``start=0``)."""
+    return BatchCommand(
+        COUNT_ID, "tasks.task.list", {"filter": dict(filter), "select": ["ID"], "start": 0}
+    )
+
+
+@dataclass(frozen=True)
+class ListsProgress:
+    """What one request of :meth:`TasksResource.read_lists` read, told as it lands."""
+
+    tasks: tuple[tuple[Task, ...], ...]
+    """The tasks each filter gained in this request, in the order the filters were given."""
+    total: int | None
+    """How many tasks the ``count`` filter matches, when it was asked and answered."""
+
+
 @dataclass(frozen=True)
 class ListsRead:
     """What :meth:`TasksResource.read_lists` read in its requests."""
@@ -104,6 +129,23 @@ class ListsRead:
 
 def _is_empty(value: Any) -> bool:
     return value is None or value == [] or value == {}
+
+
+PARSE_TURN = 0.008
+"""Seconds of turning list rows into tasks between two turns given back to the event loop:
+thousands of rows are read without holding a key press for more than a few milliseconds."""
+
+
+async def _tasks_of(rows: Sequence[Row]) -> tuple[Task, ...]:
+    """The tasks of list ``rows``, yielding to the event loop every :data:`PARSE_TURN`."""
+    tasks: list[Task] = []
+    turn_began = time.monotonic()
+    for row in rows:
+        tasks.append(parse("tasks.task.list", partial(Task.from_v1, row)))
+        if time.monotonic() - turn_began > PARSE_TURN:
+            await asyncio.sleep(0)
+            turn_began = time.monotonic()
+    return tuple(tasks)
 
 
 class TasksResource(Resource):
@@ -173,6 +215,9 @@ class TasksResource(Resource):
         select: Sequence[str] | None = None,
         *,
         riders: Mapping[str, Query[Any]] | None = None,
+        count: Mapping[str, Any] | None = None,
+        first_pages: int | None = None,
+        on_read: Callable[[ListsProgress], None] | None = None,
     ) -> ListsRead:
         """Every task of each filter, the filters read together in shared batches (see
         :func:`~b24tui.api.paging.fetch_lists`), with single reads riding in the first
@@ -180,19 +225,63 @@ class TasksResource(Resource):
 
         One HTTP request while the lists and the riders fit in one batch. A rider that
         fails does not fail the lists: its error stands in its place.
+
+        Args:
+            count: a filter whose matches the portal counts in the first request (the
+                one list call that asks for ``total``): how many tasks the lists will
+                hold, told in :attr:`ListsProgress.total`.
+            first_pages: at most this many pages in the first request, so its answer
+                comes back soon.
+            on_read: told of the tasks each request read, as it lands, while more are to
+                come (the request that completes the lists is not told: its tasks are in
+                the answer).
         """
         queries = dict(riders or {})
-        pages, first = await fetch_lists(
-            self._client,
-            TASKS,
-            filters,
-            select=select,
-            riders=[query.command(rider_id) for rider_id, query in queries.items()],
-        )
-        tasks = parse(
-            "tasks.task.list",
-            lambda: tuple(tuple(Task.from_v1(row) for row in rows) for rows in pages),
-        )
+        if count is not None and COUNT_ID in queries:
+            raise ValueError(f"the rider id {COUNT_ID!r} is the count's")
+        commands = [query.command(rider_id) for rider_id, query in queries.items()]
+        if count is not None:
+            commands.append(_count_command(count))
+        read: list[list[Task]] = [[] for _ in filters]
+        # Each request's rows become tasks while the next request is under way (the
+        # portal works meanwhile), a slice at a time (the app's loop keeps its turns).
+        landed: asyncio.Queue[tuple[Sequence[Sequence[Row]], int | None, bool] | None]
+        landed = asyncio.Queue()
+
+        async def turn_into_tasks() -> None:
+            while (item := await landed.get()) is not None:
+                gained, total, done = item
+                tasks = tuple([await _tasks_of(rows) for rows in gained])
+                for kept, new in zip(read, tasks, strict=True):
+                    kept.extend(new)
+                if on_read is not None and not done:
+                    on_read(ListsProgress(tasks, total))
+
+        parsing = asyncio.ensure_future(turn_into_tasks())
+        total: int | None = None
+
+        def pages_read(gained: Sequence[Sequence[Row]], result: BatchResult, done: bool) -> None:
+            nonlocal total
+            if parsing.done() and parsing.exception() is not None:
+                parsing.result()  # an answer that could not be read: stop reading more
+            if count is not None and total is None:
+                total = result.totals.get(COUNT_ID)
+            landed.put_nowait((gained, total, done))
+
+        try:
+            _, first = await fetch_lists(
+                self._client,
+                TASKS,
+                filters,
+                select=select,
+                riders=commands,
+                first_pages=first_pages,
+                on_pages=pages_read,
+            )
+            landed.put_nowait(None)
+            await parsing
+        finally:
+            parsing.cancel()
         answers: dict[str, object] = {}
         for rider_id, query in queries.items():
             error = first.errors.get(rider_id) if first is not None else None
@@ -203,7 +292,7 @@ class TasksResource(Resource):
                 answers[rider_id] = query.parse(first.results.get(rider_id) if first else None)
             except B24Error as failure:
                 answers[rider_id] = failure
-        return ListsRead(tasks, answers)
+        return ListsRead(tuple(tuple(tasks) for tasks in read), answers)
 
     async def get(self, task_id: int, select: Sequence[str] | None = None) -> Task:
         """``tasks.task.get``: one task.
