@@ -49,4 +49,4 @@ def request_body(name: str) -> Any:
     text = page_text(name)
     match = re.search(r"-d '(\{.*?\})'", text, re.DOTALL)
     assert match is not None, f"{name} shows no curl body"
-    return json.loads(match.group(1))
+    return json.loads(_TRAILING_COMMA.sub(r"\1", match.group(1)))

@@ -20,6 +20,8 @@ from b24tui.clock import Clock, SystemClock
 from b24tui.emulator.credentials import DEFAULT_SCOPES
 from b24tui.emulator.state import (
     ChecklistItem,
+    Comment,
+    ElapsedItem,
     Group,
     Pause,
     Portal,
@@ -127,6 +129,20 @@ _ITEM_TITLES: tuple[str, ...] = (
     "Check the numbers twice",
     "Sign the contract",
 )
+
+_COMMENTS: tuple[str, ...] = (
+    "I'll take a look today.",
+    "Done on my side, please check.",
+    "Can we move this to next week?",
+    "[B]Blocked[/B] until the client answers.",
+    "Draft attached.",
+    "Thanks, looks good to me.",
+    "Who has the latest numbers?",
+    "Updated the description with the new scope.",
+    "Reminder: the deadline is close.",
+    "Merci, c'est noté 👍",
+)
+_WORK_NOTES: tuple[str, ...] = ("Research", "Call with the client", "Implementation", "Review", "")
 
 _Due = Literal["yesterday", "today", "tomorrow", "next_week", "last_week", "in_3_days", "none"]
 
@@ -500,6 +516,48 @@ def _add_demo_tasks(portal: Portal, rng: random.Random) -> None:
             portal.muted.setdefault(me, set()).add(task.id)
 
 
+def _add_activity(portal: Portal, rng: random.Random) -> None:
+    """Each task's comments (as many as its ``comments_count``) and, for tasks with time
+    tracking that are under way or done, a few records of time spent.
+
+    ``rng`` is a generator of its own, so the tasks drawn before stay as they were.
+    """
+    now = portal.now()
+    for task in portal.tasks.values():
+        people = sorted(task.members())
+        for _ in range(task.comments_count):
+            posted = task.created_date + (now - task.created_date) * rng.random()
+            comment = Comment(
+                id=portal.next_id("comment"),
+                task_id=task.id,
+                author_id=rng.choice(people),
+                post_date=posted.replace(microsecond=0),
+                message=rng.choice(_COMMENTS),
+            )
+            if comment.message == "Draft attached.":
+                comment.files = [portal.attach(4000 + rng.randrange(1000)).id]
+            portal.comments[comment.id] = comment
+        if not (task.allow_time_tracking and task.status in (3, 5)):
+            continue
+        doers = [task.responsible_id, *task.accomplices]
+        for _ in range(rng.randrange(1, 4)):
+            began = task.created_date + (now - task.created_date) * rng.random()
+            seconds = rng.choice((900, 1800, 2700, 3600, 5400, 7200))
+            item = ElapsedItem(
+                id=portal.next_id("elapsed"),
+                task_id=task.id,
+                user_id=rng.choice(doers),
+                seconds=seconds,
+                created_date=began.replace(microsecond=0),
+                date_start=began.replace(microsecond=0),
+                date_stop=(began + timedelta(seconds=seconds)).replace(microsecond=0),
+                comment_text=rng.choice(_WORK_NOTES),
+                source=rng.choice((2, 3)),
+            )
+            portal.elapsed[item.id] = item
+        portal.recount_time_spent(task)
+
+
 def _add_large_tasks(portal: Portal, rng: random.Random) -> None:
     """Ten thousand plain tasks (no checklists, a creation entry only) built quickly."""
     now = portal.now()
@@ -574,9 +632,9 @@ def build_portal(preset: Preset = "demo", seed: int = 0, clock: Clock | None = N
     """Build a seeded portal.
 
     Args:
-        preset: ``"demo"`` (people, projects, ~80 tasks, checklists, history, a running
-            workday), ``"large"`` (the same people plus 10,000 tasks) or ``"empty"``
-            (people only).
+        preset: ``"demo"`` (people, projects, ~80 tasks, checklists, comments, time spent,
+            history, a running workday), ``"large"`` (the same people plus 10,000 tasks)
+            or ``"empty"`` (people only).
         seed: Drives every random choice; the same seed and clock give the same portal.
         clock: The portal's clock; dates are placed relative to its current moment.
     """
@@ -588,6 +646,7 @@ def build_portal(preset: Preset = "demo", seed: int = 0, clock: Clock | None = N
     portal.start_ids("checklist", FIRST_CHECKLIST_ID)
     portal.start_ids("history", 16001)
     portal.start_ids("attachment", 1001)
+    portal.start_ids("comment", 3001)
     webhook_code = f"{random.Random(f'webhook-{seed}').getrandbits(64):016x}"
     portal.credentials.add_webhook(DEMO_USER_ID, DEFAULT_SCOPES, code=webhook_code)
     _add_users(portal, rng)
@@ -595,6 +654,7 @@ def build_portal(preset: Preset = "demo", seed: int = 0, clock: Clock | None = N
     if preset == "demo":
         _add_demo_tasks(portal, rng)
         _add_workdays(portal, rng)
+        _add_activity(portal, random.Random(f"activity-{seed}"))
     elif preset == "large":
         _add_large_tasks(portal, rng)
         _add_workdays(portal, rng)

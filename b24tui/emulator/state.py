@@ -171,6 +171,37 @@ class Attachment:
 
 
 @dataclass
+class Comment:
+    """A comment in a task's discussion (``task.commentitem.*``)."""
+
+    id: int
+    task_id: int
+    author_id: int
+    post_date: datetime
+    message: str
+    """The text as written, BBCode included."""
+    files: list[int] = field(default_factory=list)
+    """Ids of the :class:`Attachment` objects (``UF_FORUM_MESSAGE_DOC``)."""
+
+
+@dataclass
+class ElapsedItem:
+    """One record of time spent on a task (``task.elapseditem.*``)."""
+
+    id: int
+    task_id: int
+    user_id: int
+    seconds: int
+    created_date: datetime
+    """When the work began (a record entered later may be dated in the past)."""
+    date_start: datetime
+    date_stop: datetime
+    comment_text: str = ""
+    source: int = 2
+    """1 undefined, 2 entered by hand, 3 counted by the task's timer."""
+
+
+@dataclass
 class HistoryEntry:
     """One change in a task's history (``tasks.task.history.list``)."""
 
@@ -280,6 +311,9 @@ class Portal:
         self.checklist_items: dict[int, ChecklistItem] = {}
         self.history: list[HistoryEntry] = []
         self.attachments: dict[int, Attachment] = {}
+        self.comments: dict[int, Comment] = {}
+        self.elapsed: dict[int, ElapsedItem] = {}
+        """Time spent records by id; a task's ``time_spent_in_logs`` is their sum."""
         self.workdays: dict[int, Workday] = {}
         """Each person's latest workday."""
         self.timeman_settings: dict[int, TimemanSettings] = {}
@@ -395,6 +429,26 @@ class Portal:
             else:
                 return None
         return found
+
+    # Comments and time spent -----------------------------------------------------------
+
+    def comments_of(self, task_id: int) -> list[Comment]:
+        """The task's comments, oldest first."""
+        return sorted(
+            (comment for comment in self.comments.values() if comment.task_id == task_id),
+            key=lambda comment: comment.id,
+        )
+
+    def elapsed_of(self, task_id: int) -> list[ElapsedItem]:
+        """The task's time spent records, oldest first."""
+        return sorted(
+            (item for item in self.elapsed.values() if item.task_id == task_id),
+            key=lambda item: item.id,
+        )
+
+    def recount_time_spent(self, task: Task) -> None:
+        """Set ``task.time_spent_in_logs`` to the sum of its time spent records."""
+        task.time_spent_in_logs = sum(item.seconds for item in self.elapsed_of(task.id))
 
     # Checklists and history ------------------------------------------------------------
 

@@ -25,12 +25,15 @@ from b24tui.emulator.errors import RestError, V3Error
 from b24tui.emulator.registry import REGISTRY, ApiGeneration, Call
 from b24tui.emulator.state import Task
 from tests.conftest import FIXED_NOW
+from tests.emulator.activity import stage_activity
 from tests.pages import DOCS, request_body
 
 ME = DEMO_USER_ID
 _ROW = re.compile(r"^\|\|\s*\*\*([A-Za-z_][A-Za-z0-9_.]*)\*\*(\*?)")
 _METHOD = re.compile(r"([a-z]+(?:\.[A-Za-z]+)+)\s*$")
 _WRONG_NAMES = {"taskId": "id", "id": "taskId", "userId": "user", "fields": "field"}
+_POSITIONAL = ("task.checklistitem.", "task.commentitem.", "task.elapseditem.")
+_FIELDS_KEYS = ("fields", "FIELDS", "ARFIELDS")
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,7 @@ class DocMethod:
 
     @property
     def positional(self) -> bool:
-        return self.name.startswith("task.checklistitem.")
+        return self.name.startswith(_POSITIONAL)
 
     def __str__(self) -> str:
         return f"{self.api}:{self.name}"
@@ -150,6 +153,11 @@ def _stage(method: DocMethod) -> Stage:
     status = {"pause": 3, "renew": 6, "approve": 4, "disapprove": 4}
     task.status = status.get(method.name.rsplit(".", 1)[-1], 2)
     items = [item for item in portal.checklist_of(task.id) if item.parent_id != 0]
+    activity = stage_activity(portal, task)
+    if method.name.startswith("task.commentitem."):
+        return Stage(portal, task, activity.comment_id, activity.other_comment_id)
+    if method.name.startswith("task.elapseditem."):
+        return Stage(portal, task, activity.elapsed_id, activity.other_elapsed_id)
     return Stage(portal, task, items[0].id, items[1].id)
 
 
@@ -168,8 +176,13 @@ def _example(method: DocMethod, stage: Stage) -> dict[str, Any]:
         "USER_ID": ME,
     }
     example = {key: replacements.get(key, value) for key, value in body.items()}
-    fields = example.get("fields") or example.get("FIELDS")
+    conditions = example.get("FILTER")
+    if isinstance(conditions, dict) and "AUTHOR_ID" in conditions:
+        example["FILTER"] = {**conditions, "AUTHOR_ID": ME}
+    fields = next((example[key] for key in _FIELDS_KEYS if key in example), None)
     if isinstance(fields, dict):
+        if "AUTHOR_ID" in fields:
+            fields["AUTHOR_ID"] = ME
         for key in ("PARENT_ID", "parentId"):
             fields.pop(key, None)
         for key in ("creatorId", "RESPONSIBLE_ID", "responsibleId"):
@@ -231,7 +244,7 @@ def test_a_wrongly_named_required_parameter_is_an_error(method: DocMethod) -> No
 def test_a_missing_required_field_is_an_error(method: DocMethod) -> None:
     stage = _stage(method)
     example = _example(method, stage)
-    key = "fields" if "fields" in example else "FIELDS"
+    key = next(key for key in _FIELDS_KEYS if key in example)
     for name in method.required_fields:
         fields = {field: value for field, value in example[key].items() if field != name}
         refused(method, {**example, key: fields})

@@ -1,5 +1,25 @@
 """The emulated portal's REST methods; importing this package registers them all."""
 
-from b24tui.emulator.methods import batch, checklist, system, tasks, tasks_v3, timeman, users
+from b24tui.emulator.methods import (
+    batch,
+    checklist,
+    comments,
+    elapsed,
+    system,
+    tasks,
+    tasks_v3,
+    timeman,
+    users,
+)
 
-__all__ = ["batch", "checklist", "system", "tasks", "tasks_v3", "timeman", "users"]
+__all__ = [
+    "batch",
+    "checklist",
+    "comments",
+    "elapsed",
+    "system",
+    "tasks",
+    "tasks_v3",
+    "timeman",
+    "users",
+]
