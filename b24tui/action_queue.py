@@ -193,6 +193,10 @@ class ActionQueue:
         """The actions asked for on ``task_id`` and not yet ended, in order."""
         return tuple(self._queues.get(task_id, ()))
 
+    def all_pending(self) -> tuple[PendingAction, ...]:
+        """Every action asked for and not yet ended, task by task in the order asked."""
+        return tuple(p for queue in self._queues.values() for p in queue if not p.cancelled)
+
     def label(self, task_id: int) -> str | None:
         """The words for the task's row while an action on it is under way."""
         queue = self._queues.get(task_id)

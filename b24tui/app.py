@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from typing import ClassVar
 
@@ -17,12 +17,13 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
-from b24tui.action_queue import UNDO_SECONDS, ActionResult
+from b24tui.action_queue import UNDO_SECONDS, ActionResult, PendingAction
 from b24tui.api import B24Error
 from b24tui.commands import PaletteCommands
 from b24tui.messages import CallFailed, RefreshRequested, TaskChosen
 from b24tui.screens import DashboardScreen, TaskDetailScreen
-from b24tui.screens.help import PALETTE_COMMANDS, HelpScreen, help_sections
+from b24tui.screens.confirm import ConfirmScreen
+from b24tui.screens.help import HelpScreen, help_sections
 from b24tui.services import Services
 
 
@@ -184,13 +185,34 @@ class B24App(App[None]):
             if title is not None:
                 yield command._replace(title=title)
 
+    async def action_quit(self) -> None:
+        """Quit; with actions under way, ask first, saying which (and that what was not
+        sent yet is dropped, while what was sent may still be done by the portal)."""
+        pending = self.services.actions.all_pending()
+        if not pending:
+            self.exit()
+            return
+        self.run_worker(self._ask_to_quit(pending), group="quit", exclusive=True)
+
+    async def _ask_to_quit(self, pending: Sequence[PendingAction]) -> None:
+        count = len(pending)
+        question = f"{count} action{'s' if count > 1 else ''} under way. Quit anyway?"
+        subject = "; ".join(
+            f"{p.action.doing} “{p.title}”"
+            + (" (not sent yet: dropped)" if p.cancellable else " (sent: the portal may do it)")
+            for p in pending
+        )
+        if await self.push_screen_wait(ConfirmScreen(question, subject)):
+            self.exit()
+
     def action_help(self) -> None:
-        """Show every key of the current screen, read from its live bindings."""
+        """Show every key of the current screen, from its live bindings, in our words."""
         if isinstance(self.screen, HelpScreen):
             self.screen.dismiss(None)
             return
-        sections = help_sections(self, self.screen.active_bindings, palette=PALETTE_COMMANDS)
-        self.push_screen(HelpScreen(sections))
+        settings = self.services.settings
+        keymap = settings.keys if settings is not None else None
+        self.push_screen(HelpScreen(help_sections(self, self.screen, keymap=keymap)))
 
     @on(TaskChosen)
     def open_task(self, message: TaskChosen) -> None:

@@ -205,12 +205,12 @@ class SortOrder:
             "id": lambda t: t.id,
             "status": lambda t: int(t.status),
             "priority": lambda t: -int(t.priority),
-            "title": lambda t: clean(t.title, single_line=True).casefold(),
+            "title": lambda t: fold(clean(t.title, single_line=True)),
             "deadline": lambda t: (
                 t.deadline is None,
                 t.deadline.timestamp() if t.deadline is not None else 0.0,
             ),
-            "responsible": lambda t: (t.responsible.name if t.responsible else "").casefold(),
+            "responsible": lambda t: fold(t.responsible.name if t.responsible else ""),
             "checklist": _checklist_key,
             "flags": lambda t: (not t.is_favorite, me not in t.auditors, not t.is_muted),
         }

@@ -21,6 +21,7 @@ from b24tui.screens.task_detail import TaskDetailScreen
 from b24tui.services import Services
 from b24tui.state import Remembered
 from b24tui.store import StoreChange
+from b24tui.text import clean
 from b24tui.views import (
     SORT_COLUMNS,
     VIEWS,
@@ -34,6 +35,15 @@ from b24tui.widgets import AppFooter, AppHeader, TaskTable
 from b24tui.widgets.filter_bar import FilterBar
 from b24tui.widgets.load_problem import LoadProblem
 from b24tui.widgets.task_pane import TaskPane
+
+
+def empty_text(view: View, query: str, *, in_view: int) -> str:
+    """What the table says when it lists no task: no match for the filter, or an empty
+    view (plain text: the query is the person's own, shown as typed)."""
+    if in_view and query.strip():
+        typed = clean(query, single_line=True)
+        return f"No task matches “{typed}” in {view.label}. esc clears the filter."
+    return f"No task in {view.label} now."
 
 
 class DashboardScreen(TaskActionsMixin, PortalScreen[None]):
@@ -58,6 +68,11 @@ class DashboardScreen(TaskActionsMixin, PortalScreen[None]):
         Binding("g", "cursor_top", "Top", show=False, id="cursor_top"),
         Binding("G", "cursor_bottom", "Bottom", show=False, id="cursor_bottom"),
     ]
+
+    TASK_HEADING: ClassVar[str] = "The selected task"
+    """The help's heading over the task keys (they act on the highlighted row)."""
+    SHOWS_TASK_TABLE: ClassVar[bool] = True
+    """The help ends with the legend of the table's marks."""
 
     PANE_MIN_WIDTH: ClassVar[int] = 140
     """From this many columns on, a pane beside the table shows the highlighted task
@@ -117,6 +132,7 @@ class DashboardScreen(TaskActionsMixin, PortalScreen[None]):
         if change.pending and not (change.refreshed or change.me):
             # Only an action's progress: the rows are as they were.
             self.query_one(TaskTable).show_pending(self.services.actions.labels())
+            self.refresh_task_bindings()  # what is under way changes what is offered
             return
         if change.tasks or change.refreshed or change.me:
             table = self.query_one(TaskTable)
@@ -180,12 +196,18 @@ class DashboardScreen(TaskActionsMixin, PortalScreen[None]):
         in_view = self.view.select(self.tasks, self.me.id, now)
         shown = sort_tasks(filter_tasks(in_view, self.query_text), self.sort, self.me.id)
         table = self.query_one(TaskTable)
+        loading = self.store.loading
+        if self.store.loaded:
+            empty = empty_text(self.view, self.query_text, in_view=len(in_view))
+        else:  # nothing of this view read yet: not "no task"
+            empty = loading.label if loading is not None else "loading…"
         table.show_tasks(
             shown,
             now,
             self.me.id,
             pending=self.services.actions.labels(),
             zone=self.shown_zone(),
+            empty=empty,
             growing=self._filling,
         )
         self.query_one(FilterBar).counts = (len(shown), len(in_view))
@@ -395,9 +417,17 @@ class DashboardScreen(TaskActionsMixin, PortalScreen[None]):
         self._set_sort(SortOrder(columns[following]) if following < len(columns) else None)
 
     def action_reverse_sort(self) -> None:
-        """Flip the direction of the chosen column's order."""
+        """Flip the direction of the chosen column's order; on the default order (which
+        has no one direction to flip) say how to choose a column."""
         if self.sort is not None:
             self._set_sort(SortOrder(self.sort.column, not self.sort.descending))
+            return
+        self.app.notify(
+            "The default order (overdue first, then by deadline) has no reverse: "
+            "S sorts by a column, then R reverses it.",
+            title="Nothing to reverse",
+            markup=False,
+        )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """A slash typed in the filter is filter text."""

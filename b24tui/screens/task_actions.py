@@ -21,6 +21,8 @@ is changed on the portal, once per press, and sends nothing.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from functools import partial
 from typing import Any, ClassVar
 
 from textual import events, on
@@ -75,6 +77,14 @@ def _bindings() -> list[BindingType]:
     ]
 
 
+ANSWER_KEYS: frozenset[str] = frozenset({"y", "n", "enter"})
+"""The keys that answer a confirm dialog."""
+ANSWER_GRACE = timedelta(seconds=2)
+"""How long after an action that asks was pressed again (while it is under way, so no
+dialog opened) an answer key is taken as the answer meant for that dialog, and dropped:
+``x y x y`` typed in a hurry must not run ``y``'s own action (copy link)."""
+
+
 class TaskActionsMixin(Screen[Any]):
     """Task actions for a screen showing a task; see the module docstring for the contract."""
 
@@ -85,6 +95,9 @@ class TaskActionsMixin(Screen[Any]):
 
     _offered_actions: frozenset[str] | None = None
     """The task actions whose keys are on offer now (``None`` before the first task)."""
+
+    _answer_grace_until: datetime | None = None
+    """Until when an answer key is dropped (see :data:`ANSWER_GRACE`)."""
 
     # --- what the screen provides -------------------------------------------------------
 
@@ -99,14 +112,26 @@ class TaskActionsMixin(Screen[Any]):
     # --- what the mixin provides --------------------------------------------------------
 
     def allowed_task_actions(self) -> tuple[TaskAction, ...]:
-        """The actions offered for the task on screen (none without a task)."""
+        """The actions offered for the task on screen (none without a task): those it
+        allows now, and those the actions under way on it will allow (while a start is
+        sent, pause is offered: it waits its turn, and runs if the start made it possible)."""
         task = self.current_task()
         if task is None:
             return ()
         if self.services.read_only:
             return tuple(action for action in TASK_ACTIONS if not action.writes)
         me_id = self.current_user_id()
-        return tuple(action for action in TASK_ACTIONS if action.allowed(task, me_id))
+        expected = self._expected_actions(task)
+        return tuple(
+            action
+            for action in TASK_ACTIONS
+            if action.id in expected or action.allowed(task, me_id)
+        )
+
+    def _expected_actions(self, task: Task) -> frozenset[str]:
+        """What the actions under way on ``task`` will offer once done: their inverses."""
+        pending = self.services.actions.pending(task.id)
+        return frozenset(p.action.undo for p in pending if p.action.undo and not p.cancelled)
 
     def refresh_task_bindings(self) -> None:
         """Update the keys on offer after the task changed, if they differ.
@@ -158,7 +183,8 @@ class TaskActionsMixin(Screen[Any]):
         if any(p.action.id == action.id for p in self.services.actions.pending(task.id)):
             self._say_under_way(action, task)
             return
-        if not action.allowed(task, self.current_user_id()):
+        expected = action.id in self._expected_actions(task)
+        if not expected and not action.allowed(task, self.current_user_id()):
             self.app.notify(
                 f"{action.palette} is not available for this task",
                 severity="warning",
@@ -183,14 +209,17 @@ class TaskActionsMixin(Screen[Any]):
             self.app.copy_to_clipboard(url)
             self.app.notify(url, title=f"Copied the link to “{title}”", markup=False)
         else:
-            # The app runs the asking (a dialog survives this screen's esc); the queue
-            # runs the action itself.
-            self.app.run_worker(
-                self._act(action, task),
-                name=f"task action {action.id}",
-                group="task_action",
-                exit_on_error=False,
-            )
+            self._ask(action, task)
+
+    def on_key(self, event: events.Key) -> None:
+        """Drop an answer key meant for a dialog that did not open (see ANSWER_GRACE)."""
+        until = self._answer_grace_until
+        if until is None or event.key not in ANSWER_KEYS:
+            return
+        self._answer_grace_until = None
+        if self.services.clock.now() <= until:
+            event.stop()
+            event.prevent_default()
 
     @on(events.Key)
     def _refuse_write_keys(self, event: events.Key) -> None:
@@ -219,29 +248,52 @@ class TaskActionsMixin(Screen[Any]):
         self.app.notify(READ_ONLY_MESSAGE, severity="warning", markup=False)
 
     def _say_under_way(self, action: TaskAction, task: Task) -> None:
+        if action.confirm is not None:
+            self._answer_grace_until = self.services.clock.now() + ANSWER_GRACE
         self.app.notify(
             f"{action.doing} “{clean(task.title, single_line=True)}” is already under way: "
             "its result will show here.",
             markup=False,
         )
 
-    async def _act(self, action: TaskAction, task: Task) -> None:
+    def _ask(self, action: TaskAction, task: Task) -> None:
+        """Ask what ``action`` needs (a person, a yes), then queue it.
+
+        Each dialog is pushed here and now, in the key's own handler: a key typed right
+        after (the ``y`` of a hurried ``x y``, an ``esc``) goes to the dialog, never to the
+        screen below, where ``y`` would copy the link and ``esc`` close the screen.
+        """
+        if not action.needs_user:
+            self._confirm(action, task, None)
+            return
         client = self.services.client
-        user: User | None = None
-        if action.needs_user:
-            user = await self.app.push_screen_wait(
-                UserPickerScreen(
-                    lambda: load_users(client),
-                    title=f"{action.palette}: “{task.title}” to…",
-                    exclude=(task.responsible_id,),
-                )
-            )
-            if user is None:
-                return
-        if action.confirm is not None:
-            question = action.confirm.format(user=user.full_name if user is not None else "")
-            if not await self.app.push_screen_wait(ConfirmScreen(question, task.title)):
-                return
+        picker = UserPickerScreen(
+            lambda: load_users(client),
+            title=f"{action.palette}: “{task.title}” to…",
+            exclude=(task.responsible_id,),
+        )
+        self.app.push_screen(picker, partial(self._picked, action, task))
+
+    def _picked(self, action: TaskAction, task: Task, user: User | None) -> None:
+        if user is not None:
+            self._confirm(action, task, user)
+
+    def _confirm(self, action: TaskAction, task: Task, user: User | None) -> None:
+        if action.confirm is None:
+            self._submit(action, task, user)
+            return
+        question = action.confirm.format(user=user.full_name if user is not None else "")
+        self.app.push_screen(
+            ConfirmScreen(question, task.title), partial(self._answered, action, task, user)
+        )
+
+    def _answered(
+        self, action: TaskAction, task: Task, user: User | None, yes: bool | None
+    ) -> None:
+        if yes:
+            self._submit(action, task, user)
+
+    def _submit(self, action: TaskAction, task: Task, user: User | None) -> None:
         args: dict[str, Any] = {"user_id": user.id} if user is not None else {}
         if self.services.actions.submit(action, task, args=args, user=user) is None:
             self._say_under_way(action, task)

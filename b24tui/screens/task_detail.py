@@ -90,7 +90,10 @@ class TaskDetailScreen(TaskActionsMixin, PortalScreen[None]):
         """Repaint the task when the store's copy (or a name in it) changed."""
         store = self.store
         if change.pending and not change.refreshed:
-            return  # an action's progress: the header says it (tick)
+            # An action's progress: the header says it (tick); what is under way changes
+            # what is offered.
+            self.refresh_task_bindings()
+            return
         if self.task_id in change.removed and not store.refreshing:
             self._show_missing()
             return

@@ -234,6 +234,10 @@ class TaskDetail(VerticalScroll, can_focus=True):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("m", "show_more", "Show more", id="show_more"),
+        Binding("j", "scroll_down", "Down", show=False, id="detail_down"),
+        Binding("k", "scroll_up", "Up", show=False, id="detail_up"),
+        Binding("g", "scroll_home", "Top", show=False, id="detail_top"),
+        Binding("G", "scroll_end", "End", show=False, id="detail_end"),
     ]
 
     @dataclass

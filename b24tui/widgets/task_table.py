@@ -233,6 +233,8 @@ class TaskTable(ScrollView, can_focus=True):
         self._moved = False
         """Whether the cursor was put on a task (by the person, or for them) rather than
         left where the rows began."""
+        self.empty_text = ""
+        """What the table's body says when no task is listed ("No task matches 'x'")."""
 
     # ------------------------------------------------------------------ inspection
 
@@ -303,11 +305,13 @@ class TaskTable(ScrollView, can_focus=True):
         *,
         pending: Mapping[int, str] | None = None,
         zone: ShownZone | None = None,
+        empty: str = "",
         growing: bool = False,
     ) -> None:
         """Show ``tasks`` as seen by user ``me`` at ``now``; ``pending`` has the words for
         tasks with an action under way ("Starting…"), shown in their status cell; ``zone``
-        is the one deadlines are shown in (by default each as the portal wrote it).
+        is the one deadlines are shown in (by default each as the portal wrote it); ``empty``
+        is said in the body when no task is listed.
 
         Only the lines on screen are made, when they are painted; cells of a task that
         did not change are reused. The cursor stays on the chosen task when it is
@@ -326,6 +330,7 @@ class TaskTable(ScrollView, can_focus=True):
         self._index = {task.id: row for row, task in enumerate(self._tasks)}
         self._now, self._me = now, me
         self._pending = dict(pending) if pending else {}
+        self.empty_text = empty
         if growing:
             self._hold_place(line)
             return
@@ -613,9 +618,17 @@ class TaskTable(ScrollView, can_focus=True):
         else:
             row = scroll_y + y - 1
             if row >= len(self._tasks):
+                if y == 2 and not self._tasks and self.empty_text:
+                    return self._render_empty(base).crop_extend(0, width, base)
                 return Strip.blank(width, base)
             strip = self._render_row(row, base)
         return strip.crop_extend(scroll_x, scroll_x + width, base)
+
+    def _render_empty(self, base: Style) -> Strip:
+        """The line saying why no task is listed, where the first rows would be."""
+        line = Text(" " * self.CELL_PADDING + self.empty_text, no_wrap=True, end="")
+        line.truncate(max(1, self.size.width), overflow="ellipsis")
+        return self._strip(line, base + self.get_component_rich_style("task-table--dim"))
 
     def _render_header(self, base: Style) -> Strip:
         header = base + self.get_component_rich_style("task-table--header")

@@ -12,7 +12,7 @@ from textual.widgets import Footer, Static
 from textual.widgets._footer import FooterKey
 
 from b24tui.api import B24Client
-from b24tui.screens.help import HelpScreen
+from b24tui.screens.help import NOT_NOW, HelpScreen
 from tests.conftest import ServedEmulator
 from tests.ui.conftest import AppFactory
 from tests.ui.hosts import BareApp
@@ -45,18 +45,22 @@ async def test_help_lists_the_task_keys_the_task_allows(
         await open_task(app, ui_client, task_id)
         help_screen = await press_help(pilot)
         sections = rows(help_screen)
-        # Keyed task actions read as the palette names them, not by their footer word.
-        assert ("s", "Start task") in sections["This screen"]
-        assert ("x", "Complete task") in sections["This screen"]
-        assert ("o", "Open in browser") in sections["This screen"]
-        assert ("p", "Pause task") not in sections["This screen"], "pending: no pause"
+        # Keyed task actions read as the palette names them, not by their footer word;
+        # every one is listed, the ones the task does not allow now marked so.
+        task_keys = sections["This task"]
+        assert ("s", "Start task") in task_keys
+        assert ("x", "Complete task") in task_keys
+        assert ("o", "Open in browser") in task_keys
+        assert ("p", f"Pause task  ({NOT_NOW})") in task_keys, "pending: no pause now"
+        assert ("u", next(text for key, text in task_keys if key == "u")) in task_keys
         quit_keys = next(keys for keys, text in sections["Everywhere"] if text == "Quit")
         assert "q" in quit_keys.split()
-        assert ("?", "Help") in sections["Everywhere"]
+        assert ("?", "This help") in sections["Everywhere"]
         palette = [name for _, name in sections["Command palette (^p)"]]
-        assert "Approve task" in palette
+        assert f"Approve task  ({NOT_NOW})" in palette, "my own task: no approval"
+        assert "Mute task" in palette
         assert "Go to task…" in palette
-        assert "Start task" not in palette, "keyed actions are listed with their keys"
+        assert not any(name.startswith("Start task") for name in palette), "keyed: above"
         text = shown_text(help_screen)
         assert "Start task" in text
         assert "Approve task" in text
@@ -70,9 +74,11 @@ async def test_help_for_a_task_i_only_watch_has_no_status_keys(
     async with app.run_test(size=(120, 36)) as pilot:
         await open_task(app, ui_client, task_id)
         sections = rows(await press_help(pilot))
-        keys = {key for key, _ in sections["This screen"]}
-        assert {"s", "p", "x"}.isdisjoint(keys)
-        assert {"o", "y"} <= keys
+        offered = {key for key, text in sections["This task"] if not text.endswith(")")}
+        assert {"s", "p", "x"}.isdisjoint(offered)
+        assert {"o", "y"} <= offered
+        marked = {key for key, text in sections["This task"] if text.endswith(f"({NOT_NOW})")}
+        assert {"s", "p", "x"} <= marked, "listed, and marked as not for this task now"
 
 
 async def test_help_on_the_dashboard_shows_its_keys(make_app: AppFactory) -> None:
@@ -82,12 +88,16 @@ async def test_help_on_the_dashboard_shows_its_keys(make_app: AppFactory) -> Non
         dashboard = top(app)
         help_screen = await press_help(pilot)
         listed = [row for entries in rows(help_screen).values() for row in entries]
-        assert ("r", "Refresh") in listed
-        for active in dashboard.active_bindings.values():
-            binding = active.binding
-            if binding.description and binding.show:
-                described = binding.tooltip or binding.description
-                assert any(described == text for _, text in listed)
+        assert ("r", "Read the portal again now") in listed
+        listed_keys = {key for keys, _ in listed for key in keys.split()}
+        footer = {key.key_display for key in dashboard.query(FooterKey)}
+        assert footer - {"^p"} <= listed_keys, "every key in the footer is in the help"
+        assert {"j", "k", "g", "G", "S", "R", "/", "⏎", "esc"} <= listed_keys
+        text = shown_text(help_screen)
+        for textual_own in ("Copy selected text", "TaskTable", "Scroll", "Focus", "Cursor"):
+            assert textual_own not in text, "help speaks our words, not Textual's"
+        legend = dict(rows(help_screen)["Marks in the list"])
+        assert {"M", "W", "★"} <= set(legend)
 
 
 async def test_escape_and_question_mark_close_help(bare_app: BareApp) -> None:

@@ -11,15 +11,16 @@ from typing import Any
 
 import httpx
 import pytest
-from textual.widgets import Label
+from textual.widgets import Label, Static
 
-from b24tui.actions import READ_ONLY_MESSAGE, TASK_ACTIONS_BY_ID
+from b24tui.actions import READ_ONLY_MESSAGE, TASK_ACTIONS, TASK_ACTIONS_BY_ID
 from b24tui.api import B24Client, Webhook
 from b24tui.api.read_only import READ_METHODS
 from b24tui.app import B24App
 from b24tui.emulator import DEMO_USER_ID
 from b24tui.screens import DashboardScreen, TaskDetailScreen
 from b24tui.screens.confirm import ConfirmScreen
+from b24tui.screens.help import HelpScreen
 from b24tui.widgets import TaskTable
 from tests.conftest import ServedEmulator
 from tests.ui.conftest import AppFactory, row_ids
@@ -162,3 +163,22 @@ async def test_a_write_that_reaches_the_queue_is_refused_by_the_client_unsent(
         assert "It was not sent." in toast
         assert action_calls(emulator) == []
         assert emulator.portal.tasks[task.id].status == 2
+
+
+async def test_help_lists_no_write(
+    make_app: AppFactory, read_only_client: B24Client, emulator: ServedEmulator
+) -> None:
+    app = make_app(client=read_only_client)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settled(pilot)
+        await on_the_task(app, emulator)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        help_screen = top(app)
+        assert isinstance(help_screen, HelpScreen)
+        shown = "\n".join(str(static.content) for static in help_screen.query(Static))
+        assert "Copy link" in shown
+        assert "Open in browser" in shown
+        for write in TASK_ACTIONS:
+            if write.writes:
+                assert write.palette not in shown, write.palette

@@ -80,6 +80,12 @@ def test_sort_by_priority_starts_with_high() -> None:
     assert [t.id for t in sort_tasks(tasks, SortOrder("priority"), ME)] == [2, 3, 1]
 
 
+def test_sort_by_title_reads_accented_letters_as_their_plain_ones() -> None:
+    tasks = [_task(1, "Zoo visit"), _task(2, "Élan vital"), _task(3, "ёлка"), _task(4, "alpha")]
+    ordered = sort_tasks(tasks, SortOrder("title"), ME)
+    assert [task.id for task in ordered] == [4, 2, 1, 3], "É with the E's, not after Z"
+
+
 @pytest.mark.parametrize("column", SORT_COLUMNS)
 def test_every_column_sorts_without_error(column: str) -> None:
     tasks = [_task(n, f"task {n}", deadline=NOW if n % 2 else None) for n in range(1, 6)]
