@@ -69,3 +69,26 @@ def test_dashboard_whose_first_load_failed(snap_compare: SnapCompare) -> None:
     )
     app = B24App(Services(client=client, clock=clock))
     assert snap_compare(app, terminal_size=(100, 30), run_before=_loaded)
+
+
+async def _help(pilot: Pilot[None]) -> None:
+    await _loaded(pilot)
+    await pilot.press("question_mark")
+    await pilot.pause()
+
+
+def test_help_over_the_dashboard(snap_compare: SnapCompare) -> None:
+    """`?` at 120x36: the selected task's keys (marked when not for it now), the screen's,
+    the palette's commands and the table's marks."""
+    assert snap_compare(_demo_app(), terminal_size=(120, 36), run_before=_help)
+
+
+async def _empty_view(pilot: Pilot[None]) -> None:
+    await _loaded(pilot)
+    await pilot.press("slash", "z", "z", "q", "enter")
+    await pilot.pause()
+
+
+def test_dashboard_with_no_match(snap_compare: SnapCompare) -> None:
+    """A filter matching nothing says so where the rows would be; no task keys offered."""
+    assert snap_compare(_demo_app(), terminal_size=(80, 24), run_before=_empty_view)
