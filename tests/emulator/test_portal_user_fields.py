@@ -64,3 +64,10 @@ def test_the_new_fields_can_be_selected_and_filtered(portal: Portal) -> None:
     phone = call(portal, "user.get", {"FILTER": {"ID": 5}}).result[0]["WORK_PHONE"]
     page = call(portal, "user.get", {"filter": {"WORK_PHONE": phone}, "select": ["WORK_PHONE"]})
     assert page.result == [{"ID": "5", "WORK_PHONE": phone}]
+
+
+def test_a_name_with_a_wildcard_finds_the_names_it_starts(portal: Portal) -> None:
+    # The page's "Filtering by a name starting with John": {"filter": {"NAME": "Iv%"}}.
+    found = call(portal, "user.get", {"filter": {"NAME": "Gr%"}}).result
+    assert [row["NAME"] for row in found] == ["Gregory"]
+    assert call(portal, "user.get", {"filter": {"NAME": "Gr"}}).result == []

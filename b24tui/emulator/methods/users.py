@@ -95,6 +95,8 @@ def _matches(value: Any, op: str, wanted: Any) -> bool:
             return value == php_bool(wanted)
         if isinstance(value, int):
             return value == php_int(wanted)
+        if "%" in str(wanted):  # "NAME": "Iv%", as the page's own example filters
+            return bool(_like(str(wanted)).match(str(value)))
         return str(value).lower() == str(wanted).lower()
     if op in ("%", "!%"):
         return str(wanted).lower() in str(value).lower()
