@@ -37,6 +37,9 @@ __all__ = [
 
 GO_TO_TASK = "Go to task…"
 REFRESH = "Refresh"
+EXACT_ID = float("inf")
+"""The score of the hit for a typed task id: above every fuzzy score (which is not bounded
+by 1, whatever Textual's docstring says: "10" scores 6 in "#101 …")."""
 MAX_TASK_HITS = 100
 """At most this many tasks are offered for one query (the large portal has thousands)."""
 
@@ -124,7 +127,7 @@ class GoToTaskCommands(Provider):
         task_id = _task_number(query)
         if task_id is not None:
             name = f"Go to task #{task_id}"
-            yield Hit(1.0, Content(name), _go_to(self, task_id), text=name)
+            yield Hit(EXACT_ID, Content(name), _go_to(self, task_id), text=name)
         matcher = self.matcher(query)
         for name, command, help_text in self._commands():
             score = matcher.match(name)
@@ -220,7 +223,7 @@ class TaskSearchCommands(Provider):
         if task_id is not None:
             exact = next((task for task in tasks if task.id == task_id), None)
             name = _task_label(exact) if exact is not None else f"Go to task #{task_id}"
-            yield Hit(1.0, Content(name), _go_to(self, task_id), text=name)
+            yield Hit(EXACT_ID, Content(name), _go_to(self, task_id), text=name)
         matcher = self.matcher(query)
         hits = 0
         for task in tasks:

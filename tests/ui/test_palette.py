@@ -266,3 +266,23 @@ async def test_go_to_task_finds_a_title_typed_without_its_accents(
         marked = highlighted(prompt)
         assert "".join(marked) == "Cafe\u0301inder", "spaces are not marked"
         assert "e\u0301" in marked, "the accent goes with its letter"
+
+
+async def test_an_id_typed_in_go_to_task_comes_first_above_titles_holding_it(
+    make_app: AppFactory, emulator: ServedEmulator
+) -> None:
+    """ "10" is task #10 (not loaded here), not "#101 …", "#110 …" whose digits match
+    better by the fuzzy score: an exact id is what the person asked for."""
+    loaded = sorted(emulator.portal.tasks)
+    assert 10 not in emulator.portal.tasks
+    assert any(str(task_id).startswith("10") for task_id in loaded)
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settled(pilot)
+        await go_to_search(pilot)
+        names = first_lines(await search(pilot, "10"))
+        assert names[0] == "Go to task #10"
+        assert len(names) > 1, "the titles and ids holding 10 follow"
+        await pilot.press("escape")
+        await open_palette(pilot)
+        assert first_lines(await search(pilot, "10"))[0] == "Go to task #10"
