@@ -77,6 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
     task.add_argument(
         "--read-only", action="store_true", default=argparse.SUPPRESS, help=_READ_ONLY_HELP
     )
+    from b24tui.workday_cli import add_workday_parser
+
+    add_workday_parser(commands, profile_help=profile_help, read_only_help=_READ_ONLY_HELP)
     return parser
 
 
@@ -135,6 +138,10 @@ def _run_command(options: argparse.Namespace) -> int:
         return run_auth_command(
             options.command, options.profile, oauth=getattr(options, "oauth", False)
         )
+    if options.command == "workday":
+        from b24tui.workday_cli import run_workday_command
+
+        return run_workday_command(options)
     task_id: int | None = options.task_id if options.command == "task" else None
     if options.demo:
         return _run_demo(task_id, read_only=options.read_only)

@@ -10,6 +10,7 @@ from b24tui.clock import Clock
 from b24tui.config import DEFAULT_REFRESH_INTERVAL, Settings
 from b24tui.state import StateFile
 from b24tui.store import PortalStore
+from b24tui.workday_actions import WorkdayDesk
 
 
 @dataclass(frozen=True)
@@ -28,11 +29,14 @@ class Services:
     """What the app knows of the portal, shared by every screen (built from the rest)."""
     actions: ActionQueue = field(init=False, repr=False, compare=False)
     """The task actions asked for and not yet ended (the app runs them)."""
+    workday: WorkdayDesk = field(init=False, repr=False, compare=False)
+    """The workday action under way, if one is (the app runs it)."""
 
     def __post_init__(self) -> None:
         store = PortalStore(self.client, self.clock, refresh_interval=self.refresh_interval)
         object.__setattr__(self, "store", store)
         object.__setattr__(self, "actions", ActionQueue(store))
+        object.__setattr__(self, "workday", WorkdayDesk(store))
 
     @property
     def read_only(self) -> bool:

@@ -47,6 +47,7 @@ from b24tui.api.resources.tasks import FULL_FIELDS, ROW_FIELDS, ListsProgress
 from b24tui.bbcode import mentioned_user_ids
 from b24tui.clock import Clock
 from b24tui.models import ChecklistItem, Task, User, Workday
+from b24tui.models.workday import WorkdaySeen
 from b24tui.views import VIEWS_BY_KEY
 
 __all__ = [
@@ -357,6 +358,10 @@ class PortalStore:
         """When the refresh under way (or the last one) began."""
         self.workday_error: B24Error | None = None
         """Why the workday could not be read, if it could not."""
+        self.workday_seen: WorkdaySeen | None = None
+        """My workday as last read, with its worked time as of its pause."""
+        self._workday_began = 0
+        """The read number the kept workday came from (an action's answer takes one)."""
 
     # --- what is known ------------------------------------------------------------------
 
@@ -632,9 +637,9 @@ class PortalStore:
             checklists.add(open_id)
         workday = riders.get("workday")
         workday_changed = False
-        if isinstance(workday, Workday):
+        if isinstance(workday, Workday) and began > self._workday_began:
             workday_changed = workday != state.workday or self.workday_error is not None
-            state.workday, self.workday_error = workday, None
+            self._see_workday(workday)
         elif isinstance(workday, B24Error):
             workday_changed = self.workday_error is None
             self.workday_error = workday
@@ -829,6 +834,23 @@ class PortalStore:
                 self._emit(StoreChange(tasks=frozenset({task_id}), removed=frozenset({task_id})))
             raise
         return self._put(task, began, full=True)
+
+    def keep_workday(self, workday: Workday, *, paused_here: bool = False) -> None:
+        """Keep the workday an action answered with (``paused_here``: our own pause), newer
+        than any read begun before it, and tell the listeners."""
+        self._workday_began = self._begin_read()
+        self._see_workday(workday, paused_here=paused_here)
+        self._emit(StoreChange(workday=True))
+
+    def _see_workday(self, workday: Workday, *, paused_here: bool = False) -> None:
+        now = self.clock.now()
+        seen = self.workday_seen
+        self.workday_seen = (
+            WorkdaySeen.first(workday, now)
+            if seen is None
+            else seen.then(workday, now, paused_here=paused_here)
+        )
+        self._state.workday, self.workday_error = workday, None
 
     def remember_users(self, users: Iterable[User]) -> None:
         """Keep users read elsewhere (the person picker's list)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
 from b24tui.models._coerce import (
@@ -20,7 +20,13 @@ from b24tui.models._coerce import (
     to_str,
 )
 
-__all__ = ["Workday", "WorkdaySettings", "WorkdayStatus"]
+__all__ = ["Workday", "WorkdaySeen", "WorkdaySettings", "WorkdayStatus", "hms"]
+
+
+def hms(span: timedelta) -> str:
+    """A duration as ``HH:MM:SS`` (hours past 24 stay hours; never negative)."""
+    seconds = max(int(span.total_seconds()), 0)
+    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
 
 
 class WorkdayStatus(enum.StrEnum):
@@ -86,6 +92,19 @@ class Workday:
         """Whether the clock is ticking (the day is open)."""
         return self.status is WorkdayStatus.OPENED
 
+    @property
+    def zone(self) -> timezone:
+        """The zone the day started in (``TZ_OFFSET``): its times are shown in it."""
+        return timezone(timedelta(seconds=self.tz_offset))
+
+    def local(self, moment: datetime) -> datetime:
+        """``moment`` in the zone the day started in."""
+        return moment.astimezone(self.zone)
+
+    def started_on(self) -> date | None:
+        """The date the day started, in its own zone."""
+        return self.local(self.time_start).date() if self.time_start is not None else None
+
     def worked(self, now: datetime) -> timedelta | None:
         """How long the user has worked today, never negative.
 
@@ -128,6 +147,54 @@ class Workday:
             ip_open=to_str(raw.get("IP_OPEN"), "IP_OPEN"),
             ip_close=to_str(raw.get("IP_CLOSE"), "IP_CLOSE"),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class WorkdaySeen:
+    """The workday as last read, and what it had worked when its pause was seen.
+
+    The portal gives no pause start, so a paused day's worked time is the figure of the
+    moment the pause was seen: our own pause's answer, or the last read that found the day
+    open (a day first seen paused has no figure, rather than an invented one).
+
+    Attributes:
+        day: The status object as last read.
+        seen_at: When it was read.
+        worked_at_pause: The worked time as of the moment the pause was seen (only while
+            ``PAUSED``).
+    """
+
+    day: Workday
+    seen_at: datetime
+    worked_at_pause: timedelta | None = None
+
+    def worked(self, now: datetime) -> timedelta | None:
+        """The worked time to show at ``now``: ticking while open, still while paused."""
+        if self.day.status is WorkdayStatus.PAUSED:
+            return self.worked_at_pause
+        return self.day.worked(now)
+
+    def then(self, day: Workday, now: datetime, *, paused_here: bool = False) -> WorkdaySeen:
+        """What is known after ``day`` was read at ``now`` (``paused_here``: it is the
+        answer to our own pause, so the pause began about ``now``)."""
+        return WorkdaySeen(day, now, _worked_at_pause(self, day, now, paused_here=paused_here))
+
+    @classmethod
+    def first(cls, day: Workday, now: datetime) -> WorkdaySeen:
+        """The first reading: a paused day has no figure yet."""
+        return cls(day, now)
+
+
+def _worked_at_pause(
+    before: WorkdaySeen, day: Workday, now: datetime, *, paused_here: bool
+) -> timedelta | None:
+    if day.status is not WorkdayStatus.PAUSED or day.time_start != before.day.time_start:
+        return None
+    if before.day.status is WorkdayStatus.OPENED:
+        return before.day.worked(now if paused_here else before.seen_at)
+    if before.day.status is WorkdayStatus.PAUSED:
+        return before.worked_at_pause
+    return None
 
 
 def _clock_time(value: object, field: str) -> time | None:
@@ -182,3 +249,15 @@ class WorkdaySettings:
             allowed_delta=to_duration(raw.get("UF_TM_ALLOWED_DELTA"), "UF_TM_ALLOWED_DELTA"),
             admin=to_bool(raw.get("ADMIN"), "ADMIN"),
         )
+
+    def late_start(self, day: Workday) -> bool:
+        """Whether ``day`` started after the latest start (in the day's own zone)."""
+        if self.max_start is None or day.time_start is None:
+            return False
+        return day.local(day.time_start).time() > self.max_start
+
+    def short_by(self, worked: timedelta | None) -> timedelta | None:
+        """How much ``worked`` falls short of the minimum day; None when it does not."""
+        if self.min_duration is None or worked is None or worked >= self.min_duration:
+            return None
+        return self.min_duration - worked
