@@ -5,7 +5,8 @@ it has one), whether it asks first, when it is offered, and which client method 
 with which parameters. Whether an action is offered follows the task's ``action`` map;
 that map has no key for mute or watch, so those follow ``isMuted`` and ``auditors``, and
 favourites follow the task's favourite flag. In read-only mode only the local actions
-(open in browser, copy link) are offered: every other one :attr:`TaskAction.writes`.
+(open checklist, open in browser, copy link) are offered: every other one
+:attr:`TaskAction.writes`.
 """
 
 from __future__ import annotations
@@ -77,7 +78,8 @@ class TaskAction:
         confirm: The question asked before running it, or None to run at once.
             ``{user}`` in it is the chosen person's name (delegate).
         needs_user: Whether the user picks a person first (delegate).
-        local: Whether it acts on this machine only (open in browser, copy link).
+        local: Whether it changes nothing on the portal (open checklist, open in browser,
+            copy link).
     """
 
     id: str
@@ -267,6 +269,9 @@ TASK_ACTIONS: Final[tuple[TaskAction, ...]] = (
         "Removed from favourites",
         _favourite,
         _status(lambda tasks: tasks.favorite_remove),
+    ),
+    TaskAction(
+        "open_checklist", "Open checklist", "Opened the checklist of", _always, key="c", local=True
     ),
     TaskAction("open_browser", "Open in browser", "Opened", _always, key="o", local=True),
     TaskAction("copy_link", "Copy link", "Copied the link to", _always, key="y", local=True),

@@ -22,6 +22,7 @@ from b24tui.api import B24Error
 from b24tui.commands import PaletteCommands
 from b24tui.messages import CallFailed, RefreshRequested, TaskChosen
 from b24tui.screens import DashboardScreen, TaskDetailScreen
+from b24tui.screens.checklist import ChecklistScreen
 from b24tui.screens.confirm import ConfirmScreen
 from b24tui.screens.help import HelpScreen, help_sections
 from b24tui.services import Services
@@ -48,12 +49,19 @@ class B24App(App[None]):
     maximize); quitting is `q`, not a palette command."""
 
     def __init__(
-        self, services: Services, *, task_id: int | None = None, freeze_after_load: bool = False
+        self,
+        services: Services,
+        *,
+        task_id: int | None = None,
+        checklist: bool = False,
+        freeze_after_load: bool = False,
     ) -> None:
         super().__init__()
         self.services = services
         self.start_task_id = task_id
         """The task to open on start (``b24tui task ID``), above the dashboard."""
+        self.start_on_checklist = checklist
+        """Whether that task opens on its checklist (``--checklist``), not its details."""
         self.freeze_after_load = freeze_after_load
         """Whether the first load ends with ``gc.freeze()`` (the real run does; tests, which
         run many apps in one process, do not)."""
@@ -77,7 +85,9 @@ class B24App(App[None]):
         self._start_theme()
         self._serve_actions()
         self.push_screen(DashboardScreen(self.services))
-        if self.start_task_id is not None:
+        if self.start_task_id is not None and self.start_on_checklist:
+            self.push_screen(ChecklistScreen(self.services, self.start_task_id))
+        elif self.start_task_id is not None:
             self.push_screen(TaskDetailScreen(self.services, self.start_task_id))
         self.refresh_portal()
 

@@ -77,6 +77,11 @@ def build_parser() -> argparse.ArgumentParser:
     task.add_argument(
         "--read-only", action="store_true", default=argparse.SUPPRESS, help=_READ_ONLY_HELP
     )
+    task.add_argument(
+        "--checklist",
+        action="store_true",
+        help="open on the task's checklist instead (esc goes to the dashboard)",
+    )
     from b24tui.workday_cli import add_workday_parser
 
     add_workday_parser(commands, profile_help=profile_help, read_only_help=_READ_ONLY_HELP)
@@ -143,9 +148,10 @@ def _run_command(options: argparse.Namespace) -> int:
 
         return run_workday_command(options)
     task_id: int | None = options.task_id if options.command == "task" else None
+    checklist = bool(getattr(options, "checklist", False))
     if options.demo:
-        return _run_demo(task_id, read_only=options.read_only)
-    return _run_portal(options.profile, task_id, read_only=options.read_only)
+        return _run_demo(task_id, read_only=options.read_only, checklist=checklist)
+    return _run_portal(options.profile, task_id, read_only=options.read_only, checklist=checklist)
 
 
 @contextmanager
@@ -205,7 +211,9 @@ def _usage_error(message: str) -> int:
     return 2
 
 
-def _run_demo(task_id: int | None = None, *, read_only: bool = False) -> int:
+def _run_demo(
+    task_id: int | None = None, *, read_only: bool = False, checklist: bool = False
+) -> int:
     from b24tui.clock import SystemClock
     from b24tui.config import ConfigError, load_settings
     from b24tui.demo import demo_client, demo_portal
@@ -221,12 +229,24 @@ def _run_demo(task_id: int | None = None, *, read_only: bool = False) -> int:
     remembered = StateFile(demo_state_file())
     return asyncio.run(
         _run_app(
-            client, clock, demo=True, task_id=task_id, settings=settings, remembered=remembered
+            client,
+            clock,
+            demo=True,
+            task_id=task_id,
+            checklist=checklist,
+            settings=settings,
+            remembered=remembered,
         )
     )
 
 
-def _run_portal(profile: str | None, task_id: int | None = None, *, read_only: bool = False) -> int:
+def _run_portal(
+    profile: str | None,
+    task_id: int | None = None,
+    *,
+    read_only: bool = False,
+    checklist: bool = False,
+) -> int:
     from b24tui.api import B24Client
     from b24tui.api.pacing import PacingPolicy
     from b24tui.auth import CredentialsUnavailable
@@ -249,6 +269,7 @@ def _run_portal(profile: str | None, task_id: int | None = None, *, read_only: b
             SystemClock(),
             demo=False,
             task_id=task_id,
+            checklist=checklist,
             settings=plan.settings,
             remembered=plan.remembered,
         )
@@ -261,6 +282,7 @@ async def _run_app(
     *,
     demo: bool,
     task_id: int | None = None,
+    checklist: bool = False,
     settings: Settings | None = None,
     remembered: StateFile | None = None,
     headless: bool = False,
@@ -275,6 +297,6 @@ async def _run_app(
         services = Services(
             client=client, clock=clock, demo=demo, settings=settings, remembered=remembered
         )
-        app = B24App(services, task_id=task_id, freeze_after_load=True)
+        app = B24App(services, task_id=task_id, checklist=checklist, freeze_after_load=True)
         await app.run_async(headless=headless)
     return app.return_code or 0

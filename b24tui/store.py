@@ -348,6 +348,9 @@ class PortalStore:
         """Task id → the number of the read its kept record came from. An answer from a
         read that began earlier (a refresh under way while an action landed) is older than
         the kept record and does not replace it."""
+        self._checklist_began: dict[int, int] = {}
+        """Task id → the number of the read (or change) its kept checklist came from: a
+        checklist read before a change was kept does not replace it."""
         self.refreshing = False
         """Whether a refresh is under way."""
         self._loading: LoadProgress | None = None
@@ -396,6 +399,35 @@ class PortalStore:
     def checklist(self, task_id: int) -> tuple[ChecklistItem, ...] | None:
         """The task's checklist items as last read, or ``None`` when never read."""
         return self._state.checklists.get(task_id)
+
+    async def load_checklist(self, task_id: int) -> tuple[ChecklistItem, ...]:
+        """Read every item of the task's checklists (``getlist``) and keep them; returns
+        the items kept (a change kept while the read was under way is newer, and stays).
+
+        Raises:
+            B24Error: they could not be read.
+        """
+        began = self._begin_read()
+        items = await self.client.checklist.items(task_id)
+        if self._checklist_began.get(task_id, 0) > began:
+            return self._state.checklists.get(task_id, items)
+        self._keep_checklist(task_id, items, began)
+        return items
+
+    def keep_checklist(self, task_id: int, items: tuple[ChecklistItem, ...]) -> None:
+        """Show ``items`` as the task's checklist on every screen (a change made on it,
+        shown at once): the task's record follows, so its done/total does too, and a read
+        that began before is older and does not replace them."""
+        self._keep_checklist(task_id, items, self._begin_read())
+
+    def _keep_checklist(self, task_id: int, items: tuple[ChecklistItem, ...], began: int) -> None:
+        state = self._state
+        self._checklist_began[task_id] = began
+        state.checklists[task_id] = items
+        task = state.tasks.get(task_id)
+        if task is not None:
+            state.tasks[task_id] = replace(task, checklist=items, contains_checklist=bool(items))
+        self._emit(StoreChange(tasks=frozenset({task_id}), checklists=frozenset({task_id})))
 
     @property
     def tasks_read_at(self) -> datetime | None:
@@ -632,7 +664,12 @@ class PortalStore:
             self._forget(task_id)
             removed.add(task_id)
         items = riders.get("checklist")
-        if open_id is not None and isinstance(items, tuple):
+        if (
+            open_id is not None
+            and isinstance(items, tuple)
+            and self._checklist_began.get(open_id, 0) <= began
+        ):
+            self._checklist_began[open_id] = began
             state.checklists[open_id] = items
             checklists.add(open_id)
         workday = riders.get("workday")
@@ -675,6 +712,10 @@ class PortalStore:
         self._read_began[task_id] = began
         state = self._state
         old = state.tasks.get(task_id)
+        kept_checklist = state.checklists.get(task_id)
+        if kept_checklist is not None and self._checklist_began.get(task_id, 0) > began:
+            # The checklist changed since this read began: the row's is older.
+            task = replace(task, checklist=kept_checklist)
         if full:
             self._keep_full(task_id)
         elif task_id in state.full and old is not None and old.changed_date == task.changed_date:
@@ -748,6 +789,9 @@ class PortalStore:
             if users:
                 self._emit(StoreChange(users=frozenset(user.id for user in users)))
             return kept if kept is not None else task
+        kept_checklist = state.checklists.get(task.id)
+        if kept_checklist is not None and self._checklist_began.get(task.id, 0) > began:
+            task = replace(task, checklist=kept_checklist)  # changed since this read began
         self._read_began[task.id] = began
         state.tasks[task.id] = task
         state.task_read_at[task.id] = self.clock.now()
@@ -783,6 +827,7 @@ class PortalStore:
         self._full_order.pop(task_id, None)
         state.task_read_at.pop(task_id, None)
         state.checklists.pop(task_id, None)
+        self._checklist_began.pop(task_id, None)
         self._read_began.pop(task_id, None)
         return known
 

@@ -39,6 +39,7 @@ from b24tui.actions import (
 )
 from b24tui.actions import task_url as make_task_url
 from b24tui.models import Task, User
+from b24tui.screens.checklist import ChecklistScreen
 from b24tui.screens.confirm import ConfirmScreen
 from b24tui.screens.user_picker import UserPickerScreen
 from b24tui.services import Services
@@ -50,13 +51,14 @@ _FOOTER_LABELS: dict[str, str] = {
     "start": "Start",
     "pause": "Pause",
     "complete": "Complete",
+    "open_checklist": "Checklist",
     "open_browser": "Browser",
     "copy_link": "Copy link",
 }
 """Short footer words for the actions that have a key."""
 
 
-_HELP_ONLY: frozenset[str] = frozenset({"open_browser", "copy_link"})
+_HELP_ONLY: frozenset[str] = frozenset({"open_checklist", "open_browser", "copy_link"})
 """Keys listed in ``?`` help and the palette but left out of the footer, which is full at 80
 columns."""
 
@@ -170,8 +172,8 @@ class TaskActionsMixin(Screen[Any]):
     def run_task_action(self, action_id: str) -> None:
         """Run ``action_id`` on the current task: ask if it asks, call, re-read, show.
 
-        Local actions (open in browser, copy link) happen at once; the others run in a
-        worker of the app, which reports its failure.
+        Local actions (open checklist, open in browser, copy link) happen at once; the
+        others run in a worker of the app, which reports its failure.
         """
         task = self.current_task()
         action = TASK_ACTIONS_BY_ID.get(action_id)
@@ -192,7 +194,9 @@ class TaskActionsMixin(Screen[Any]):
             )
             return
         title = clean(task.title, single_line=True)
-        if action.id == "open_browser" and not (self.app.is_web or has_graphical_browser()):
+        if action.id == "open_checklist":
+            self.app.push_screen(ChecklistScreen(self.services, task.id))
+        elif action.id == "open_browser" and not (self.app.is_web or has_graphical_browser()):
             url = self.task_url(task)
             self.app.copy_to_clipboard(url)
             self.app.notify(

@@ -92,7 +92,11 @@ async def test_write_keys_are_not_shown_and_say_read_only_once_each(
         dashboard = await on_the_task(app, emulator)
         await pilot.pause()
         assert not footer_keys(dashboard) & set(WRITE_KEYS)
-        assert [a.id for a in dashboard.allowed_task_actions()] == ["open_browser", "copy_link"]
+        assert [a.id for a in dashboard.allowed_task_actions()] == [
+            "open_checklist",
+            "open_browser",
+            "copy_link",
+        ]
         for number, key in enumerate(WRITE_KEYS, 1):
             await pilot.press(key)
             await settled(pilot)
@@ -130,7 +134,7 @@ async def test_the_palette_offers_only_the_local_actions(
         await on_the_task(app, emulator)
         await open_palette(pilot)
         names = first_lines(await offered(pilot))
-        assert names[:2] == ["Open in browser", "Copy link"]
+        assert names[:3] == ["Open checklist", "Open in browser", "Copy link"]
         assert not {"Start task", "Complete task", "Mute task", "Start watching"} & set(names)
 
 

@@ -35,10 +35,11 @@ PRODUCT_PALETTE_NAMES = {
     "Stop watching",
     "Add to favourites",
     "Remove from favourites",
+    "Open checklist",
     "Open in browser",
     "Copy link",
 }
-"""The spec's palette names of the task actions (edit and checklist open other screens)."""
+"""The spec's palette names of the task actions (edit opens another screen)."""
 
 
 def task(action: dict[str, bool] | None = None, **fields: Any) -> Task:
@@ -64,6 +65,7 @@ def test_keys_are_the_specs_keys() -> None:
         "s": "start",
         "p": "pause",
         "x": "complete",
+        "c": "open_checklist",
         "o": "open_browser",
         "y": "copy_link",
     }
@@ -71,6 +73,7 @@ def test_keys_are_the_specs_keys() -> None:
         "task_start",
         "task_pause",
         "task_complete",
+        "task_open_checklist",
         "task_open_browser",
         "task_copy_link",
     }

@@ -1,0 +1,174 @@
+"""A task's checklists as a tree, opened with `c` (or ``b24tui task ID --checklist``)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import Static
+from textual.worker import Worker
+
+from b24tui.api import AccessDenied, NotFound
+from b24tui.models import ChecklistItem, Task, build_checklist_tree
+from b24tui.screens.base import PortalScreen
+from b24tui.services import Services
+from b24tui.store import StoreChange
+from b24tui.text import clean
+from b24tui.widgets import AppFooter, AppHeader
+from b24tui.widgets.checklist_tree import ChecklistTree
+
+__all__ = ["ChecklistScreen"]
+
+NOT_FOUND_TEXT = "Task not found or you have no access"
+EMPTY_TEXT = "This task has no checklist yet."
+
+
+class ChecklistScreen(PortalScreen[None]):
+    """The checklists of one task: items and sub-items, ticked with `space`.
+
+    It shows what the store has at once (the dashboard row carries the checklist), reads
+    the items in full, and repaints whenever the store's copy changes: a change made here,
+    a refresh (which reads this task's checklist along while the screen is open).
+    """
+
+    CSS_PATH = "checklist.tcss"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="back"),
+        Binding("r", "refresh", "Refresh", id="refresh"),
+    ]
+
+    def __init__(self, services: Services, task_id: int) -> None:
+        super().__init__(services)
+        self.task_id = task_id
+        self._missing = False
+        """Whether the portal said the task does not exist or cannot be seen."""
+        self._read = False
+        """Whether the items were read in full (not only the dashboard row's copy)."""
+
+    def compose(self) -> ComposeResult:
+        yield AppHeader(id="header")
+        yield Static(Text(f"Task #{self.task_id}"), id="checklist-title")
+        yield Static(Text("Loading the checklist…"), id="checklist-state")
+        yield ChecklistTree(id="checklist-tree")
+        yield AppFooter()
+
+    def on_mount(self) -> None:
+        self.store.open_task(self.task_id)
+        self.query_one(ChecklistTree).focus()
+        self.load()
+        self.show_change(StoreChange(me=True, tasks=frozenset({self.task_id})))
+
+    def on_unmount(self) -> None:
+        self.store.close_task(self.task_id)
+
+    # ------------------------------------------------------------------ what is shown
+
+    def current_task(self) -> Task | None:
+        """The task as the store has it (None until read, or when it cannot be)."""
+        return None if self._missing else self.store.task(self.task_id)
+
+    def items(self) -> tuple[ChecklistItem, ...] | None:
+        """The task's checklist items as the store has them (None while unknown)."""
+        items = self.store.checklist(self.task_id)
+        if items is not None:
+            return items
+        task = self.store.task(self.task_id)
+        if task is not None and (task.checklist or not task.contains_checklist):
+            return task.checklist
+        return None
+
+    def tick(self) -> None:
+        """Once a second: the header's status."""
+        if not self._missing:
+            self.show_health(self.store.task_read_at(self.task_id))
+
+    def show_store(self, change: StoreChange) -> None:
+        """Repaint when the task or its checklist changed in the store."""
+        if self.task_id in change.removed and not self.store.refreshing:
+            self._show_missing()
+            return
+        if (
+            self.task_id in change.tasks
+            or self.task_id in change.checklists
+            or change.users
+            or change.refreshed
+        ):
+            self._show()
+
+    def _show(self) -> None:
+        if self._missing:
+            return
+        task = self.store.task(self.task_id)
+        title = self.query_one("#checklist-title", Static)
+        if task is not None:
+            title.update(Text(f"#{task.id} {clean(task.title, single_line=True)} · Checklist"))
+        items = self.items()
+        state = self.query_one("#checklist-state", Static)
+        tree = self.query_one(ChecklistTree)
+        if items is None:
+            tree.display = False
+            state.display = True
+            return
+        tree.show(build_checklist_tree(items), names=self._member_names)
+        tree.display = bool(items)
+        state.update(Text(EMPTY_TEXT if self._read else "Loading the checklist…"))
+        state.display = not items
+
+    def _member_names(self, item: ChecklistItem) -> tuple[str, ...]:
+        users = self.store.users
+        names: list[str] = []
+        for member in item.members:
+            user = users.get(member.id)
+            name = member.name or (user.full_name if user is not None else f"user {member.id}")
+            names.append(name)
+        return tuple(names)
+
+    def _show_missing(self) -> None:
+        self._missing = True
+        self.query_one(ChecklistTree).display = False
+        state = self.query_one("#checklist-state", Static)
+        state.update(Text(NOT_FOUND_TEXT))
+        state.add_class("-missing")
+        state.display = True
+        self.query_one(AppHeader).status = ""
+
+    # ------------------------------------------------------------------ loading
+
+    @work(exclusive=True, group="checklist", exit_on_error=False)
+    async def load(self) -> None:
+        """Read the task (when the store does not know it) and its checklist items."""
+        try:
+            if self.store.task(self.task_id) is None:
+                await self.store.load_task(self.task_id)
+            await self.store.load_checklist(self.task_id)
+        except (NotFound, AccessDenied):
+            self._show_missing()
+            return
+        self._read = True
+        self._show()
+
+    def worker_failed(self, worker: Worker[object], error: BaseException) -> bool:
+        """A failed read: the body says so when nothing is shown (the app reports it)."""
+        if worker.group == "checklist":
+            self.query_one(AppHeader).status = "not updated"
+            if self.items() is None and not self._missing:
+                state = self.query_one("#checklist-state", Static)
+                state.update(Text("Could not load the checklist. Press r to try again."))
+                state.display = True
+        return False
+
+    # ------------------------------------------------------------------ keys
+
+    def action_back(self) -> None:
+        """Back to the screen below, which chooses this task."""
+        self.store.last_closed = self.task_id
+        self.dismiss(None)
+
+    def action_refresh(self) -> None:
+        """Read the checklist again now (and the portal with it)."""
+        self.load()
+        self.request_refresh()
