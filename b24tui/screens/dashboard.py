@@ -9,7 +9,7 @@ from typing import ClassVar
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.timer import Timer
 from textual.widgets import Input, Tab, Tabs
 from textual.worker import Worker
@@ -18,6 +18,7 @@ from b24tui.models import Task, User
 from b24tui.screens.base import PortalScreen
 from b24tui.screens.task_actions import TaskActionsMixin
 from b24tui.screens.task_detail import TaskDetailScreen
+from b24tui.screens.workday import show_workday_strip
 from b24tui.services import Services
 from b24tui.state import Remembered
 from b24tui.store import StoreChange
@@ -35,6 +36,7 @@ from b24tui.widgets import AppFooter, AppHeader, TaskTable
 from b24tui.widgets.filter_bar import FilterBar
 from b24tui.widgets.load_problem import LoadProblem
 from b24tui.widgets.task_pane import TaskPane
+from b24tui.widgets.workday_strip import WorkdayStrip
 
 
 def empty_text(view: View, query: str, *, in_view: int) -> str:
@@ -101,8 +103,7 @@ class DashboardScreen(TaskActionsMixin, PortalScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield AppHeader(id="header")
-        # The workday strip's place: empty (and taking no room) until it has a widget.
-        yield Vertical(id="workday")
+        yield WorkdayStrip(id="workday")
         tabs = (Tab(view.label, id=view.key) for view in VIEWS)
         yield Tabs(*tabs, active=self.view.key, id="views")
         yield FilterBar(id="filter")
@@ -181,8 +182,10 @@ class DashboardScreen(TaskActionsMixin, PortalScreen[None]):
         return worker.group == "detail"
 
     def tick(self) -> None:
-        """Once a second: the header's status, and the problem's countdown."""
+        """Once a second: the header's status, the workday's worked time (counted here,
+        not asked of the portal), and the problem's countdown."""
         self.show_health(self.store.tasks_read_at)
+        show_workday_strip(self.query_one(WorkdayStrip), self.services)
         if self.query_one(LoadProblem).display:
             self._show_problem()
 
