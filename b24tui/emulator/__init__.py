@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from b24tui.emulator.app import EmulatorApp
 from b24tui.emulator.faults import Faults
 from b24tui.emulator.journal import Journal, JournalEntry
+from b24tui.emulator.latency import Latency
 from b24tui.emulator.limits import LimitSettings
 from b24tui.emulator.oauth_server import OAuthServer, with_oauth
 from b24tui.emulator.seed import DEMO_USER_ID, build_portal
@@ -27,6 +28,7 @@ __all__ = [
     "Faults",
     "Journal",
     "JournalEntry",
+    "Latency",
     "LimitSettings",
     "OAuthServer",
     "Portal",

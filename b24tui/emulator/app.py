@@ -11,12 +11,15 @@ Every REST request passes, in order: the overload switch (503 ``OVERLOAD_LIMIT``
 :meth:`EmulatorApp.block_rest`), the request bucket (503 ``QUERY_LIMIT_EXCEEDED``, when
 limits are on), the faults that refuse a request before it runs, then authentication and
 the dispatcher (which enforces the operating budget, 429 ``OPERATION_TIME_LIMIT``). The
-faults ``truncated``, ``timeout`` and ``drop`` act on the answer after the call ran.
+faults ``truncated``, ``timeout`` and ``drop`` act on the answer after the call ran. With
+``latency="realistic"`` the computed answer is held back for the request's modelled server
+time plus a round trip, without blocking other requests (:mod:`b24tui.emulator.latency`).
 
 Helpers for tests and benchmarks, never on a real portal:
 
 * ``GET /_emulator/stats``: the journal's counters (see :meth:`Journal.stats`), plus
-  ``limits`` (the settings in force or ``null``) and ``rest_blocked``.
+  ``limits`` (the settings in force or ``null``), ``rest_blocked`` and ``latency`` (its
+  mode and round trip).
 * ``GET``/``POST /_emulator/clock``: read or move the portal clock with
   ``{"advance": seconds}`` or ``{"to": "<iso>"}``.
 * ``POST /_emulator/faults``: ``{"kind": "drop", "method": "tasks.task.start",
@@ -51,6 +54,7 @@ from b24tui.emulator.dispatch import (
 from b24tui.emulator.errors import RestError, V3Error
 from b24tui.emulator.faults import BEFORE_RUN, DroppedConnection, FaultKind, Faults
 from b24tui.emulator.journal import Journal
+from b24tui.emulator.latency import Latency, LatencyMode, latency_for
 from b24tui.emulator.limits import (
     LimitSettings,
     RequestBucket,
@@ -129,6 +133,8 @@ class HttpResponse:
     content_type: bytes = _JSON
     raw: bytes | None = None
     """The body as sent, when it is not JSON (the ``html`` fault's page)."""
+    server_time: float = 0.0
+    """Seconds of modelled execution of the calls the request ran (realistic latency)."""
 
     def encoded(self) -> bytes:
         """The body as UTF-8 JSON, non-ASCII kept as is (or the raw bytes)."""
@@ -159,6 +165,9 @@ class EmulatorApp:
         faults: which REST requests fail on purpose; none when not given.
         journal_size: how many calls the journal keeps.
         delay_ms: an artificial delay before each REST answer, to feel a slow portal.
+        latency: ``"instant"`` (answers as fast as Python gives them) or ``"realistic"``
+            (each request takes its modelled server time plus a network round trip), or
+            a :class:`Latency` with its own round trip and sleep.
     """
 
     def __init__(
@@ -170,6 +179,7 @@ class EmulatorApp:
         faults: Faults | None = None,
         journal_size: int = 2000,
         delay_ms: int = 0,
+        latency: LatencyMode | Latency = "instant",
     ) -> None:
         if delay_ms < 0:
             raise ValueError("delay_ms cannot be negative")
@@ -178,6 +188,8 @@ class EmulatorApp:
         self.journal = Journal(journal_size)
         """Every call answered, newest last, and the counters behind ``/_emulator/stats``."""
         self.delay_ms = delay_ms
+        self.latency = latency_for(latency)
+        """How long REST answers take (see :mod:`b24tui.emulator.latency`)."""
         self.faults: Faults = faults if faults is not None else Faults()
         """The faults injected into REST requests (rate 0 unless given or forced)."""
         self.rest_blocked = False
@@ -237,6 +249,7 @@ class EmulatorApp:
         headers = {name.decode("latin-1").lower(): value for name, value in scope["headers"]}
         content_type = headers.get("content-type", b"").decode("latin-1")
         client = scope.get("client")
+        computing_since = self.portal.clock.monotonic()
         response = self.handle(
             scope["method"],
             scope["path"],
@@ -245,8 +258,9 @@ class EmulatorApp:
             body,
             client=str(client[0]) if client else None,
         )
-        if self.delay_ms and scope["path"].startswith("/rest/"):
-            await asyncio.sleep(self.delay_ms / 1000)
+        if scope["path"].startswith("/rest/"):
+            computed_in = self.portal.clock.monotonic() - computing_since
+            await self._held_back(response, computed_in)
         try:
             payload = response.encoded()
         except (TypeError, ValueError):
@@ -275,6 +289,17 @@ class EmulatorApp:
                 return
             raise DroppedConnection("the emulated portal dropped the connection")
         await send({"type": "http.response.body", "body": payload})
+
+    async def _held_back(self, response: HttpResponse, computed_in: float) -> None:
+        """Wait before a REST answer: the ``delay_ms`` and, in realistic mode, the
+        request's server time (less the time its answer took) and the round trip.
+
+        The answer is already computed, so the portal has changed in arrival order; the
+        wait never blocks the event loop, so other requests are served meanwhile.
+        """
+        seconds = self.delay_ms / 1000 + self.latency.hold_for(response.server_time, computed_in)
+        if seconds > 0:
+            await self.latency.sleep(seconds)
 
     async def _hold(self, receive: Receive) -> bool:
         """Hold an answer back until released (``True``) or the client hangs up
@@ -308,8 +333,24 @@ class EmulatorApp:
     ) -> HttpResponse:
         """Answer one request synchronously (the ASGI entry point's core).
 
-        ``client`` is the caller's IP: the request bucket is kept per portal and IP.
+        ``client`` is the caller's IP: the request bucket is kept per portal and IP. The
+        answer carries the modelled execution time of the calls it ran.
         """
+        modelled_before = self.dispatcher.modelled
+        response = self._answer(http_method, path, query, content_type, body, client=client)
+        server_time = self.dispatcher.modelled - modelled_before
+        return dataclasses.replace(response, server_time=server_time) if server_time else response
+
+    def _answer(
+        self,
+        http_method: str,
+        path: str,
+        query: bytes,
+        content_type: str,
+        body: bytes,
+        *,
+        client: str | None = None,
+    ) -> HttpResponse:
         http_method = http_method.upper()
         if path.startswith("/_emulator/"):
             return self._control(http_method, path, body)
@@ -435,6 +476,7 @@ class EmulatorApp:
             stats = self.journal.stats()
             stats["limits"] = dataclasses.asdict(settings) if settings is not None else None
             stats["rest_blocked"] = self.rest_blocked
+            stats["latency"] = self.latency.describe()
             return HttpResponse(200, stats)
         if path == "/_emulator/faults" and http_method == "POST":
             return self._control_faults(body)

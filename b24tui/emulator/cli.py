@@ -21,6 +21,7 @@ from types import FrameType
 from b24tui.clock import OffsetClock
 from b24tui.emulator.app import EmulatorApp
 from b24tui.emulator.faults import Faults
+from b24tui.emulator.latency import DEFAULT_RTT_S, Latency
 from b24tui.emulator.oauth_server import GRANT_PATH, with_oauth
 from b24tui.emulator.seed import ADMIN_USER_ID, DEMO_USER_ID, build_portal
 from b24tui.emulator.server import HOST, serve
@@ -60,6 +61,23 @@ def build_parser() -> argparse.ArgumentParser:
         "--delay-ms", type=int, default=0, metavar="N", help="delay every answer by N ms"
     )
     parser.add_argument(
+        "--latency",
+        choices=("instant", "realistic"),
+        default="instant",
+        help="instant (the default): answer as fast as the emulator computes; realistic: "
+        "each request takes the server time its cost model says (a list counted on a big "
+        "table is slow, a >ID page with start=-1 is not) plus a network round trip, and "
+        "concurrent requests are served side by side",
+    )
+    parser.add_argument(
+        "--rtt-ms",
+        type=int,
+        default=None,
+        metavar="N",
+        help="the network round trip of --latency realistic, once per HTTP request "
+        f"(default: {DEFAULT_RTT_S * 1000:.0f})",
+    )
+    parser.add_argument(
         "--user",
         type=int,
         default=DEMO_USER_ID,
@@ -81,9 +99,20 @@ def _problem(options: argparse.Namespace) -> str | None:
         return "--faults must be between 0 and 1"
     if options.delay_ms < 0:
         return "--delay-ms cannot be negative"
+    if options.rtt_ms is not None and options.latency != "realistic":
+        return "--rtt-ms needs --latency realistic"
+    if options.rtt_ms is not None and options.rtt_ms < 0:
+        return "--rtt-ms cannot be negative"
     if not 0 <= options.port <= 65535:
         return "--port must be between 0 and 65535"
     return None
+
+
+def _latency_of(options: argparse.Namespace) -> Latency:
+    """The latency the options ask for (the default round trip unless ``--rtt-ms``)."""
+    if options.rtt_ms is None:
+        return Latency(options.latency)
+    return Latency(options.latency, rtt_s=options.rtt_ms / 1000)
 
 
 @contextlib.contextmanager
@@ -93,6 +122,12 @@ def _tls_if(wanted: bool) -> Iterator[TlsMaterial | None]:
         return
     with throwaway_tls() as material:
         yield material
+
+
+def _described(latency: Latency) -> str:
+    if not latency.realistic:
+        return latency.mode
+    return f"{latency.mode}, round trip {latency.rtt_s * 1000:g} ms"
 
 
 def _interrupted(signum: int, frame: FrameType | None) -> None:
@@ -152,6 +187,7 @@ def main(argv: Sequence[str]) -> int:
         limits=options.limits,
         faults=Faults(options.faults, seed=options.seed),
         delay_ms=options.delay_ms,
+        latency=_latency_of(options),
     )
     served = with_oauth(app, seed=options.seed)
     oauth_app = next(iter(portal.credentials.oauth.apps.values()))
@@ -172,11 +208,12 @@ def main(argv: Sequence[str]) -> int:
             sys.stdout.write(line + "\n")
             sys.stdout.flush()
             logger.info(
-                "serving the %s portal (seed %s, limits %s, faults %s) on %s://%s:%s",
+                "serving the %s portal (seed %s, limits %s, faults %s, latency %s) on %s://%s:%s",
                 options.preset,
                 options.seed,
                 options.limits,
                 options.faults,
+                _described(app.latency),
                 scheme,
                 HOST,
                 port,

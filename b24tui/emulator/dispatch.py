@@ -192,6 +192,9 @@ class Dispatcher:
         self.meter = meter or OperatingMeter()
         self.settings: LimitSettings | None = settings_for(limits)
         """The limits in force (``None``: off); the operating budget is read from here."""
+        self.modelled = 0.0
+        """Seconds of modelled execution of every call run so far (batch commands included):
+        how much of it one request took is that request's server time."""
 
     def find(self, api: ApiGeneration, name: str) -> Method | None:
         """The method at this path, honouring a portal without REST 3.0."""
@@ -295,6 +298,7 @@ class Dispatcher:
         processing = 0.0 if name == "batch" else cost_of(result, counted_rows=counted)
         if processing:
             self.meter.charge(identity.credential, name, start.timestamp(), processing)
+            self.modelled += processing
         return Outcome(self._time(start, name, identity, processing), result, total, next_start)
 
     def _counted_rows(self, name: str, answer: Any, params: Params) -> int | None:
