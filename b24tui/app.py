@@ -19,6 +19,7 @@ from textual.worker import Worker, WorkerState
 
 from b24tui.action_queue import UNDO_SECONDS, ActionResult, PendingAction
 from b24tui.api import B24Error
+from b24tui.checklist_actions import ChecklistResult
 from b24tui.commands import PaletteCommands
 from b24tui.messages import CallFailed, RefreshRequested, TaskChosen
 from b24tui.screens import DashboardScreen, TaskDetailScreen
@@ -101,6 +102,16 @@ class B24App(App[None]):
             work, name="task actions", group="task_action", exit_on_error=False
         )
         actions.on_result = self._say_result
+        checklists = self.services.checklists
+        checklists.spawn = lambda work: self.run_worker(
+            work, name="checklist changes", group="checklist_change", exit_on_error=False
+        )
+        checklists.on_result = self._say_checklist_result
+
+    def _say_checklist_result(self, result: ChecklistResult) -> None:
+        """A checklist change that was not done says why (a done one shows in the tree)."""
+        if result.message:
+            self.notify(result.message, severity="warning", timeout=UNDO_SECONDS, markup=False)
 
     def _say_result(self, result: ActionResult) -> None:
         self.notify(

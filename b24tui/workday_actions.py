@@ -19,7 +19,7 @@ import asyncio
 import enum
 import logging
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any, Final, Literal
 
@@ -259,7 +259,8 @@ class PendingWorkday:
     action: WorkdayAction
     when: datetime | None = None
     report: str = ""
-    phase: Literal["waiting", "sending"] = "waiting"
+    finished: asyncio.Future[WorkdayResult] | None = field(default=None, repr=False)
+    """Done with the result (for a dialog that waits for it, as the app's toast hears it)."""
 
 
 @dataclass(frozen=True)
@@ -344,7 +345,7 @@ class WorkdayDesk:
         reason = workday_refusal(action, self.store.workday)
         if reason is not None:
             return reason
-        pending = PendingWorkday(action, when, report)
+        pending = PendingWorkday(action, when, report, asyncio.get_running_loop().create_future())
         self.pending = pending
         self.store.mark_changed(StoreChange(workday=True, pending=True))
         self.spawn(self._run(pending))
@@ -356,6 +357,11 @@ class WorkdayDesk:
         finally:
             self.pending = None
             self.store.mark_changed(StoreChange(workday=True, pending=True))
+            if pending.finished is not None and not pending.finished.done():
+                if "result" in locals():
+                    pending.finished.set_result(result)
+                else:  # a defect: the app reports it; a dialog waiting stops waiting
+                    pending.finished.cancel()
         self.on_result(result)
 
     async def _send(self, pending: PendingWorkday) -> WorkdayResult:
