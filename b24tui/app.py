@@ -19,14 +19,15 @@ from textual.worker import Worker, WorkerState
 
 from b24tui.action_queue import UNDO_SECONDS, ActionResult, PendingAction
 from b24tui.api import B24Error
-from b24tui.checklist_actions import ChecklistResult
 from b24tui.commands import PaletteCommands
 from b24tui.messages import CallFailed, RefreshRequested, TaskChosen
 from b24tui.screens import DashboardScreen, TaskDetailScreen
 from b24tui.screens.checklist import ChecklistScreen
 from b24tui.screens.confirm import ConfirmScreen
 from b24tui.screens.help import HelpScreen, help_sections
+from b24tui.screens.workday import WorkdayScreen
 from b24tui.services import Services
+from b24tui.workday_actions import WorkdayResult
 
 
 class B24App(App[None]):
@@ -38,6 +39,7 @@ class B24App(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="quit"),
         Binding("question_mark", "help", "Help", id="help"),
+        Binding("w", "open_workday", "Workday", show=False, id="open_workday"),
     ]
 
     COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {PaletteCommands}
@@ -102,16 +104,19 @@ class B24App(App[None]):
             work, name="task actions", group="task_action", exit_on_error=False
         )
         actions.on_result = self._say_result
-        checklists = self.services.checklists
-        checklists.spawn = lambda work: self.run_worker(
-            work, name="checklist changes", group="checklist_change", exit_on_error=False
+        workday = self.services.workday
+        workday.spawn = lambda work: self.run_worker(
+            work, name="workday action", group="workday_action", exit_on_error=False
         )
-        checklists.on_result = self._say_checklist_result
+        workday.on_result = self._say_workday_result
 
-    def _say_checklist_result(self, result: ChecklistResult) -> None:
-        """A checklist change that was not done says why (a done one shows in the tree)."""
-        if result.message:
-            self.notify(result.message, severity="warning", timeout=UNDO_SECONDS, markup=False)
+    def _say_workday_result(self, result: WorkdayResult) -> None:
+        self.notify(result.message, title=result.title, severity=result.severity, markup=False)
+
+    def action_open_workday(self) -> None:
+        """Show the workday screen (``w``, "Open workday"), unless it is showing."""
+        if not isinstance(self.screen, WorkdayScreen):
+            self.push_screen(WorkdayScreen(self.services))
 
     def _say_result(self, result: ActionResult) -> None:
         self.notify(
