@@ -27,6 +27,7 @@ from b24tui.services import Services
 from b24tui.text import clean
 
 __all__ = [
+    "ChecklistCommands",
     "FoldingMatcher",
     "GoToTaskCommands",
     "PaletteCommands",
@@ -100,6 +101,29 @@ class TaskCommands(Provider):
                 yield Hit(score, _highlight(matcher, name), command, text=name, help=help_text)
 
 
+class ChecklistCommands(Provider):
+    """On the checklist screen, the changes it offers now ("Toggle item", "Add item"…)."""
+
+    def _commands(self) -> list[tuple[str, Callable[[], object]]]:
+        offered = getattr(self.screen, "checklist_commands", None)
+        if not callable(offered):
+            return []
+        return [(name, partial(self.screen.run_action, action)) for name, action in offered()]
+
+    async def discover(self) -> Hits:
+        """The checklist changes offered, listed when the palette opens."""
+        for name, command in self._commands():
+            yield DiscoveryHit(name, command)
+
+    async def search(self, query: str) -> Hits:
+        """The checklist changes offered whose names match ``query``."""
+        matcher = self.matcher(query)
+        for name, command in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, _highlight(matcher, name), command, text=name)
+
+
 class GoToTaskCommands(Provider):
     """ "Go to task…" (opens a search over the loaded tasks), "Go to task #N", "Refresh"."""
 
@@ -146,6 +170,7 @@ class PaletteCommands(Provider):
 
     SOURCES: ClassVar[tuple[type[Provider], ...]] = (
         TaskCommands,
+        ChecklistCommands,
         GoToTaskCommands,
         SystemCommandsProvider,
     )

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from b24tui.action_queue import ActionQueue
 from b24tui.api import B24Client
+from b24tui.checklist_actions import ChecklistQueue
 from b24tui.clock import Clock
 from b24tui.config import DEFAULT_REFRESH_INTERVAL, Settings
 from b24tui.state import StateFile
@@ -29,6 +30,8 @@ class Services:
     """What the app knows of the portal, shared by every screen (built from the rest)."""
     actions: ActionQueue = field(init=False, repr=False, compare=False)
     """The task actions asked for and not yet ended (the app runs them)."""
+    checklists: ChecklistQueue = field(init=False, repr=False, compare=False)
+    """The checklist changes asked for and not yet answered (the app runs them)."""
     workday: WorkdayDesk = field(init=False, repr=False, compare=False)
     """The workday action under way, if one is (the app runs it)."""
 
@@ -36,6 +39,7 @@ class Services:
         store = PortalStore(self.client, self.clock, refresh_interval=self.refresh_interval)
         object.__setattr__(self, "store", store)
         object.__setattr__(self, "actions", ActionQueue(store))
+        object.__setattr__(self, "checklists", ChecklistQueue(store))
         object.__setattr__(self, "workday", WorkdayDesk(store))
 
     @property

@@ -30,6 +30,7 @@ __all__ = [
     "ChecklistItem",
     "ChecklistMember",
     "ChecklistNode",
+    "ChecklistRights",
     "MemberRole",
     "build_checklist_tree",
 ]
@@ -225,6 +226,22 @@ class ChecklistNode:
             depth, node = pending.pop()
             yield depth, node
             pending.extend((depth + 1, child) for child in reversed(node.children))
+
+
+@dataclass(frozen=True, slots=True)
+class ChecklistRights:
+    """What I may do to a task's checklist items (``task.checklistitem.isactionallowed``).
+
+    The portal answers per item; an item's rights follow the task and my role in it, so
+    one item's answer stands for every item of the task.
+    """
+
+    modify: bool = False
+    """Edit a title, mark important (``ACTIONID`` 2)."""
+    remove: bool = False
+    """Delete an item (3)."""
+    toggle: bool = False
+    """Tick or untick (4: ``complete``/``renew``)."""
 
 
 def _order(item: ChecklistItem) -> tuple[int, int]:

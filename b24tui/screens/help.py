@@ -76,6 +76,20 @@ _WORDS: dict[str, str] = {
     "quit": "Quit",
     "help": "This help",
     "command_palette": "Command palette: every command by name",
+    "toggle_item": "Tick the item, or untick it",
+    "add_item": "Add an item after this one",
+    "add_sub_item": "Add a sub-item to this one",
+    "edit_item": "Edit the item's title",
+    "delete_item": "Delete the item and its sub-items (asks first)",
+    "toggle_important": "Mark the item important, or not",
+    "move_item_up": "Move the item up",
+    "move_item_down": "Move the item down",
+    "hide_done": "Hide done items, or show them again",
+    "toggle_expand": "Expand or collapse the item",
+    "expand_or_down": "Expand the item, or down",
+    "collapse_or_up": "Collapse the item, or to its parent",
+    "expand_all": "Expand every item",
+    "collapse_all": "Collapse every item",
 }
 """What each key does, in our words, by action name. A binding whose action is not here
 is Textual's own (or has no words yet) and is not listed."""

@@ -203,6 +203,8 @@ class ChecklistTree(Tree[int], inherit_bindings=False):
     def _place_cursor(self, wanted: int | None) -> None:
         if not self._item_nodes:
             return
+        if self.last_line < 0:  # reading it lays the lines out, which a node's line needs
+            return
         target = self._item_nodes.get(wanted) if wanted is not None else None
         if target is None:
             target = next(iter(self._item_nodes.values()))
@@ -214,6 +216,18 @@ class ChecklistTree(Tree[int], inherit_bindings=False):
             node = node.parent
         if self.cursor_node is not target:
             self.move_cursor(target, animate=False)
+
+    def expand_item(self, item_id: int) -> None:
+        """Expand ``item_id`` (its new sub-item is to show)."""
+        self._collapsed.discard(item_id)
+        node = self._item_nodes.get(item_id)
+        if node is not None:
+            node.expand()
+
+    def show_cursor_on(self, item_id: int) -> None:
+        """Put the cursor on ``item_id`` (a new item) if it is in the tree."""
+        if item_id in self._item_nodes:
+            self._place_cursor(item_id)
 
     # ------------------------------------------------------------------ keys
 

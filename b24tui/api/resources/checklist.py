@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from b24tui.api.batch import Batch
 from b24tui.api.errors import ApiError, BadResponse, NotFound
 from b24tui.api.resources._base import Query, Resource, parse
 from b24tui.models import ChecklistItem, MemberRole
+from b24tui.models.checklist import ChecklistRights
 
 __all__ = ["ChecklistResource"]
 
@@ -21,6 +23,10 @@ NOT_FOUND_TITLE = "Checklist item not found or you have no access"
 
 DEFAULT_ORDER: Mapping[str, str] = {"PARENT_ID": "asc", "SORT_INDEX": "asc"}
 """Parents first, then siblings by their sort index: the order the tree is built in."""
+
+ACTION_IDS: Mapping[str, int] = {"modify": 2, "remove": 3, "toggle": 4}
+"""``isactionallowed``'s ``ACTIONID`` of each item right (1 add and 5 reorder are the
+task's ``checklist.add``/``checklist.reorder``)."""
 
 
 def _fields(
@@ -175,6 +181,20 @@ class ChecklistResource(Resource):
         """
         await self._client.call(
             "task.checklistitem.moveafteritem", [task_id, item_id, after_item_id]
+        )
+
+    async def rights(self, task_id: int, item_id: int) -> ChecklistRights:
+        """``task.checklistitem.isactionallowed`` for modify, remove and toggle on one item,
+        in one batch request: what I may do to the task's items.
+
+        A right the portal did not confirm (``false``, an error) counts as not allowed.
+        """
+        batch = Batch()
+        for name, action_id in ACTION_IDS.items():
+            batch.add("task.checklistitem.isactionallowed", [task_id, item_id, action_id], id=name)
+        answers = await self._client.batch(batch)
+        return ChecklistRights(
+            **{name: answers.ok(name) and answers[name] is True for name in ACTION_IDS}
         )
 
     async def _require_true(self, method: str, params: list[int]) -> None:
