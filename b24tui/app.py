@@ -19,6 +19,7 @@ from textual.worker import Worker, WorkerState
 
 from b24tui.action_queue import UNDO_SECONDS, ActionResult, PendingAction
 from b24tui.api import B24Error
+from b24tui.checklist_actions import ChecklistResult
 from b24tui.commands import PaletteCommands
 from b24tui.messages import CallFailed, RefreshRequested, TaskChosen
 from b24tui.screens import DashboardScreen, TaskDetailScreen
@@ -109,6 +110,11 @@ class B24App(App[None]):
             work, name="workday action", group="workday_action", exit_on_error=False
         )
         workday.on_result = self._say_workday_result
+        checklists = self.services.checklists
+        checklists.spawn = lambda work: self.run_worker(
+            work, name="checklist changes", group="checklist_change", exit_on_error=False
+        )
+        checklists.on_result = self._say_checklist_result
 
     def _say_workday_result(self, result: WorkdayResult) -> None:
         self.notify(result.message, title=result.title, severity=result.severity, markup=False)
@@ -117,6 +123,11 @@ class B24App(App[None]):
         """Show the workday screen (``w``, "Open workday"), unless it is showing."""
         if not isinstance(self.screen, WorkdayScreen):
             self.push_screen(WorkdayScreen(self.services))
+
+    def _say_checklist_result(self, result: ChecklistResult) -> None:
+        """A checklist change that was not done says why (a done one shows in the tree)."""
+        if result.message:
+            self.notify(result.message, severity="warning", timeout=UNDO_SECONDS, markup=False)
 
     def _say_result(self, result: ActionResult) -> None:
         self.notify(
