@@ -23,6 +23,7 @@ from b24tui.matching import fold, fold_with_offsets, original_spans
 from b24tui.messages import TaskChosen
 from b24tui.models import Task
 from b24tui.screens.task_actions import TaskActionsMixin
+from b24tui.screens.workday import ask_workday_action
 from b24tui.services import Services
 from b24tui.text import clean
 
@@ -33,11 +34,13 @@ __all__ = [
     "PaletteCommands",
     "TaskCommands",
     "TaskSearchCommands",
+    "WorkdayCommands",
     "loaded_tasks",
 ]
 
 GO_TO_TASK = "Go to task…"
 REFRESH = "Refresh"
+OPEN_WORKDAY = "Open workday"
 EXACT_ID = float("inf")
 """The score of the hit for a typed task id: above every fuzzy score (which is not bounded
 by 1, whatever Textual's docstring says: "10" scores 6 in "#101 …")."""
@@ -159,6 +162,36 @@ class GoToTaskCommands(Provider):
                 yield Hit(score, _highlight(matcher, name), command, text=name, help=help_text)
 
 
+class WorkdayCommands(Provider):
+    """ "Open workday" everywhere, and the workday actions its status allows now ("Pause
+    workday"); none of the actions in read-only mode or while one is under way."""
+
+    def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
+        services = getattr(self.app, "services", None)
+        if not isinstance(services, Services):
+            return []
+        commands: list[tuple[str, Callable[[], object], str]] = [
+            (OPEN_WORKDAY, partial(self.app.run_action, "open_workday"), "The workday screen")
+        ]
+        for action in services.workday.offered():
+            run = partial(ask_workday_action, self.app, services, action.id)
+            commands.append((action.palette, run, f"{action.method} on my workday"))
+        return commands
+
+    async def discover(self) -> Hits:
+        """The workday commands, listed when the palette opens."""
+        for name, command, help_text in self._commands():
+            yield DiscoveryHit(name, command, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        """The workday commands whose names match ``query``."""
+        matcher = self.matcher(query)
+        for name, command, help_text in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, _highlight(matcher, name), command, text=name, help=help_text)
+
+
 class PaletteCommands(Provider):
     """The main palette's one provider: its sources' commands, always in the same order.
 
@@ -172,6 +205,7 @@ class PaletteCommands(Provider):
         TaskCommands,
         ChecklistCommands,
         GoToTaskCommands,
+        WorkdayCommands,
         SystemCommandsProvider,
     )
     """Where the commands come from, in the order they are listed (the system commands
