@@ -15,17 +15,12 @@ from typing import Any
 
 from b24tui.emulator.errors import RestError
 from b24tui.emulator.methods._access import checklist_actions, task_actions
-from b24tui.emulator.methods._common import fmt_dt, php_bool, php_int, positional, yn
+from b24tui.emulator.methods._common import fmt_dt, php_bool, php_int, yn
+from b24tui.emulator.methods._legacy import LegacyArgs, legacy_error
 from b24tui.emulator.methods._task_view import members_upper, sorted_children
 from b24tui.emulator.registry import REGISTRY, Call
 from b24tui.emulator.state import ChecklistItem, Portal, Task
 
-_TAGS = {
-    4: "ACTION_NOT_ALLOWED",
-    8: "ACTION_FAILED_TO_BE_PROCESSED",
-    256: "WRONG_ARGUMENTS",
-    512: "ITEM_NOT_FOUND_OR_NOT_ACCESSIBLE",
-}
 _PARAM_NAMES: dict[str, tuple[str, ...]] = {
     "add": ("taskId", "arFields"),
     "update": ("taskId", "itemId", "arFields"),
@@ -74,72 +69,16 @@ READABLE: tuple[str, ...] = (
 
 def task_error(number: int, text: str) -> RestError:
     """``ERROR_CORE`` with the ``TASKS_ERROR_EXCEPTION_#n; text; n/TE/TAG<br>`` description."""
-    return RestError(
-        400,
-        "ERROR_CORE",
-        f"TASKS_ERROR_EXCEPTION_#{number}; {text}; {number}/TE/{_TAGS[number]}<br>",
-    )
+    return legacy_error(number, text, end="<br>")
 
 
 def _assert_error() -> RestError:
     return RestError(400, "ERROR_CORE", "TASKS_ERROR_ASSERT_EXCEPTION<br>")
 
 
-class _Args:
+def _args(call: Call, method: str) -> LegacyArgs:
     """The positional arguments of one call to ``task.checklistitem.<method>``."""
-
-    def __init__(self, call: Call, method: str) -> None:
-        self.method = method
-        self.values = positional(call)
-        self.names = _PARAM_NAMES[method]
-
-    def _missing(self, index: int) -> RestError:
-        name = self.names[index]
-        return task_error(
-            256,
-            f"Param #{index} ({name}) expected by method ctaskchecklistitem::{self.method}(), "
-            "but not given.",
-        )
-
-    def _wrong_type(self, index: int, kind: str) -> RestError:
-        name = self.names[index]
-        return task_error(
-            256,
-            f"Param #{index} ({name}) for method ctaskchecklistitem::{self.method}() "
-            f'expected to be of type "{kind}", but given something else.',
-        )
-
-    def integer(self, index: int) -> int:
-        """Argument ``index`` as an integer (PHP coercion: ``"13"`` is fine)."""
-        if index >= len(self.values) or self.values[index] is None:
-            raise self._missing(index)
-        value = php_int(self.values[index])
-        if value is None:
-            raise self._wrong_type(index, "integer")
-        return value
-
-    def array(self, index: int) -> dict[str, Any]:
-        """Argument ``index`` as an object (a PHP array)."""
-        value = self.optional_array(index)
-        if value is None:
-            raise self._missing(index)
-        return value
-
-    def optional_array(self, index: int) -> dict[str, Any] | None:
-        """Argument ``index`` as an object, or ``None`` when absent or empty."""
-        if index >= len(self.values) or self.values[index] in (None, "", [], {}):
-            return None
-        value = self.values[index]
-        if isinstance(value, list):
-            value = {str(position): item for position, item in enumerate(value)}
-        if not isinstance(value, dict):
-            raise self._wrong_type(index, "array")
-        return value
-
-    def check_all(self) -> None:
-        """Fail on the first missing argument, as the portal checks the count first."""
-        if len(self.values) < len(self.names):
-            raise self._missing(len(self.values))
+    return LegacyArgs(call, "ctaskchecklistitem", method, _PARAM_NAMES[method], end="<br>")
 
 
 def _row(portal: Portal, item: ChecklistItem) -> dict[str, Any]:
@@ -211,7 +150,7 @@ def _renumber(portal: Portal, task_id: int, parent_id: int) -> None:
 @REGISTRY.method("task.checklistitem.add", scope="task")
 def checklist_add(call: Call) -> int:
     """``TASKID``, ``FIELDS`` → the new item's id."""
-    args = _Args(call, "add")
+    args = _args(call, "add")
     task_id = args.integer(0)
     fields = args.array(1)
     portal = call.portal
@@ -262,7 +201,7 @@ def checklist_add(call: Call) -> int:
 @REGISTRY.method("task.checklistitem.update", scope="task")
 def checklist_update(call: Call) -> None:
     """``TASKID``, ``ITEMID``, ``FIELDS`` → ``null``."""
-    args = _Args(call, "update")
+    args = _args(call, "update")
     args.check_all()
     task_id = args.integer(0)
     item_id = args.integer(1)
@@ -306,7 +245,7 @@ def checklist_update(call: Call) -> None:
 @REGISTRY.method("task.checklistitem.delete", scope="task")
 def checklist_delete(call: Call) -> bool:
     """``TASKID``, ``ITEMID`` → ``true``; a checklist goes with all its items."""
-    args = _Args(call, "delete")
+    args = _args(call, "delete")
     args.check_all()
     task_id = args.integer(0)
     item_id = args.integer(1)
@@ -325,7 +264,7 @@ def checklist_delete(call: Call) -> bool:
 @REGISTRY.method("task.checklistitem.get", scope="task")
 def checklist_get(call: Call) -> dict[str, Any]:
     """``TASKID``, ``ITEMID`` → the item (UPPER_SNAKE)."""
-    args = _Args(call, "get")
+    args = _args(call, "get")
     args.check_all()
     task_id = args.integer(0)
     item_id = args.integer(1)
@@ -340,9 +279,9 @@ def checklist_get(call: Call) -> dict[str, Any]:
 @REGISTRY.method("task.checklistitem.getlist", scope="task")
 def checklist_getlist(call: Call) -> list[dict[str, Any]]:
     """``TASKID``, ``ORDER`` → all rows of the task's checklists (default ``ID desc``)."""
-    args = _Args(call, "getlist")
+    args = _args(call, "getlist")
     if not args.values or php_int(args.values[0]) is None:
-        raise args._wrong_type(0, "integer")
+        raise args.wrong_type(0, "integer")
     task_id = args.integer(0)
     order = args.optional_array(1) or {"ID": "desc"}
     pairs: list[tuple[str, bool]] = []
@@ -381,7 +320,7 @@ def _sort_key(key: str) -> Callable[[ChecklistItem], Any]:
 
 
 def _toggle_method(call: Call, method: str, complete: bool) -> bool:
-    args = _Args(call, method)
+    args = _args(call, method)
     args.check_all()
     task_id = args.integer(0)
     item_id = args.integer(1)
@@ -416,7 +355,7 @@ def checklist_renew(call: Call) -> bool:
 @REGISTRY.method("task.checklistitem.moveafteritem", scope="task")
 def checklist_move_after_item(call: Call) -> None:
     """``TASKID``, ``ITEMID``, ``AFTERITEMID`` → ``null``; the item takes the other's parent."""
-    args = _Args(call, "moveafteritem")
+    args = _args(call, "moveafteritem")
     args.check_all()
     task_id = args.integer(0)
     item_id = args.integer(1)
@@ -457,7 +396,7 @@ _ACTION_KEYS = {1: "add", 2: "modify", 3: "remove", 4: "toggle", 5: "reorder"}
 @REGISTRY.method("task.checklistitem.isactionallowed", scope="task")
 def checklist_is_action_allowed(call: Call) -> bool:
     """``TASKID``, ``ITEMID``, ``ACTIONID`` (1 add … 5 reorder) → bool."""
-    args = _Args(call, "isactionallowed")
+    args = _args(call, "isactionallowed")
     args.check_all()
     task_id = args.integer(0)
     item_id = args.integer(1)
