@@ -67,13 +67,39 @@ def _go_to(provider: Provider, task_id: int) -> Callable[[], object]:
     return partial(provider.app.post_message, TaskChosen(task_id))
 
 
-class TaskCommands(Provider):
+Listed = tuple[str, Callable[[], object], str]
+"""A command as a source lists it: its name, what it runs, its help line ("" for none)."""
+
+
+class ListedCommands(Provider):
+    """A provider of a short list of commands (:meth:`_commands`, asked at each opening and
+    each keystroke): all of them when the palette opens, those whose names match as typed."""
+
+    def _commands(self) -> list[Listed]:
+        raise NotImplementedError
+
+    async def discover(self) -> Hits:
+        """The commands offered now, listed when the palette opens."""
+        for name, command, help_text in self._commands():
+            yield DiscoveryHit(name, command, help=help_text or None)
+
+    async def search(self, query: str) -> Hits:
+        """The commands offered now whose names match ``query``."""
+        matcher = self.matcher(query)
+        for name, command, help_text in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                hit = _highlight(matcher, name)
+                yield Hit(score, hit, command, text=name, help=help_text or None)
+
+
+class TaskCommands(ListedCommands):
     """Every action the task on screen allows, by its palette name ("Start task")."""
 
     def _screen(self) -> TaskActionsMixin | None:
         return self.screen if isinstance(self.screen, TaskActionsMixin) else None
 
-    def _commands(self) -> list[tuple[str, Callable[[], None], str]]:
+    def _commands(self) -> list[Listed]:
         screen = self._screen()
         if screen is None:
             return []
@@ -90,50 +116,22 @@ class TaskCommands(Provider):
             for action in screen.allowed_task_actions()
         ]
 
-    async def discover(self) -> Hits:
-        """The allowed task actions, listed when the palette opens."""
-        for name, command, help_text in self._commands():
-            yield DiscoveryHit(name, command, help=help_text)
 
-    async def search(self, query: str) -> Hits:
-        """The allowed task actions whose names match ``query``."""
-        matcher = self.matcher(query)
-        for name, command, help_text in self._commands():
-            score = matcher.match(name)
-            if score > 0:
-                yield Hit(score, _highlight(matcher, name), command, text=name, help=help_text)
-
-
-class ChecklistCommands(Provider):
+class ChecklistCommands(ListedCommands):
     """On the checklist screen, the changes it offers now ("Toggle item", "Add item"…)."""
 
-    def _commands(self) -> list[tuple[str, Callable[[], object]]]:
+    def _commands(self) -> list[Listed]:
         offered = getattr(self.screen, "checklist_commands", None)
         if not callable(offered):
             return []
-        return [(name, partial(self.screen.run_action, action)) for name, action in offered()]
-
-    async def discover(self) -> Hits:
-        """The checklist changes offered, listed when the palette opens."""
-        for name, command in self._commands():
-            yield DiscoveryHit(name, command)
-
-    async def search(self, query: str) -> Hits:
-        """The checklist changes offered whose names match ``query``."""
-        matcher = self.matcher(query)
-        for name, command in self._commands():
-            score = matcher.match(name)
-            if score > 0:
-                yield Hit(score, _highlight(matcher, name), command, text=name)
+        return [(name, partial(self.screen.run_action, action), "") for name, action in offered()]
 
 
-class GoToTaskCommands(Provider):
+class GoToTaskCommands(ListedCommands):
     """ "Go to task…" (opens a search over the loaded tasks), "Go to task #N", "Refresh"."""
 
-    def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
-        commands: list[tuple[str, Callable[[], object], str]] = [
-            (GO_TO_TASK, self._open_search, "Find a task by its title or id")
-        ]
+    def _commands(self) -> list[Listed]:
+        commands: list[Listed] = [(GO_TO_TASK, self._open_search, "Find a task by its title or id")]
         if hasattr(self.screen, "action_refresh"):
             refresh = partial(self.screen.run_action, "refresh")
             commands.append((REFRESH, refresh, "Read the tasks from the portal again"))
@@ -144,52 +142,31 @@ class GoToTaskCommands(Provider):
             CommandPalette(providers=[TaskSearchCommands], placeholder="Task id or title…")
         )
 
-    async def discover(self) -> Hits:
-        """ "Go to task…" and, where the screen can, "Refresh"."""
-        for name, command, help_text in self._commands():
-            yield DiscoveryHit(name, command, help=help_text)
-
     async def search(self, query: str) -> Hits:
         """The commands matching ``query``; a number offers "Go to task #N" at once."""
         task_id = _task_number(query)
         if task_id is not None:
             name = f"Go to task #{task_id}"
             yield Hit(EXACT_ID, Content(name), _go_to(self, task_id), text=name)
-        matcher = self.matcher(query)
-        for name, command, help_text in self._commands():
-            score = matcher.match(name)
-            if score > 0:
-                yield Hit(score, _highlight(matcher, name), command, text=name, help=help_text)
+        async for hit in super().search(query):
+            yield hit
 
 
-class WorkdayCommands(Provider):
+class WorkdayCommands(ListedCommands):
     """ "Open workday" everywhere, and the workday actions its status allows now ("Pause
     workday"); none of the actions in read-only mode or while one is under way."""
 
-    def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
+    def _commands(self) -> list[Listed]:
         services = getattr(self.app, "services", None)
         if not isinstance(services, Services):
             return []
-        commands: list[tuple[str, Callable[[], object], str]] = [
+        commands: list[Listed] = [
             (OPEN_WORKDAY, partial(self.app.run_action, "open_workday"), "The workday screen")
         ]
         for action in services.workday.offered():
             run = partial(ask_workday_action, self.app, services, action.id)
             commands.append((action.palette, run, f"{action.method} on my workday"))
         return commands
-
-    async def discover(self) -> Hits:
-        """The workday commands, listed when the palette opens."""
-        for name, command, help_text in self._commands():
-            yield DiscoveryHit(name, command, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        """The workday commands whose names match ``query``."""
-        matcher = self.matcher(query)
-        for name, command, help_text in self._commands():
-            score = matcher.match(name)
-            if score > 0:
-                yield Hit(score, _highlight(matcher, name), command, text=name, help=help_text)
 
 
 class PaletteCommands(Provider):
