@@ -22,6 +22,8 @@ from textual.widgets import Button, Input, Label, Static
 
 from b24tui.actions import READ_ONLY_MESSAGE
 from b24tui.api import B24Error
+from b24tui.clock import Clock
+from b24tui.humanize import ShownZone
 from b24tui.models import WorkdaySettings, WorkdayStatus
 from b24tui.models.workday import WorkdaySeen, hms
 from b24tui.screens.base import PortalScreen
@@ -40,7 +42,13 @@ from b24tui.workday_actions import (
     workday_seen,
 )
 
-__all__ = ["FinishDialog", "WorkdayScreen", "ask_workday_action", "show_workday_strip"]
+__all__ = [
+    "FinishDialog",
+    "WorkdayScreen",
+    "ask_workday_action",
+    "day_zone",
+    "show_workday_strip",
+]
 
 
 def show_workday_strip(strip: WorkdayStrip, services: Services) -> None:
@@ -49,13 +57,21 @@ def show_workday_strip(strip: WorkdayStrip, services: Services) -> None:
     desk = services.workday
     pending = desk.pending
     seen = workday_seen(store)
+    start = seen.day.time_start if seen is not None else None
     strip.show(
         seen,
         services.clock.now(),
         pending=pending.action.doing if pending is not None else None,
         unavailable=store.workday_error is not None or (seen is None and not store.health.ok),
         offered=[action.id for action in desk.offered()],
+        zone_mark=day_zone(seen, services.clock).mark(start) if start is not None else "",
     )
+
+
+def day_zone(seen: WorkdaySeen | None, clock: Clock) -> ShownZone:
+    """The zone the day's times are shown in (the one it started in), marked where it is
+    not the terminal's."""
+    return ShownZone(seen.day.zone if seen is not None else None, clock)
 
 
 def ask_workday_action(app: App[object], services: Services, action_id: str) -> None:

@@ -43,10 +43,13 @@ def strip_parts(
     pending: str | None = None,
     unavailable: bool = False,
     offered: Sequence[str] = (),
+    zone_mark: str = "",
 ) -> list[list[Part]]:
     """The line's variants, fullest first, each a list of parts in the order shown.
 
-    Times are in the zone the day started in; a part that does not fit is left out whole.
+    Times are in the zone the day started in, named by ``zone_mark`` (``UTC+2``) where the
+    terminal's differs; a part that does not fit is left out whole, so a start never shows
+    without its zone (it would read as another time).
     """
     if unavailable:
         head = Content.assemble("Workday ", ("unavailable", "bold $error"))
@@ -64,6 +67,8 @@ def strip_parts(
         local = day.local(day.time_start)
         same_day = local.date() == day.local(now).date()
         started = f"started {local:%H:%M}" if same_day else f"started {local:%d %b %H:%M}"
+        if zone_mark:
+            started += f" {zone_mark}"
         parts.append((Content(started), 2))
         if worked is not None:
             parts.append((Content(f"worked {hms(worked)}"), 0))
@@ -128,10 +133,17 @@ class WorkdayStrip(Static):
         pending: str | None = None,
         unavailable: bool = False,
         offered: Sequence[str] = (),
+        zone_mark: str = "",
     ) -> None:
-        """Show the day as of ``now``; repaints only when the line reads differently."""
+        """Show the day as of ``now``, its times marked ``zone_mark`` where that is not the
+        terminal's zone; repaints only when the line reads differently."""
         self._variants = strip_parts(
-            seen, now, pending=pending, unavailable=unavailable, offered=offered
+            seen,
+            now,
+            pending=pending,
+            unavailable=unavailable,
+            offered=offered,
+            zone_mark=zone_mark,
         )
         self.set_class(unavailable, "-unavailable")
         self._repaint()

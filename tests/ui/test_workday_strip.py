@@ -3,7 +3,7 @@ call per tick, still while paused, and "Workday unavailable" while the rest work
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import httpx
 
@@ -140,3 +140,26 @@ async def test_a_portal_without_the_workday_says_unavailable_and_the_tasks_still
         await settled(pilot)
         assert app.screen.query_one(WorkdayStrip).text == "Workday unavailable · w says why"
         assert app.screen.query_one(TaskTable).row_count > 0
+
+
+async def test_a_start_in_another_zone_than_the_terminal_s_names_it(
+    make_app: AppFactory, clock: FrozenClock
+) -> None:
+    """The day started in UTC+2, the terminal is in UTC: 07:30 alone would read as a start
+    two hours ahead. The zone goes with the start, never dropped alone: at 80 columns the
+    hint to press w gives way first."""
+    clock.local_zone = UTC
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        strip = app.screen.query_one(WorkdayStrip)
+        assert strip.text == (
+            "Workday open · started 07:30 UTC+2 · worked 01:42:07 · breaks 00:17:53"
+        )
+        assert strip.region.height == 1
+        await pilot.resize_terminal(120, 36)
+        await settled(pilot)
+        assert strip.text == (
+            "Workday open · started 07:30 UTC+2 · worked 01:42:07 · breaks 00:17:53"
+            " · w: pause, finish"
+        )
