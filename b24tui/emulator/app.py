@@ -18,8 +18,9 @@ time plus a round trip, without blocking other requests (:mod:`b24tui.emulator.l
 Helpers for tests and benchmarks, never on a real portal:
 
 * ``GET /_emulator/stats``: the journal's counters (see :meth:`Journal.stats`), plus
-  ``limits`` (the settings in force or ``null``), ``rest_blocked`` and ``latency`` (its
-  mode and round trip).
+  ``limits`` (the settings in force or ``null``), ``rest_blocked``, ``latency`` (its
+  mode and round trip) and ``server_time`` (the modelled seconds of every call so far and
+  the seconds the emulator spent computing REST answers).
 * ``GET``/``POST /_emulator/clock``: read or move the portal clock with
   ``{"advance": seconds}`` or ``{"to": "<iso>"}``.
 * ``POST /_emulator/faults``: ``{"kind": "drop", "method": "tasks.task.start",
@@ -190,6 +191,10 @@ class EmulatorApp:
         self.delay_ms = delay_ms
         self.latency = latency_for(latency)
         """How long REST answers take (see :mod:`b24tui.emulator.latency`)."""
+        self.computed_s = 0.0
+        """Seconds spent computing REST answers so far, on the portal clock's monotonic
+        time: against ``dispatcher.modelled``, whether the model or the emulator's own
+        work set the pace of realistic answers."""
         self.faults: Faults = faults if faults is not None else Faults()
         """The faults injected into REST requests (rate 0 unless given or forced)."""
         self.rest_blocked = False
@@ -260,6 +265,7 @@ class EmulatorApp:
         )
         if scope["path"].startswith("/rest/"):
             computed_in = self.portal.clock.monotonic() - computing_since
+            self.computed_s += computed_in
             await self._held_back(response, computed_in)
         try:
             payload = response.encoded()
@@ -477,6 +483,10 @@ class EmulatorApp:
             stats["limits"] = dataclasses.asdict(settings) if settings is not None else None
             stats["rest_blocked"] = self.rest_blocked
             stats["latency"] = self.latency.describe()
+            stats["server_time"] = {
+                "modelled_s": round(self.dispatcher.modelled, 6),
+                "computed_s": round(self.computed_s, 6),
+            }
             return HttpResponse(200, stats)
         if path == "/_emulator/faults" and http_method == "POST":
             return self._control_faults(body)

@@ -152,10 +152,15 @@ async def test_the_time_spent_computing_counts_towards_the_server_time(
     async for client in portal_client(app):
         await client.post("test.slow", json={"compute": BASE_COST / 4})
         await client.post("test.slow", json={"compute": 1.5})
+        stats = (await client.get("http://portal.test/_emulator/stats")).json()
     assert sleep.asked == [
         pytest.approx(RTT + BASE_COST * 3 / 4),  # the rest of the modelled 2 ms
         pytest.approx(RTT),  # slower than the model already: only the round trip
     ]
+    assert stats["server_time"] == {
+        "modelled_s": pytest.approx(2 * BASE_COST),
+        "computed_s": pytest.approx(1.5 + BASE_COST / 4),
+    }
 
 
 async def test_instant_answers_never_wait_unless_delayed(
