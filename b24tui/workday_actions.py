@@ -37,6 +37,8 @@ from b24tui.api import (
 )
 from b24tui.api.errors import ConnectError
 from b24tui.api.read_only import ReadOnlyRefused
+from b24tui.clock import Clock
+from b24tui.humanize import ShownZone
 from b24tui.models import Workday, WorkdaySettings, WorkdayStatus
 from b24tui.models.workday import WorkdaySeen, hms
 from b24tui.store import PortalStore, StoreChange
@@ -50,6 +52,7 @@ __all__ = [
     "WorkdayResult",
     "WorkdayResultKind",
     "allowed_workday_actions",
+    "moment_text",
     "report_needed",
     "send_workday_action",
     "status_line",
@@ -237,6 +240,14 @@ def _when(day: Workday, moment: datetime, now: datetime) -> str:
     return local.strftime("%Y-%m-%d %H:%M")
 
 
+def moment_text(day: Workday, moment: datetime, now: datetime, terminal: Clock) -> str:
+    """``moment`` as :func:`status_line` says it, with the day's zone where the terminal's
+    differs then (``08:47 UTC+2``)."""
+    mark = ShownZone(day.zone, terminal).mark(moment)
+    shown = _when(day, moment, now)
+    return f"{shown} {mark}" if mark else shown
+
+
 # --------------------------------------------------------------------------- the app's desk
 
 Work = Coroutine[Any, Any, None]
@@ -271,6 +282,9 @@ class WorkdayResult:
     kind: WorkdayResultKind
     day: Workday | None
     error: B24Error | None = None
+    at: str = ""
+    """When it was done, as a person reads it (``09:30``; ``09:30 UTC+2`` where the
+    terminal is in another zone), for a done result."""
 
     @property
     def action(self) -> WorkdayAction:
@@ -295,8 +309,9 @@ class WorkdayResult:
     def message(self) -> str:
         """Plain text (show it with markup off)."""
         if self.kind is WorkdayResultKind.DONE:
-            status = f": {self.day.status.label} now" if self.day is not None else ""
-            return f"{self.action.done}{status}."
+            at = f" at {self.at}" if self.at else ""
+            waits = self.day is not None and not self.day.active
+            return f"{self.action.done}{at}." + (" It awaits confirmation." if waits else "")
         if self.kind is WorkdayResultKind.UNSURE:
             shown = (
                 f"It is {self.day.status.label} on the portal now: check it before trying again."
@@ -378,14 +393,22 @@ class WorkdayDesk:
             except B24Error:
                 return WorkdayResult(pending, WorkdayResultKind.UNSURE, store.workday, lost)
             store.keep_workday(day)
-            done = _looks_done(action, day)
-            kind = WorkdayResultKind.DONE if done else WorkdayResultKind.UNSURE
-            return WorkdayResult(pending, kind, day)
+            if not _looks_done(action, day):
+                return WorkdayResult(pending, WorkdayResultKind.UNSURE, day)
+            return WorkdayResult(pending, WorkdayResultKind.DONE, day, at=self._at(action, day))
         except B24Error as error:
             log.info("%s failed: %s", action.id, error.title)
             return WorkdayResult(pending, WorkdayResultKind.FAILED, store.workday, error)
         store.keep_workday(day, paused_here=action is PAUSE)
-        return WorkdayResult(pending, WorkdayResultKind.DONE, day)
+        return WorkdayResult(pending, WorkdayResultKind.DONE, day, at=self._at(action, day))
+
+    def _at(self, action: WorkdayAction, day: Workday) -> str:
+        """When ``action`` took effect: the day's start or finish as the portal has it, or
+        now for a pause or a resume (the portal keeps no time of them)."""
+        clock = self.store.clock
+        now = clock.now()
+        moment = {START: day.time_start, FINISH: day.time_finish}.get(action) or now
+        return moment_text(day, moment, now, clock)
 
 
 def _looks_done(action: WorkdayAction, day: Workday) -> bool:

@@ -4,7 +4,7 @@ expired day's finish with its report."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from textual.pilot import Pilot
 from textual.widgets import Input, Label, Static
@@ -110,7 +110,7 @@ async def test_pause_shows_pending_at_once_sends_once_and_stops_the_clock(
         assert emulator.app.release_held() == 1
         await settled(pilot)
         assert timeman_writes(emulator) == [("timeman.pause", {})]
-        assert notes == ["Workday paused: paused now."]
+        assert notes == ["Workday paused at 09:30."]
         assert "Worked    01:42:07 (as of the pause)" in rows(app)
         clock.advance(900)
         screen = app.screen
@@ -226,3 +226,36 @@ async def test_a_pause_elsewhere_then_our_resume(
         await open_workday(pilot)
         assert "Worked    paused: no figure yet" in rows(app)
         assert footer_keys(app) == {"workday_resume", "workday_finish"}
+
+
+async def test_each_result_says_once_what_was_done_and_when(
+    make_app: AppFactory, emulator: ServedEmulator, clock: FrozenClock
+) -> None:
+    """In the day's zone, named where the terminal's differs (here the terminal is in UTC)."""
+    del emulator.portal.workdays[DEMO_USER_ID]
+    clock.local_zone = UTC
+    notes: list[str] = []
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_workday(pilot)
+        app.notify = lambda message, **_: notes.append(str(message))  # type: ignore[method-assign]
+        await pilot.press("s")
+        await settled(pilot)
+        clock.advance(60)
+        await pilot.press("p")
+        await settled(pilot)
+        clock.advance(600)
+        await pilot.press("s")
+        await settled(pilot)
+        clock.advance(60)
+        await pilot.press("f")
+        await settled(pilot)
+        assert isinstance(app.screen, FinishDialog)
+        await pilot.press("enter")
+        await settled(pilot)
+        assert notes == [
+            "Workday started at 09:30 UTC+2.",
+            "Workday paused at 09:31 UTC+2.",
+            "Workday resumed at 09:41 UTC+2.",
+            "Workday finished at 09:42 UTC+2.",
+        ]
