@@ -58,8 +58,10 @@ class ChecklistScreen(PortalScreen[None]):
     CSS_PATH = "checklist.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        # r is left out of the footer (the help lists it): with it, the footer of a
+        # checklist open to every change is 90 columns and cuts q and ? at 80.
         Binding("escape", "back", "Back", id="back"),
-        Binding("r", "refresh", "Refresh", id="refresh"),
+        Binding("r", "refresh", "Refresh", show=False, id="refresh"),
         Binding("space", "toggle_item", "Tick", id="checklist_toggle"),
         Binding("a", "add_item", "Add", id="checklist_add"),
         Binding("A", "add_sub_item", "Sub-item", show=False, id="checklist_add_sub"),
