@@ -91,6 +91,11 @@ class WorkdayAction:
     takes_time: bool = False
     """Whether it accepts an explicit time (and then a report)."""
 
+    @property
+    def in_words(self) -> str:
+        """What it is doing, in a sentence ("Pausing the workday")."""
+        return f"{self.doing.removesuffix('…')} the workday"
+
 
 START: Final = WorkdayAction(
     "start", "Start workday", "Starting…", "Workday started", "timeman.open",
@@ -348,6 +353,16 @@ class WorkdayDesk:
             return ()
         return allowed_workday_actions(self.store.workday, read_only=self.store.client.read_only)
 
+    def under_way(self, action: WorkdayAction) -> str | None:
+        """What is under way, said to a person who asked for ``action`` meanwhile (the
+        same action again: its result will show; another: it waits), or None."""
+        pending = self.pending
+        if pending is None:
+            return None
+        if pending.action is action:
+            return f"{pending.action.in_words} is already under way: its result will show here."
+        return f"{pending.action.in_words} is under way: wait for its result."
+
     def submit(
         self, action: WorkdayAction, *, when: datetime | None = None, report: str = ""
     ) -> PendingWorkday | str:
@@ -355,8 +370,9 @@ class WorkdayDesk:
         (read-only, another under way, or the day's status does not allow it)."""
         if self.store.client.read_only:
             return READ_ONLY_MESSAGE
-        if self.pending is not None:
-            return f"{self.pending.action.palette} is under way: wait for its answer."
+        under_way = self.under_way(action)
+        if under_way is not None:
+            return under_way
         reason = workday_refusal(action, self.store.workday)
         if reason is not None:
             return reason

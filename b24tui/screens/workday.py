@@ -37,6 +37,7 @@ from b24tui.workday_actions import (
     WORKDAY_ACTIONS_BY_ID,
     PendingWorkday,
     WorkdayResultKind,
+    allowed_workday_actions,
     report_needed,
     workday_error_text,
     workday_seen,
@@ -79,6 +80,10 @@ def ask_workday_action(app: App[object], services: Services, action_id: str) -> 
     toast when it is not sent (read-only, one under way, or the status does not allow it)."""
     action = WORKDAY_ACTIONS_BY_ID[action_id]
     desk = services.workday
+    under_way = desk.under_way(action)
+    if under_way is not None:
+        app.notify(under_way, markup=False)
+        return
     if action is FINISH and FINISH in desk.offered():
         app.push_screen(FinishDialog(services))
         return
@@ -248,10 +253,12 @@ class WorkdayScreen(PortalScreen[None]):
         return f"Workday {day.status.label}. " + ", ".join(a.palette for a in offered) + "."
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """The workday keys are offered only when the status allows them now."""
+        """The workday keys are offered only when the status allows them; they stay bound
+        while an action is under way, and then say so."""
         if action.startswith("workday_"):
             chosen = WORKDAY_ACTIONS_BY_ID.get(action.removeprefix("workday_"))
-            return chosen is not None and chosen in self.services.workday.offered()
+            allowed = allowed_workday_actions(self.store.workday, read_only=self.services.read_only)
+            return chosen is not None and chosen in allowed
         return True
 
     def action_workday_start(self) -> None:

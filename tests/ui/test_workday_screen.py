@@ -105,8 +105,6 @@ async def test_pause_shows_pending_at_once_sends_once_and_stops_the_clock(
         assert note(app) == "Pausing…"
         await pilot.pause()
         assert "Pausing…" in app.screen_stack[-2].query_one(WorkdayStrip).text
-        assert footer_keys(app) == set()  # nothing more is offered while it is sent
-        await pilot.press("p")
         assert emulator.app.release_held() == 1
         await settled(pilot)
         assert timeman_writes(emulator) == [("timeman.pause", {})]
@@ -127,6 +125,40 @@ async def test_pause_shows_pending_at_once_sends_once_and_stops_the_clock(
         await pilot.press("escape")
         await settled(pilot)
         assert "worked 01:42:07" in app.screen.query_one(WorkdayStrip).text
+
+
+async def test_a_workday_key_while_an_action_is_under_way_is_answered_not_sent(
+    make_app: AppFactory, emulator: ServedEmulator
+) -> None:
+    """A second p says the pause is under way, as a task action's does; f says what it waits
+    for. Both keys stay bound; nothing more is sent, and the pause ends in one result."""
+    notes: list[tuple[str, str]] = []
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_workday(pilot)
+
+        def notify(message: str, *, severity: str = "information", **_: object) -> None:
+            notes.append((str(message), severity))
+
+        app.notify = notify  # type: ignore[method-assign]
+        emulator.app.faults.inject("timeout", method="timeman.pause")
+        await pilot.press("p")
+        await until_held(pilot, emulator)
+        assert footer_keys(app) == {"workday_pause", "workday_finish"}
+        await pilot.press("p")
+        assert notes == [
+            ("Pausing the workday is already under way: its result will show here.", "information")
+        ]
+        await pilot.press("f")
+        assert notes[-1] == (
+            "Pausing the workday is under way: wait for its result.",
+            "information",
+        )
+        assert isinstance(app.screen, WorkdayScreen)  # no finish dialog over a pause in flight
+        assert emulator.app.release_held() == 1
+        await settled(pilot)
+        assert timeman_writes(emulator) == [("timeman.pause", {})]
+        assert notes[2:] == [("Workday paused at 09:30.", "information")]
 
 
 async def test_a_lost_answer_is_read_back_never_sent_again(
