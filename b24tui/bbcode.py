@@ -18,6 +18,7 @@ import re
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import pairwise
 from typing import Final
 
@@ -104,8 +105,14 @@ def decode_entities(text: str) -> str:
     return _ENTITY.sub(replace, text)
 
 
+@lru_cache(maxsize=8)
 def mentioned_user_ids(source: str) -> frozenset[int]:
-    """The user ids of the ``[USER=ID]`` mentions in ``source`` (to look their names up)."""
+    """The user ids of the ``[USER=ID]`` mentions in ``source`` (to look their names up).
+
+    The last few answers are kept: every repaint of a task asks again (the store for the
+    names it needs, the widget for the ones it shows), and scanning a long description
+    takes milliseconds each time.
+    """
     return frozenset(int(found) for found in _MENTION.findall(source))
 
 

@@ -316,7 +316,10 @@ class DashboardScreen(TaskActionsMixin, PortalScreen[None]):
             return
         if self.store.is_full(task.id):
             self._cancel_pending_detail()
-            pane.show_task(task, now, complete=True, me=self._my_id, zone=self.shown_zone())
+            people = self.store.people(task)
+            pane.show_task(
+                task, now, complete=True, me=self._my_id, zone=self.shown_zone(), people=people
+            )
             return
         pane.show_task(task, now, me=self._my_id, zone=self.shown_zone())
         if self._pending_detail == task.id:

@@ -9,10 +9,12 @@ nothing; and only its first part is laid out, with a line saying how much is lef
 
 from __future__ import annotations
 
+import gc
 import threading
 from bisect import bisect_right
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import ClassVar, Final, NamedTuple
@@ -23,8 +25,12 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.geometry import Size
 from textual.message import Message
+from textual.strip import Strip
 from textual.theme import Theme
+from textual.visual import Visual
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
@@ -52,10 +58,47 @@ PART_CHARS: Final = 8_000
 PART_LINES: Final = 200
 """The most lines in one part of a description."""
 RENDERING: Final = "Rendering description…"
+SURELY_SCROLLS: Final = 100
+"""A description of this many lines is taller than any screen: its scrollbar is certain."""
 
 
 class _Abandoned(Exception):
     """Stops a render in a thread whose description is no longer wanted."""
+
+
+class _CollectorHold:
+    """Holds the garbage collector off while long descriptions render in threads.
+
+    Rendering a megabyte builds a tree of some hundred thousand objects, which lives
+    until the render ends. The collector's passes meanwhile walk all of it, and a pass
+    holds every thread, the event loop's too: full passes of 50 to 120 ms. The tree has
+    no cycles (it is freed as soon as the render lets go of it), so nothing is lost by
+    waiting. Renders may overlap: the last one to end turns the collector back on, unless
+    it was already off when the first began.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._holders = 0
+        self._was_enabled = False
+
+    @contextmanager
+    def __call__(self) -> Iterator[None]:
+        with self._lock:
+            if self._holders == 0:
+                self._was_enabled = gc.isenabled()
+                gc.disable()
+            self._holders += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._holders -= 1
+                if self._holders == 0 and self._was_enabled:
+                    gc.enable()
+
+
+_no_collections: Final = _CollectorHold()
 
 
 @dataclass(frozen=True)
@@ -210,6 +253,56 @@ DESCRIPTIONS: Final = DescriptionCache()
 """The cache every :class:`TaskDetail` shares unless given its own."""
 
 
+class DescriptionPart(Static):
+    """One part of a description: wrapped once for each width, and only the lines on
+    screen made into strips.
+
+    A :class:`Static` wraps its text for its height, then again to draw it, and draws
+    every line at once, although a part has up to :data:`PART_LINES` lines and a screen
+    shows some thirty of them.
+    """
+
+    def __init__(
+        self, content: Text | None = None, *, id: str | None = None, classes: str | None = None
+    ) -> None:
+        super().__init__(content if content is not None else "", id=id, classes=classes)
+        self._wrapped: tuple[Visual, int, list[Content]] | None = None
+        """The text last wrapped, at which width, and its lines."""
+
+    def _lines(self, width: int) -> list[Content] | None:
+        """The text's lines at ``width`` (None: not plain content, left to Textual)."""
+        visual, styles = self.visual, self.styles
+        if (
+            not isinstance(visual, Content)
+            or styles.text_wrap != "wrap"
+            or styles.line_pad
+            or styles.content_align != ("left", "top")
+        ):
+            return None
+        wrapped = self._wrapped
+        if wrapped is None or wrapped[0] is not visual or wrapped[1] != width:
+            lines = visual.wrap(width, align=styles.text_align, overflow=styles.text_overflow)
+            wrapped = (visual, width, lines)
+            self._wrapped = wrapped
+        return wrapped[2]
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        lines = self._lines(width) if width else None
+        if lines is None:
+            return super().get_content_height(container, viewport, width)
+        return len(lines)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        lines = self._lines(width) if width and self.text_selection is None else None
+        if lines is None:  # a selection is drawn over the whole text by Textual
+            return super().render_line(y)
+        if y >= len(lines):
+            return Strip.blank(width, self.visual_style.rich_style)
+        strips = Visual.to_strips(self, lines[y], width, 1, self.visual_style)
+        return strips[0] if strips else Strip.blank(width, self.visual_style.rich_style)
+
+
 @dataclass(frozen=True)
 class _Shown:
     """What the widget was last fed, so it can render again (on mount, on theme change)."""
@@ -299,17 +392,17 @@ class TaskDetail(VerticalScroll, can_focus=True):
         """The task whose description (or placeholder) is on show."""
         self._rendered: RenderedDescription | None = None
         self._parts_shown = 0
-        self._extra_parts: list[Static] = []
+        self._extra_parts: list[DescriptionPart] = []
         """The widgets of the parts after the first, in order."""
         self._pending: DescriptionKey | None = None
         """The description being rendered in a thread, if any."""
         self._render_worker: Worker[None] | None = None
         self._abandon: threading.Event | None = None
         """Set to stop the render in progress (see :meth:`_render_in_thread`)."""
-        self._mentions: tuple[str, frozenset[int]] = ("", frozenset())
-        """The last description searched for mentions, and the ids found."""
         self._zone_said = False
         """Whether the repaint under way has named the zone of its times."""
+        self._offered_more: bool | None = None
+        """Whether "Show more" was on offer when the bindings were last refreshed."""
 
     TWO_COLUMNS: ClassVar[int] = 100
     """From this width on (and not compact), the people sit beside the task's fields."""
@@ -321,7 +414,7 @@ class TaskDetail(VerticalScroll, can_focus=True):
             yield Static(id="detail-people")
         yield Static(id="detail-checklist")
         with Vertical(id="detail-body"):
-            yield Static(id="detail-description")
+            yield DescriptionPart(id="detail-description")
             yield Static(id="detail-more")
 
     def on_mount(self) -> None:
@@ -341,7 +434,9 @@ class TaskDetail(VerticalScroll, can_focus=True):
 
     def _set_columns(self) -> None:
         compact = self._shown is not None and self._shown.compact
-        self.set_class(compact or self.size.width < self.TWO_COLUMNS, "-narrow")
+        width = self.size.width
+        if compact or width:  # not before the first layout: each change restyles it all
+            self.set_class(compact or width < self.TWO_COLUMNS, "-narrow")
 
     @property
     def shown_task(self) -> Task | None:
@@ -572,17 +667,11 @@ class TaskDetail(VerticalScroll, can_focus=True):
             mention=self._style("mention"),
         )
 
-    def _mentioned(self, source: str) -> frozenset[int]:
-        """The ids ``source`` mentions (the last answer is kept: refreshes ask again)."""
-        if self._mentions[0] is not source:
-            self._mentions = (source, mentioned_user_ids(source))
-        return self._mentions[1]
-
     def _description_key_of(self, shown: _Shown) -> DescriptionKey:
         task = shown.task
         names: tuple[tuple[int, str], ...] = ()
         if task.description_in_bbcode and shown.people:
-            mentioned = self._mentioned(task.description)
+            mentioned = mentioned_user_ids(task.description)
             names = tuple(
                 (user_id, user.full_name)
                 for user_id, user in sorted(shown.people.items())
@@ -651,9 +740,10 @@ class TaskDetail(VerticalScroll, can_focus=True):
             slices()
 
         try:
-            rendered = render_description(
-                source, bbcode=key.bbcode, users=dict(key.names), styles=key.styles, pause=pause
-            )
+            with _no_collections():
+                rendered = render_description(
+                    source, bbcode=key.bbcode, users=dict(key.names), styles=key.styles, pause=pause
+                )
         except _Abandoned:
             return
         self.post_message(self.DescriptionRendered(key, rendered))
@@ -695,7 +785,11 @@ class TaskDetail(VerticalScroll, can_focus=True):
         self._rendered = rendered
         wanted = max(1, min(len(rendered), self._parts_shown if same_task else 1))
         self._parts_shown = wanted
-        self.query_one("#detail-description", Static).update(rendered.part(0))
+        # Room for the scrollbar from the first layout, when it is certain to appear, so
+        # the text is not wrapped once without it and again with it.
+        scrolls = len(rendered) > 1 or rendered.line_counts[0] >= SURELY_SCROLLS
+        self.styles.scrollbar_gutter = "stable" if scrolls else "auto"
+        self.query_one("#detail-description", DescriptionPart).update(rendered.part(0))
         extras = [rendered.part(number) for number in range(1, wanted)]
         for widget, part in zip(self._extra_parts, extras, strict=False):
             widget.update(part)
@@ -707,7 +801,7 @@ class TaskDetail(VerticalScroll, can_focus=True):
         self._update_more()
 
     def _mount_parts(self, parts: Iterable[Text]) -> None:
-        widgets = [Static(part, classes="detail-part") for part in parts]
+        widgets = [DescriptionPart(part, classes="detail-part") for part in parts]
         if widgets:
             self._extra_parts.extend(widgets)
             body = self.query_one("#detail-body")
@@ -725,7 +819,10 @@ class TaskDetail(VerticalScroll, can_focus=True):
             )
         else:
             more.update(Text())
-        self.refresh_bindings()
+        if self.has_more != self._offered_more:
+            # Only then does the footer differ (a rebuild of its keys costs a frame).
+            self._offered_more = self.has_more
+            self.refresh_bindings()
 
     @property
     def description_parts_shown(self) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from rich.text import Text
@@ -9,7 +10,7 @@ from textual.app import ComposeResult
 from textual.widgets import Static
 
 from b24tui.humanize import ShownZone
-from b24tui.models import Task
+from b24tui.models import Task, User
 from b24tui.widgets.task_detail import DescriptionCache, TaskDetail
 
 
@@ -47,9 +48,11 @@ class TaskPane(TaskDetail):
         complete: bool = False,
         me: int | None = None,
         zone: ShownZone | None = None,
+        people: Mapping[int, User] | None = None,
     ) -> None:
         """Show ``task`` as of ``now`` (``None``: nothing); ``complete`` when fully loaded;
-        times in ``zone``."""
+        times in ``zone``; ``people`` by id for the names it shows (mentions included: the
+        same names as the task's screen, which then finds the description rendered)."""
         if task is None:
             self.task_id = None
             self.complete = False
@@ -59,7 +62,9 @@ class TaskPane(TaskDetail):
                 self.scroll_home(animate=False)
             self.task_id = task.id
             self.complete = complete
-            self.show(task, now, compact=True, me=me, description=complete, zone=zone)
+            self.show(
+                task, now, compact=True, me=me, description=complete, zone=zone, people=people
+            )
         self._show_loading()
 
     def _show_loading(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import threading
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -16,17 +17,24 @@ from textual.widgets import Static
 
 import b24tui.widgets.task_detail as task_detail
 from b24tui.bbcode import BBCodeStyles, render_bbcode
+from b24tui.emulator import DEMO_USER_ID
 from b24tui.models import Task
-from b24tui.widgets import TaskDetail
+from b24tui.screens import DashboardScreen, TaskDetailScreen
+from b24tui.widgets import TaskDetail, TaskTable
 from b24tui.widgets.task_detail import (
+    DESCRIPTIONS,
     PART_LINES,
     RENDERING,
     SYNC_LIMIT,
     DescriptionCache,
     DescriptionKey,
+    DescriptionPart,
     RenderedDescription,
 )
 from b24tui.widgets.task_pane import TaskPane
+from tests.conftest import ServedEmulator
+from tests.ui.conftest import AppFactory, loaded
+from tests.ui.waiting import settled
 
 NOW = datetime(2026, 3, 16, 9, 30).astimezone()
 LINES = 700
@@ -365,3 +373,125 @@ def test_rendered_parts_keep_their_styles() -> None:
     ]
     assert bold
     assert bold[0].style == BBCodeStyles().bold
+
+
+# --------------------------------------------------------------------------- responsiveness
+
+
+async def test_no_garbage_collection_runs_while_a_long_description_renders(
+    renders: RenderCalls,
+) -> None:
+    collections: list[int] = []
+
+    def count(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collections.append(info["generation"])
+
+    app = Host()
+    async with app.run_test(size=(100, 30)) as pilot:
+        detail = app.query_one(TaskDetail)
+        renders.release.clear()  # the render holds, halfway, until the test has looked
+        detail.show(a_task(long_description(5_000)), NOW)
+        await pilot.pause()
+        assert renders.count == 1
+        gc.callbacks.append(count)
+        try:
+            # Meanwhile the app goes on making (and dropping) objects, cycles among them;
+            # a collection now would walk the render's tree too, every thread waiting.
+            for _ in range(50_000):
+                cycle: list[object] = []
+                cycle.append(cycle)
+            assert collections == []
+            renders.release.set()
+            await settle(pilot)
+        finally:
+            gc.callbacks.remove(count)
+        assert description_text(detail).startswith("Line 0 of the release plan")
+        assert gc.isenabled()
+
+
+async def test_a_render_leaves_the_collector_off_when_it_was_off(renders: RenderCalls) -> None:
+    app = Host()
+    async with app.run_test(size=(100, 30)) as pilot:
+        detail = app.query_one(TaskDetail)
+        gc.disable()
+        try:
+            detail.show(a_task(long_description(5_000)), NOW)
+            await settle(pilot)
+            assert renders.threads[0] is not threading.main_thread()
+            assert not gc.isenabled()
+        finally:
+            gc.enable()
+
+
+def lines_drawn(widget: Static) -> list[str]:
+    """Each line of ``widget`` as drawn: its characters and the styles on them."""
+    return [
+        "".join(f"{segment.text}\0{segment.style}\0" for segment in widget.render_line(y))
+        for y in range(widget.size.height)
+    ]
+
+
+async def test_a_description_part_draws_what_a_static_draws() -> None:
+    text = render_bbcode(
+        "[B]Release plan[/B] for the [I]spring[/I] with a [URL=https://example.com/x]link[/URL] "
+        "and words enough to wrap the line more than once at either width, "
+        + "again and again " * 12
+        + "\n[LIST][*]one item[*]and a second, longer item that wraps as well "
+        + "on and on " * 8
+        + "[/LIST]\n[QUOTE]A quote[/QUOTE]\n[CODE]SELECT 1;[/CODE]"
+    )
+
+    class Both(App[None]):
+        def compose(self) -> ComposeResult:
+            yield DescriptionPart(text.copy(), id="part")
+            yield Static(text.copy(), id="static")
+
+    app = Both()
+    for width in (60, 97):
+        async with app.run_test(size=(width, 60)) as pilot:
+            await pilot.pause()
+            part = app.query_one("#part", DescriptionPart)
+            static = app.query_one("#static", Static)
+            assert part.size == static.size
+            assert part.size.height > 5
+            assert lines_drawn(part) == lines_drawn(static)
+        app = Both()
+
+
+async def test_the_pane_names_mentioned_people_as_the_task_screen_does(
+    make_app: AppFactory,
+    emulator: ServedEmulator,
+    renders: RenderCalls,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Only the explicit flush fetches the pane's full task: no race with its timer.
+    monkeypatch.setattr(DashboardScreen, "DETAIL_DELAY", 3600.0)
+    DESCRIPTIONS.clear()
+    portal = emulator.portal
+    task = next(
+        t for t in portal.tasks.values() if t.responsible_id == DEMO_USER_ID and t.status == 2
+    )
+    task.description = "Ask [USER=5]Greg[/USER] first.\n" + long_description()
+    user = portal.users[5]
+    asked = f"Ask @{user.name} {user.last_name} first."
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        await loaded(pilot)
+        screen = app.screen
+        assert isinstance(screen, DashboardScreen)
+        table = screen.query_one(TaskTable)
+        table.move_cursor(row=table.get_row_index(task.id))
+        await pilot.pause()
+        screen.flush_detail()
+        await settled(pilot)
+        pane = screen.query_one(TaskPane)
+        assert pane.complete
+        assert description_text(pane).startswith(asked)
+        assert renders.count == 1
+
+        await pilot.press("enter")
+        await settled(pilot)
+        assert isinstance(app.screen, TaskDetailScreen)
+        assert description_text(app.screen.query_one(TaskDetail)).startswith(asked)
+        assert renders.count == 1  # the pane's rendering, found in the cache
