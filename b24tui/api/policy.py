@@ -55,13 +55,15 @@ def is_read_method(method: str) -> bool:
 # as the first did and answers the same way. Repeating one after a lost answer is safe:
 # - tasks.task.mute / unmute: set the caller's "muted" flag to a value;
 # - tasks.task.favorite.add / favorite.remove: put the task in or out of a set;
-# - tasks.task.startwatch / stopwatch: put the caller in or out of the auditors;
-# - task.checklistitem.complete / renew: documented as idempotent (``true`` when already in
-#   that state, REFERENCE §9).
+# - tasks.task.startwatch / stopwatch: put the caller in or out of the auditors.
 # Status transitions (start, pause, complete, defer, renew, approve…) are NOT here: a
 # repeat after one that was applied is refused ("action not allowed"), which would tell the
 # person the change failed when it succeeded. Nor are add/update/delete, timeman.open/
-# pause/close (transitions again), or anything that adds a record.
+# pause/close (transitions again), or anything that adds a record. Nor is any
+# task.checklistitem.* write, complete and renew included though their page calls them
+# idempotent: a checklist is shared, and a tick re-sent seconds later would undo whatever
+# someone else did to the item meanwhile. A lost answer there surfaces as OutcomeUnknown
+# and the checklist queue reads the checklist back instead.
 _IDEMPOTENT_ACTIONS: frozenset[str] = frozenset(
     {
         "tasks.task.mute",
@@ -70,15 +72,13 @@ _IDEMPOTENT_ACTIONS: frozenset[str] = frozenset(
         "tasks.task.favorite.remove",
         "tasks.task.startwatch",
         "tasks.task.stopwatch",
-        "task.checklistitem.complete",
-        "task.checklistitem.renew",
     }
 )
 
 
 def is_idempotent_method(method: str) -> bool:
     """Whether repeating a call of ``method`` cannot change the outcome: a read, or an
-    action that only sets a state (mute, favourite, watch, checklist complete/renew)."""
+    action that only sets a state (mute, favourite, watch)."""
     return is_read_method(method) or method.lower() in _IDEMPOTENT_ACTIONS
 
 
