@@ -10,6 +10,7 @@ def test_core_packages_do_not_import_textual() -> None:
     code = (
         "import sys\n"
         "import b24tui.api, b24tui.models, b24tui.emulator, b24tui.clock\n"
+        "import b24tui.checklist_actions, b24tui.workday_actions\n"
         "leaked = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))\n"
         "print(','.join(leaked))\n"
         "assert 'b24tui.api.client' in sys.modules\n"
