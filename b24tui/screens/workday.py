@@ -75,9 +75,15 @@ def day_zone(seen: WorkdaySeen | None, clock: Clock) -> ShownZone:
     return ShownZone(seen.day.zone if seen is not None else None, clock)
 
 
-def ask_workday_action(app: App[object], services: Services, action_id: str) -> None:
-    """Start, pause or resume the workday now, or open the finish dialog; a sentence in a
-    toast when it is not sent (read-only, one under way, or the status does not allow it)."""
+def ask_workday_action(
+    app: App[object],
+    services: Services,
+    action_id: str,
+    settings: WorkdaySettings | None = None,
+) -> None:
+    """Start, pause or resume the workday now, or open the finish dialog (``settings``: the
+    day's rules, when read already); a sentence in a toast when it is not sent (read-only,
+    one under way, or the status does not allow it)."""
     action = WORKDAY_ACTIONS_BY_ID[action_id]
     desk = services.workday
     under_way = desk.under_way(action)
@@ -85,7 +91,7 @@ def ask_workday_action(app: App[object], services: Services, action_id: str) -> 
         app.notify(under_way, markup=False)
         return
     if action is FINISH and FINISH in desk.offered():
-        app.push_screen(FinishDialog(services))
+        app.push_screen(FinishDialog(services, settings))
         return
     answer = desk.submit(action)
     if isinstance(answer, str):
@@ -241,9 +247,11 @@ class WorkdayScreen(PortalScreen[None]):
         if day.status is WorkdayStatus.EXPIRED:
             started = day.started_on()
             suggested = _time(seen, day.time_finish_default)
+            report = report_needed(self.settings, day.time_finish_default)
             return (
                 f"This workday was opened on {started} and never finished. Finish it (f) at "
-                f"{suggested}, the portal's suggested time, with a report."
+                f"{suggested}, the portal's suggested time"
+                + (", with a report." if report else ".")
             )
         offered = self.services.workday.offered()
         if self.services.read_only:
@@ -271,8 +279,8 @@ class WorkdayScreen(PortalScreen[None]):
         ask_workday_action(self.app, self.services, "resume")
 
     def action_workday_finish(self) -> None:
-        """Finish the day: the dialog asks for the report."""
-        ask_workday_action(self.app, self.services, "finish")
+        """Finish the day: the dialog takes the report (asked for where the schedule needs it)."""
+        ask_workday_action(self.app, self.services, "finish", self.settings)
 
     def action_back(self) -> None:
         self.dismiss(None)
@@ -284,8 +292,10 @@ class WorkdayScreen(PortalScreen[None]):
 
 class FinishDialog(ModalScreen[bool]):
     """Finish the workday, with a report: now, or for an expired day at the portal's
-    suggested time. Stays open while it is sent; a failure is said here and the typed
-    report is kept for another try. Dismisses True once done, False when cancelled."""
+    suggested time. The report is required only where the portal requires it (a set time on
+    a schedule that is not flexible: the day's settings are read when not given). Stays open
+    while it is sent; a failure is said here and the typed report is kept for another try.
+    Dismisses True once done, False when cancelled."""
 
     DEFAULT_CSS = """
     FinishDialog { align: center middle; }
@@ -306,14 +316,19 @@ class FinishDialog(ModalScreen[bool]):
 
     AUTO_FOCUS = "#finish-report"
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, settings: WorkdaySettings | None = None) -> None:
         super().__init__()
         self.services = services
+        self.settings = settings
+        """The day's rules: whether a report is needed with a set time."""
         seen = workday_seen(services.store)
         self.day = seen.day if seen is not None else None
         self.when = self.day.time_finish_default if self.day is not None else None
         """The finish time sent: the suggested one for an expired day, else now (None)."""
         self.sending: PendingWorkday | None = None
+        self.checking = False
+        """Whether the schedule is being read before a finish without a report."""
+        self._schedule_read = settings is not None
 
     def compose(self) -> ComposeResult:
         day = self.day
@@ -328,23 +343,52 @@ class FinishDialog(ModalScreen[bool]):
             else:
                 text = "The workday will be finished now."
             yield Label(Content(text), id="finish-text")
-            yield Input(placeholder="Report (what was done, or why the time)", id="finish-report")
+            yield Input(placeholder=self._placeholder(), id="finish-report")
             yield Label("", id="finish-error")
             with Horizontal(id="finish-buttons"):
                 yield Button("Finish (enter)", variant="primary", id="finish-send")
                 yield Button("Cancel (esc)", id="finish-cancel")
 
+    def on_mount(self) -> None:
+        if self.settings is None and report_needed(None, self.when):
+            self._read_schedule()
+
+    def _placeholder(self) -> str:
+        if not report_needed(None, self.when) or not report_needed(self.settings, self.when):
+            return "Report (optional)"
+        if self.settings is None:
+            return "Report (needed unless your schedule is flexible)"
+        return "Report (needed: the time is set on a fixed schedule)"
+
+    @work(group="finish_schedule", exit_on_error=False)
+    async def _read_schedule(self) -> None:
+        """Read the day's settings (for the report's rule); then send, if the finish was
+        asked for meanwhile."""
+        settings: WorkdaySettings | None
+        try:
+            settings = await self.services.client.timeman.settings()
+        except B24Error:
+            settings = None  # not known: a report is asked for, as on a fixed schedule
+        self.settings = settings
+        self._schedule_read = True
+        self.query_one("#finish-report", Input).placeholder = self._placeholder()
+        if self.checking:
+            self.checking = False
+            self._send()
+
     @on(Input.Submitted, "#finish-report")
     @on(Button.Pressed, "#finish-send")
     def _send(self) -> None:
-        if self.sending is not None:
+        if self.sending is not None or self.checking:
             return
         report = self.query_one("#finish-report", Input).value
         error = self.query_one("#finish-error", Label)
-        if report_needed(None, self.when) and not report.strip():
-            error.update(
-                "A report is needed: this day is finished at a time you did not choose now."
-            )
+        if not report.strip() and report_needed(self.settings, self.when):
+            if not self._schedule_read:  # read since the dialog opened: sent once it is
+                self.checking = True
+                error.update("Reading the schedule…")
+                return
+            error.update("A report is needed: on a fixed schedule, a set finish time needs one.")
             return
         answer = self.services.workday.submit(FINISH, when=self.when, report=report)
         if isinstance(answer, str):

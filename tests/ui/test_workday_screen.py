@@ -17,6 +17,7 @@ from b24tui.screens.workday import FinishDialog, WorkdayScreen
 from b24tui.widgets.workday_strip import WorkdayStrip
 from tests.conftest import FIXED_NOW, ServedEmulator
 from tests.ui.conftest import AppFactory
+from tests.ui.test_palette import open_palette, search
 from tests.ui.waiting import settled, until_held
 
 
@@ -291,3 +292,90 @@ async def test_each_result_says_once_what_was_done_and_when(
             "Workday resumed at 09:41 UTC+2.",
             "Workday finished at 09:42 UTC+2.",
         ]
+
+
+def timeman_closes(emulator: ServedEmulator) -> list[object]:
+    return [e.params for e in emulator.app.journal if e.method == "timeman.close"]
+
+
+async def test_a_flexible_schedule_finishes_an_expired_day_without_a_report(
+    make_app: AppFactory, emulator: ServedEmulator, clock: FrozenClock
+) -> None:
+    """timeman.close needs a report with an explicit time only on a schedule that is not
+    flexible: here nobody is asked for one."""
+    emulator.portal.timeman_settings[DEMO_USER_ID].flexible = True
+    clock.advance(24 * 3600)
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_workday(pilot)
+        assert note(app).endswith("at 2026-03-16 17:45, the portal's suggested time.")
+        await pilot.press("f")
+        await settled(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, FinishDialog)
+        assert dialog.query_one(Input).placeholder == "Report (optional)"
+        await pilot.press("enter")
+        await settled(pilot)
+        assert isinstance(app.screen, WorkdayScreen)
+        assert timeman_closes(emulator) == [{"TIME": "2026-03-16T17:45:00+02:00"}]
+        assert "Status    closed" in rows(app)
+
+
+async def test_the_palette_s_finish_reads_the_schedule_before_asking_for_a_report(
+    make_app: AppFactory, emulator: ServedEmulator, clock: FrozenClock
+) -> None:
+    """From the dashboard the dialog has no settings of the workday screen: it reads them,
+    as the command line does, and asks for a report only on a fixed schedule."""
+    clock.advance(24 * 3600)
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settled(pilot)
+        await open_palette(pilot)
+        await search(pilot, "Finish workday")
+        await pilot.press("enter")
+        await settled(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, FinishDialog)
+        assert dialog.query_one(Input).placeholder == (
+            "Report (needed: the time is set on a fixed schedule)"
+        )
+        await pilot.press("enter")
+        await settled(pilot)
+        assert "A report is needed" in str(dialog.query_one("#finish-error", Label).render())
+        assert timeman_closes(emulator) == []
+        await pilot.press("escape")
+        emulator.portal.timeman_settings[DEMO_USER_ID].flexible = True
+        await open_palette(pilot)
+        await search(pilot, "Finish workday")
+        await pilot.press("enter")
+        await settled(pilot)
+        assert isinstance(app.screen, FinishDialog)
+        await pilot.press("enter")
+        await settled(pilot)
+        assert not isinstance(app.screen, FinishDialog)
+        assert timeman_closes(emulator) == [{"TIME": "2026-03-16T17:45:00+02:00"}]
+
+
+async def test_a_finish_asked_for_while_the_schedule_is_read_waits_for_it(
+    make_app: AppFactory, emulator: ServedEmulator, clock: FrozenClock
+) -> None:
+    emulator.portal.timeman_settings[DEMO_USER_ID].flexible = True
+    clock.advance(24 * 3600)
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settled(pilot)
+        emulator.app.faults.inject("timeout", method="timeman.settings")
+        await open_palette(pilot)
+        await search(pilot, "Finish workday")
+        await pilot.press("enter")
+        await until_held(pilot, emulator)
+        dialog = app.screen
+        assert isinstance(dialog, FinishDialog)
+        await pilot.press("enter", "enter")
+        error = dialog.query_one("#finish-error", Label)
+        assert str(error.render()) == "Reading the schedule…"
+        assert timeman_closes(emulator) == []
+        assert emulator.app.release_held() == 1
+        await settled(pilot)
+        assert not isinstance(app.screen, FinishDialog)
+        assert timeman_closes(emulator) == [{"TIME": "2026-03-16T17:45:00+02:00"}]
