@@ -352,7 +352,7 @@ async def test_the_palette_s_finish_reads_the_schedule_before_asking_for_a_repor
         assert isinstance(app.screen, FinishDialog)
         await pilot.press("enter")
         await settled(pilot)
-        assert not isinstance(app.screen, FinishDialog)
+        assert not isinstance(app.screen_stack[-1], FinishDialog)
         assert timeman_closes(emulator) == [{"TIME": "2026-03-16T17:45:00+02:00"}]
 
 
