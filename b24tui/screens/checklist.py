@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-from functools import partial
 from typing import ClassVar
 
 from rich.text import Text
-from textual import events, on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Static
 from textual.worker import Worker
 
-from b24tui.actions import READ_ONLY_MESSAGE
 from b24tui.api import AccessDenied, NotFound
-from b24tui.checklist_actions import ChecklistEdit, EditKind, subtree_ids
 from b24tui.models import ChecklistItem, Task, build_checklist_tree
-from b24tui.models.checklist import ChecklistRights
 from b24tui.screens.base import PortalScreen
-from b24tui.screens.checklist_title import TitleDialog
-from b24tui.screens.confirm import ConfirmScreen
+from b24tui.screens.checklist_changes import CHECKLIST_COMMANDS, ChecklistChangesMixin
 from b24tui.services import Services
 from b24tui.store import StoreChange
 from b24tui.text import clean
@@ -31,23 +26,8 @@ __all__ = ["CHECKLIST_COMMANDS", "ChecklistScreen"]
 NOT_FOUND_TEXT = "Task not found or you have no access"
 EMPTY_TEXT = "This task has no checklist yet."
 
-CHECKLIST_COMMANDS: tuple[tuple[str, str], ...] = (
-    ("Toggle item", "toggle_item"),
-    ("Add item", "add_item"),
-    ("Add sub-item", "add_sub_item"),
-    ("Edit item", "edit_item"),
-    ("Delete item", "delete_item"),
-    ("Toggle important", "toggle_important"),
-    ("Move item up", "move_item_up"),
-    ("Move item down", "move_item_down"),
-)
-"""The palette's checklist commands (exact words) and the screen's action of each."""
 
-_WRITES: frozenset[str] = frozenset(action for _, action in CHECKLIST_COMMANDS)
-_NEEDS_ITEM: frozenset[str] = _WRITES - {"add_item"}
-
-
-class ChecklistScreen(PortalScreen[None]):
+class ChecklistScreen(ChecklistChangesMixin, PortalScreen[None]):
     """The checklists of one task: items and sub-items, ticked with `space`.
 
     It shows what the store has at once (the dashboard row carries the checklist), reads
@@ -86,14 +66,8 @@ class ChecklistScreen(PortalScreen[None]):
         """Whether the portal said the task does not exist or cannot be seen."""
         self._read = False
         """Whether the items were read in full (not only the dashboard row's copy)."""
-        self.rights: ChecklistRights | None = None
-        """What I may do to the items (``isactionallowed``); None until asked."""
         self.hide_done = False
         """Whether done items (and what is under them) are left out (`h`)."""
-        self._offered: frozenset[str] | None = None
-        self._new_item: int | None = None
-        """The item just added, which takes the cursor once it shows (by its stand-in id,
-        then by the id the portal gave it)."""
 
     def compose(self) -> ComposeResult:
         yield AppHeader(id="header")
@@ -170,7 +144,7 @@ class ChecklistScreen(PortalScreen[None]):
             names=self._member_names,
             cursor=queue.named.get(wanted, wanted) if wanted is not None else None,
         )
-        self._refresh_offer()
+        self.refresh_offer()
         tree.display = bool(items)
         state.update(Text(EMPTY_TEXT if self._read else "Loading the checklist…"))
         state.display = not items
@@ -234,189 +208,8 @@ class ChecklistScreen(PortalScreen[None]):
         self.load()
         self.request_refresh()
 
-    # ------------------------------------------------------------------ what is offered
-
-    def offered(self) -> frozenset[str]:
-        """The checklist actions offered now: what the task's ``action`` map and the
-        items' rights allow (nothing in read-only mode)."""
-        task = self.current_task()
-        if task is None or self.services.read_only:
-            return frozenset()
-        rights = self.rights or ChecklistRights()
-        allowed = {
-            "add_item": task.allows("checklist_add"),
-            "add_sub_item": task.allows("checklist_add"),
-            "move_item_up": task.allows("checklist_reorder"),
-            "move_item_down": task.allows("checklist_reorder"),
-            "toggle_item": rights.toggle,
-            "edit_item": rights.modify,
-            "toggle_important": rights.modify,
-            "delete_item": rights.remove,
-        }
-        return frozenset(name for name, ok in allowed.items() if ok)
-
-    def _refresh_offer(self) -> None:
-        offered = self.offered()
-        if offered != self._offered:
-            self._offered = offered
-            self.refresh_bindings()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Hide the keys of the changes not allowed."""
-        if action in _WRITES:
-            return action in self.offered()
-        return super().check_action(action, parameters)
-
-    @on(events.Key)
-    def _refuse_write_keys(self, event: events.Key) -> None:
-        """In read-only mode, a key of a change says so (it is not bound there)."""
-        if not self.services.read_only or event.key in self.active_bindings:
-            return
-        keys = {b.key for b in self.BINDINGS if isinstance(b, Binding) and b.action in _WRITES}
-        if event.key in keys:
-            event.stop()
-            self.app.notify(READ_ONLY_MESSAGE, severity="warning", markup=False)
-
-    def checklist_commands(self) -> list[tuple[str, str]]:
-        """The palette's checklist commands offered now, with their actions."""
-        offered = self.offered()
-        return [(name, action) for name, action in CHECKLIST_COMMANDS if action in offered]
-
-    # ------------------------------------------------------------------ changes
-
-    def _cursor(self, action: str) -> ChecklistItem | None:
-        """The item under the cursor, when ``action`` is offered (it says why not)."""
-        if action not in self.offered():
-            self.app.notify("Not allowed on this checklist", severity="warning", markup=False)
-            return None
-        item_id = self.query_one(ChecklistTree).cursor_item_id
-        item = next((i for i in self.items() or () if i.id == item_id), None)
-        if item is None and action in _NEEDS_ITEM:
-            self.app.notify("No item here", severity="warning", markup=False)
-        return item
-
-    def _submit(self, kind: EditKind, item: ChecklistItem, **fields: object) -> None:
-        queue = self.services.checklists
-        edit = ChecklistEdit(kind, self.task_id, item.id, title=item.title)
-        for name, value in fields.items():
-            setattr(edit, name, value)
-        queue.submit(edit)
-
-    def action_toggle_item(self) -> None:
-        """Tick the item, or untick it."""
-        item = self._cursor("toggle_item")
-        if item is None:
-            return
-        if item.is_root:
-            self.app.notify("A checklist is done when its items are", markup=False)
-            return
-        self._submit(EditKind.TOGGLE, item, value=not item.is_complete)
-
-    def action_toggle_important(self) -> None:
-        """Mark the item important, or not."""
-        item = self._cursor("toggle_important")
-        if item is not None:
-            self._submit(EditKind.IMPORTANT, item, value=not item.is_important)
-
-    def action_add_item(self) -> None:
-        """Add an item after the cursor's (a checklist after a checklist; the first
-        checklist of a task without one)."""
-        item = self._cursor("add_item")
-        items = self.items() or ()
-        if item is None and items:
-            return
-        parent = item.parent_id if item is not None else 0
-        siblings = sorted((i for i in items if i.parent_id == parent), key=_order)
-        after = 0
-        if item is not None and siblings and siblings[-1].id != item.id:
-            after = item.id if "move_item_down" in self.offered() else 0
-        what = "New checklist" if parent == 0 else "New item"
-        where = f" after “{item.title}”" if item is not None else ""
-        self._ask_title(what + where, parent, after)
-
-    def action_add_sub_item(self) -> None:
-        """Add an item under the cursor's, last."""
-        item = self._cursor("add_sub_item")
-        if item is not None:
-            self.query_one(ChecklistTree).expand_item(item.id)
-            self._ask_title(f"New item in “{item.title}”", item.id, 0)
-
-    def _ask_title(self, question: str, parent_id: int, after_id: int) -> None:
-        self.app.push_screen(TitleDialog(question), partial(self._add, parent_id, after_id))
-
-    def _add(self, parent_id: int, after_id: int, title: str | None) -> None:
-        if not title:
-            return
-        queue = self.services.checklists
-        stand_in = queue.stand_in_id()
-        edit = ChecklistEdit(
-            EditKind.ADD, self.task_id, stand_in, title, parent_id=parent_id, after_id=after_id
-        )
-        self._new_item = stand_in
-        queue.submit(edit)
-
-    def action_edit_item(self) -> None:
-        """Change the item's title."""
-        item = self._cursor("edit_item")
-        if item is not None:
-            dialog = TitleDialog("Title", item.title)
-            self.app.push_screen(dialog, partial(self._renamed, item))
-
-    def _renamed(self, item: ChecklistItem, title: str | None) -> None:
-        if title and title != item.title:
-            self._submit(EditKind.RENAME, item, title=title)
-
-    def action_delete_item(self) -> None:
-        """Delete the item and everything under it, once asked."""
-        item = self._cursor("delete_item")
-        if item is None:
-            return
-        under = len(subtree_ids(self.items() or (), item.id)) - 1
-        what = "checklist" if item.is_root else "item"
-        question = f"Delete this {what}?"
-        if under:
-            question = f"Delete this {what} and its {under} sub-item{'s' if under > 1 else ''}?"
-        self.app.push_screen(ConfirmScreen(question, item.title), partial(self._delete, item))
-
-    def _delete(self, item: ChecklistItem, yes: bool | None) -> None:
-        if yes:
-            self._submit(EditKind.DELETE, item)
-
-    def action_move_item_up(self) -> None:
-        """Move the item above the one before it."""
-        self._move(-1)
-
-    def action_move_item_down(self) -> None:
-        """Move the item below the one after it."""
-        self._move(1)
-
-    def _move(self, step: int) -> None:
-        item = self._cursor("move_item_up" if step < 0 else "move_item_down")
-        if item is None:
-            return
-        siblings = sorted(
-            (i for i in self.items() or () if i.parent_id == item.parent_id), key=_order
-        )
-        index = next(n for n, sibling in enumerate(siblings) if sibling.id == item.id)
-        if not 0 <= index + step < len(siblings):
-            self.app.notify("Already first" if step < 0 else "Already last", markup=False)
-        elif step > 0:
-            self._submit(EditKind.MOVE, item, after_id=siblings[index + 1].id)
-        elif index == 1:  # no "move before": the first one goes after this one
-            first = siblings[0]
-            edit = ChecklistEdit(
-                EditKind.MOVE, self.task_id, first.id, item.title, after_id=item.id
-            )
-            self.services.checklists.submit(edit)
-        else:
-            self._submit(EditKind.MOVE, item, after_id=siblings[index - 2].id)
-
     def action_hide_done(self) -> None:
         """Leave done items out, or show them again."""
         self.hide_done = not self.hide_done
         self._show()
         self.app.notify("Done items hidden" if self.hide_done else "Done items shown", markup=False)
-
-
-def _order(item: ChecklistItem) -> tuple[int, int]:
-    return item.sort_index, item.id
