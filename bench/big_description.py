@@ -13,6 +13,9 @@ detail screen, press ``m`` ("show more") three times, go back.
 Meanwhile a probe task sleeps 5 ms in a loop and records how late it wakes: every gap is
 a stall of the event loop, the time a keystroke would have waited. For each step the
 table gives the longest stall and the median and 95th percentile of the gaps; the longest
+stall counted in this process's CPU time (``cpu``: what the stall costs the app itself,
+and about what it lasts on an idle machine; on a busy one the wall-clock stall also holds
+the time other processes had the cores); the longest
 pause of Python's garbage collector in the step (a full collection stops every thread,
 and lasts as long as the app has objects, whatever the description's size); and, for
 the steps that show the description, the time until its first part is on screen (for
@@ -26,6 +29,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import os
 import random
 import sys
 import threading
@@ -139,6 +143,8 @@ class LagProbe:
 
     def __init__(self) -> None:
         self.gaps: list[float] = []
+        self.cpu_gaps: list[float] = []
+        """The same gaps in this process's CPU time (every thread's)."""
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
@@ -151,9 +157,10 @@ class LagProbe:
 
     async def _run(self) -> None:
         while True:
-            before = time.perf_counter()
+            before, cpu_before = time.perf_counter(), time.process_time()
             await asyncio.sleep(TICK)
             self.gaps.append(max(0.0, time.perf_counter() - before - TICK))
+            self.cpu_gaps.append(time.process_time() - cpu_before)
 
 
 class GcPauses:
@@ -191,6 +198,7 @@ class Step:
     first_part: float | None = None
     wall: float = 0.0
     gc_pauses: list[float] = field(default_factory=list)
+    cpu_gaps: list[float] = field(default_factory=list)
 
     def stall(self, quantile: float) -> float:
         if not self.gaps:
@@ -243,7 +251,14 @@ async def measure(
     # A stall that is still going on is only recorded when the probe wakes up.
     await asyncio.sleep(0.05)
     wall = time.perf_counter() - started
-    return Step(name, probe.gaps[first:], first_part, wall, GC.pauses[first_pause:])
+    return Step(
+        name,
+        probe.gaps[first:],
+        first_part,
+        wall,
+        GC.pauses[first_pause:],
+        probe.cpu_gaps[first:],
+    )
 
 
 async def run_task(
@@ -358,33 +373,40 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sizes = [int(size) for size in args.sizes.split(",")]
     began = time.perf_counter()
+    load_before = os.getloadavg()[0]
     with GC:
         results = asyncio.run(bench(sizes, gc_off=args.gc_off))
     out = sys.stdout
     out.write(
         f"{SIZE[0]}x{SIZE[1]}, probe every {TICK * 1000:.0f} ms; stalls in ms "
-        "(gc: the longest garbage-collector pause in the step)\n"
+        "(cpu: the longest counted in this process's CPU time; "
+        "gc: the longest garbage-collector pause in the step)\n"
     )
     for size, before, after, steps in results:
         out.write(f"\ndescription of {size:,} characters\n")
         out.write(
-            f"{'step':<32} {'longest':>9} {'p50':>7} {'p95':>7} {'gc':>7} "
+            f"{'step':<32} {'longest':>9} {'cpu':>7} {'p50':>7} {'p95':>7} {'gc':>7} "
             f"{'first part':>11} {'wall':>8}\n"
         )
         for step in steps:
             first = f"{step.first_part * 1000:9.0f}ms" if step.first_part is not None else ""
             longest_gc = max(step.gc_pauses, default=0.0)
             out.write(
-                f"{step.name:<32} {step.stall(1.0) * 1000:9.1f} {step.stall(0.5) * 1000:7.1f} "
+                f"{step.name:<32} {step.stall(1.0) * 1000:9.1f} "
+                f"{max(step.cpu_gaps, default=0.0) * 1000:7.1f} {step.stall(0.5) * 1000:7.1f} "
                 f"{step.stall(0.95) * 1000:7.1f} {longest_gc * 1000:7.1f} "
                 f"{first:>11} {step.wall:7.2f}s\n"
             )
         longest = max(step.stall(1.0) for step in steps)
+        longest_cpu = max(max(step.cpu_gaps, default=0.0) for step in steps)
         out.write(
-            f"longest stall {longest * 1000:.1f} ms; "
+            f"longest stall {longest * 1000:.1f} ms ({longest_cpu * 1000:.1f} ms cpu); "
             f"RSS {before:.1f} MiB before, {after:.1f} MiB after\n"
         )
-    out.write(f"\ntotal {time.perf_counter() - began:.1f} s\n")
+    out.write(
+        f"\ntotal {time.perf_counter() - began:.1f} s; machine load (1 min) "
+        f"{load_before:.2f} before, {os.getloadavg()[0]:.2f} after, on {os.cpu_count()} cores\n"
+    )
     return 0
 
 
