@@ -15,7 +15,7 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Grid, Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
@@ -149,6 +149,10 @@ def workday_lines(
     return rows
 
 
+ROW_LABELS: tuple[str, ...] = ("Status", "Started", "Worked", "Breaks", "Finished", "Schedule")
+"""The screen's rows, in order (those :func:`workday_lines` gives)."""
+
+
 def _schedule(settings: WorkdaySettings) -> str:
     if not settings.enabled:
         return "time tracking is off for you"
@@ -182,12 +186,17 @@ class WorkdayScreen(PortalScreen[None]):
         self.settings: WorkdaySettings | None = None
         """The day's rules from ``timeman.settings``, once read."""
         self.settings_error: B24Error | None = None
+        self.rows_text = ""
+        """The rows as shown, in plain text: a label and its value on each line."""
 
     def compose(self) -> ComposeResult:
         yield AppHeader(id="header")
         with Vertical(id="workday-body"):
             yield Static("Workday …", id="workday-note", markup=False)
-            yield Static("", id="workday-rows", markup=False)
+            with Grid(id="workday-rows"):
+                for label in ROW_LABELS:
+                    yield Label(label, classes="-label", id=f"workday-{label.lower()}-label")
+                    yield Static("", id=f"workday-{label.lower()}", markup=False)
         yield AppFooter()
 
     def on_mount(self) -> None:
@@ -218,11 +227,10 @@ class WorkdayScreen(PortalScreen[None]):
         store = self.store
         seen = workday_seen(store)
         note = self.query_one("#workday-note", Static)
-        rows = self.query_one("#workday-rows", Static)
         now = self.services.clock.now()
         note.set_class(False, "-problem")
         if store.workday_error is not None:
-            note.update(Content(f"Workday unavailable: {workday_error_text(store.workday_error)}"))
+            note.update(Content(f"Workday unavailable. {workday_error_text(store.workday_error)}"))
             note.set_class(True, "-problem")
         elif seen is None:
             note.update(
@@ -230,14 +238,22 @@ class WorkdayScreen(PortalScreen[None]):
             )
         else:
             note.update(Content(self._note(seen)))
-        if seen is None:
-            rows.update("")
-            return
-        lines = workday_lines(seen, now, self.settings)
-        if self.settings_error is not None:
+        lines = workday_lines(seen, now, self.settings) if seen is not None else []
+        if seen is not None and self.settings_error is not None:
             lines.append(("Schedule", f"not read: {workday_error_text(self.settings_error)}"))
-        width = max(len(label) for label, _ in lines)
-        rows.update(Content("\n".join(f"{label:<{width}}  {value}" for label, value in lines)))
+        self._show_rows(dict(lines))
+
+    def _show_rows(self, values: dict[str, str]) -> None:
+        """Each row's value beside its label (a long one wraps under itself); the rows
+        without a value are hidden."""
+        for label in ROW_LABELS:
+            value = values.get(label)
+            for row in self.query(f"#workday-{label.lower()}-label, #workday-{label.lower()}"):
+                row.display = value is not None
+            if value is not None:
+                self.query_one(f"#workday-{label.lower()}", Static).update(Content(value))
+        width = max((len(label) for label in values), default=0)
+        self.rows_text = "\n".join(f"{label:<{width}}  {value}" for label, value in values.items())
 
     def _note(self, seen: WorkdaySeen) -> str:
         day = seen.day

@@ -32,7 +32,9 @@ def timeman_writes(emulator: ServedEmulator) -> list[tuple[str, object]]:
 
 
 def rows(app: B24App) -> str:
-    return str(app.screen.query_one("#workday-rows", Static).render())
+    screen = app.screen
+    assert isinstance(screen, WorkdayScreen)
+    return screen.rows_text
 
 
 def note(app: B24App) -> str:
@@ -379,3 +381,14 @@ async def test_a_finish_asked_for_while_the_schedule_is_read_waits_for_it(
         await settled(pilot)
         assert not isinstance(app.screen, FinishDialog)
         assert timeman_closes(emulator) == [{"TIME": "2026-03-16T17:45:00+02:00"}]
+
+
+async def test_a_long_value_wraps_under_itself_beside_its_label(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_workday(pilot)
+        schedule = app.screen.query_one("#workday-schedule", Static)
+        status = app.screen.query_one("#workday-status", Static)
+        assert schedule.region.height == 2  # the schedule's words take two lines at 80
+        assert schedule.region.x == status.region.x  # both under the values' column
+        assert schedule.region.x > app.screen.query_one("#workday-schedule-label").region.right
