@@ -15,8 +15,10 @@ webhook code or a token. A read-only client sends only the methods
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
+import os
 import ssl
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -26,6 +28,7 @@ from enum import Enum
 from types import TracebackType
 from typing import Any, Literal
 
+import certifi
 import httpx
 
 from b24tui import __version__
@@ -135,6 +138,25 @@ def _guard_httpx_logging() -> None:
         logger.addFilter(_HTTPX_FILTER)
 
 
+def trusted_roots() -> ssl.SSLContext:
+    """The root certificates a portal's certificate is checked against, as httpx picks them:
+    the bundle ``SSL_CERT_FILE`` or the directory ``SSL_CERT_DIR`` names, else certifi's.
+
+    One context serves every client of the process: building one reads the whole bundle
+    (some 50 ms), which each client (a login, doctor, a test) otherwise paid again.
+    """
+    return _trusted_roots(os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
+
+
+@functools.lru_cache(maxsize=4)
+def _trusted_roots(cert_file: str | None, cert_dir: str | None) -> ssl.SSLContext:
+    if cert_file:
+        return ssl.create_default_context(cafile=cert_file)
+    if cert_dir:
+        return ssl.create_default_context(capath=cert_dir)
+    return ssl.create_default_context(cafile=certifi.where())
+
+
 class B24Client:
     """An async Bitrix24 REST client for one portal and one credential.
 
@@ -181,9 +203,11 @@ class B24Client:
         self._sleep = sleep
         self.generations = ApiGenerations()
         """Which API generation each portal answers task writes on (learned, per host)."""
-        verify: ssl.SSLContext | bool = True
-        if ca_file is not None:
+        verify: ssl.SSLContext | bool = True  # a transport handed in does its own checking
+        if ca_file:
             verify = ssl.create_default_context(cafile=ca_file)
+        elif transport is None:
+            verify = trusted_roots()
         _guard_httpx_logging()
         self._http = httpx.AsyncClient(
             transport=transport,
