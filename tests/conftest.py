@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
+import textual._wait as textual_wait
 
 from b24tui.clock import FrozenClock
 from b24tui.emulator import DEMO_USER_ID, EmulatorApp, Portal, build_portal
@@ -21,6 +22,13 @@ from b24tui.emulator.credentials import Webhook
 from b24tui.emulator.errors import V3Error
 from b24tui.emulator.registry import REGISTRY, Call, Page, Registry
 from b24tui.emulator.server import AppSlot, RunningEmulator, serve_in_thread
+
+# Pilot waits for "idle" in steps of textual._wait.SLEEP_GRANULARITY (20 ms): at least
+# 20 ms per pause and 40 ms per key, most of it with nothing left to do. Steps of 5 ms
+# (idle still meaning under 5% of a step spent computing) halve the wall time of the UI
+# tests; what a test must wait for, it waits for explicitly (tests/ui/waiting.py).
+textual_wait.SLEEP_GRANULARITY = 0.005
+textual_wait.SLEEP_IDLE = textual_wait.SLEEP_GRANULARITY / 20
 
 FIXED_NOW = datetime(2026, 3, 16, 9, 30, tzinfo=timezone(timedelta(hours=2)))
 """The moment every test's clock starts at: a Monday morning in the portal's timezone."""

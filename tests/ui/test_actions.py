@@ -198,7 +198,7 @@ async def test_start_sends_task_id_and_shows_the_task_in_progress(
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_task(app, ui_client, task_id)
-        await pilot.pause()
+        await settled(pilot)
         assert "s" in footer_keys(screen)
         await pilot.press("s")
         await settled(pilot)

@@ -10,6 +10,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from b24tui.widgets import AppFooter
+from tests.ui.waiting import next_frame
 
 
 class CountingFooter(AppFooter):
@@ -59,7 +60,7 @@ def descriptions(app: Host) -> list[str]:
 async def test_the_footer_keeps_its_keys_while_the_same_keys_are_on_offer() -> None:
     app = Host()
     async with app.run_test() as pilot:
-        await pilot.pause()
+        await next_frame(pilot)
         footer = app.query_one(CountingFooter)
         shown = keys(app)
         assert "Show more" in descriptions(app)
@@ -67,7 +68,7 @@ async def test_the_footer_keeps_its_keys_while_the_same_keys_are_on_offer() -> N
         # What a repaint of a task does: the offer is checked again, nothing differs.
         for _ in range(3):
             app.screen.refresh_bindings()
-            await pilot.pause()
+            await next_frame(pilot)
         assert footer.rebuilds == rebuilds
         assert keys(app) == shown
 
@@ -75,19 +76,17 @@ async def test_the_footer_keeps_its_keys_while_the_same_keys_are_on_offer() -> N
 async def test_changes_before_a_frame_rebuild_the_footer_once() -> None:
     app = Host()
     async with app.run_test() as pilot:
-        await pilot.pause()
+        await next_frame(pilot)
         footer = app.query_one(CountingFooter)
         rebuilds = footer.rebuilds
         app.offer_more = False
         for _ in range(5):  # a screen shown, focus moved, an action's offer checked…
             app.screen.refresh_bindings()
-        await pilot.pause()
-        await pilot.pause()
+        await next_frame(pilot)
         assert footer.rebuilds == rebuilds + 1
         assert "Show more" not in descriptions(app)
         assert "Refresh" in descriptions(app)
         app.offer_more = True
         app.screen.refresh_bindings()
-        await pilot.pause()
-        await pilot.pause()
+        await next_frame(pilot)
         assert "Show more" in descriptions(app)

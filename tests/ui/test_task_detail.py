@@ -29,7 +29,7 @@ from b24tui.services import Services
 from b24tui.widgets import AppHeader, TaskDetail, TaskTable
 from tests.conftest import ServedEmulator
 from tests.ui.conftest import AppFactory, cell_text
-from tests.ui.waiting import settled, until_held
+from tests.ui.waiting import settled, until, until_held
 
 NOT_FOUND = "Task not found or you have no access"
 
@@ -472,6 +472,6 @@ async def test_a_parked_user_current_does_not_hold_the_task_screen(
                     break
                 await pilot.pause(0.01)
             assert policy.state().parked, "user.current is still held by the limits"
-            assert f"#{task.id} {task.title}" in shown_text(app)
+            await until(pilot, lambda: f"#{task.id} {task.title}" in shown_text(app))
             released.set()
             await settled(pilot)

@@ -3,13 +3,11 @@ overdue or not, the status's words, times in the person's zone, cut text marked.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from rich.style import Style
 from rich.text import Text
 from textual.app import App, ComposeResult
-from textual.pilot import Pilot
 from textual.widgets import Static
 
 from b24tui.clock import FrozenClock
@@ -21,7 +19,7 @@ from b24tui.screens import TaskDetailScreen
 from b24tui.widgets import AppHeader, TaskDetail, TaskTable
 from tests.conftest import ServedEmulator
 from tests.ui.conftest import AppFactory
-from tests.ui.waiting import POLLS, settled
+from tests.ui.waiting import settled, until
 
 NOW = datetime(2026, 3, 16, 9, 30, tzinfo=PORTAL_TZ)
 ME = 1
@@ -57,15 +55,6 @@ def colour(text: Text) -> object:
 
 def detail_text(detail: TaskDetail) -> str:
     return "\n".join(str(part.visual) for part in detail.query(Static) if part.display)
-
-
-async def until(pilot: Pilot[None], condition: Callable[[], bool]) -> None:
-    """Until ``condition`` holds (the screens' once-a-second status has its turn)."""
-    for _ in range(POLLS):
-        if condition():
-            return
-        await pilot.pause(0.01)
-    raise AssertionError("the condition never held")
 
 
 # --------------------------------------------------------------------------- overdue

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
+
 from textual.pilot import Pilot
 
 from tests.conftest import ServedEmulator
@@ -29,5 +32,29 @@ async def settled(pilot: Pilot[None]) -> None:
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
         if not any(worker.is_running for worker in pilot.app.workers):
+            await next_frame(pilot)
             return
     raise AssertionError("the app's workers kept running")
+
+
+async def next_frame(pilot: Pilot[None]) -> None:
+    """Until the screen has been painted once more and what waited for it has run.
+
+    Widgets that change after a refresh (``call_after_refresh``: the footer's keys) have
+    done so when this returns, however quickly the pilot's pauses come back.
+    """
+    painted = asyncio.Event()
+    screen = pilot.app.screen
+    screen.call_after_refresh(painted.set)
+    screen.refresh()
+    await painted.wait()
+    await pilot.pause()
+
+
+async def until(pilot: Pilot[None], condition: Callable[[], bool]) -> None:
+    """Until ``condition`` holds, polling a hundredth of a second at a time."""
+    for _ in range(POLLS):
+        if condition():
+            return
+        await pilot.pause(0.01)
+    raise AssertionError("the condition never held")
