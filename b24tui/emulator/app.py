@@ -11,7 +11,9 @@ Every REST request passes, in order: the overload switch (503 ``OVERLOAD_LIMIT``
 :meth:`EmulatorApp.block_rest`), the request bucket (503 ``QUERY_LIMIT_EXCEEDED``, when
 limits are on), the faults that refuse a request before it runs, then authentication and
 the dispatcher (which enforces the operating budget, 429 ``OPERATION_TIME_LIMIT``). The
-faults ``truncated``, ``timeout`` and ``drop`` act on the answer after the call ran. With
+faults ``truncated``, ``timeout`` and ``drop`` act on the answer after the call ran. A REST 3.0
+write with an ``Idempotency-Key`` is checked against the answers kept for replay before it runs
+(:mod:`b24tui.emulator.idempotency`), and its successful answer is kept after. With
 ``latency="realistic"`` the computed answer is held back for the request's modelled server
 time plus a round trip, without blocking other requests (:mod:`b24tui.emulator.latency`).
 
@@ -33,6 +35,7 @@ Plain ``http://`` is accepted: the emulator is only served on loopback.
 from __future__ import annotations
 
 import asyncio
+import copy
 import dataclasses
 import json
 import logging
@@ -54,6 +57,14 @@ from b24tui.emulator.dispatch import (
 )
 from b24tui.emulator.errors import RestError, V3Error
 from b24tui.emulator.faults import BEFORE_RUN, DroppedConnection, FaultKind, Faults
+from b24tui.emulator.idempotency import (
+    KEY_HEADER,
+    REPLAYED_HEADER,
+    IdempotencyStore,
+    KeyScope,
+    body_fingerprint,
+    checked_key,
+)
 from b24tui.emulator.journal import Journal
 from b24tui.emulator.latency import Latency, LatencyMode, latency_for
 from b24tui.emulator.limits import (
@@ -136,6 +147,8 @@ class HttpResponse:
     """The body as sent, when it is not JSON (the ``html`` fault's page)."""
     server_time: float = 0.0
     """Seconds of modelled execution of the calls the request ran (realistic latency)."""
+    headers: tuple[tuple[bytes, bytes], ...] = ()
+    """Headers beyond ``content-type`` and ``content-length`` (``Idempotency-Key``…)."""
 
     def encoded(self) -> bytes:
         """The body as UTF-8 JSON, non-ASCII kept as is (or the raw bytes)."""
@@ -201,6 +214,8 @@ class EmulatorApp:
         """Whether every REST call is refused with 503 ``OVERLOAD_LIMIT``."""
         self.bucket: RequestBucket | None = None
         """The request bucket, ``None`` with limits off."""
+        self.idempotency = IdempotencyStore()
+        """The successful REST 3.0 writes kept for replay by their ``Idempotency-Key``."""
         self.dispatcher = Dispatcher(portal, registry, self.journal, meter=OperatingMeter())
         self._held: set[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = set()
         self._held_lock = threading.Lock()
@@ -262,6 +277,7 @@ class EmulatorApp:
             content_type,
             body,
             client=str(client[0]) if client else None,
+            idempotency_key=headers.get(KEY_HEADER),
         )
         if scope["path"].startswith("/rest/"):
             computed_in = self.portal.clock.monotonic() - computing_since
@@ -284,6 +300,7 @@ class EmulatorApp:
             "headers": [
                 (b"content-type", response.content_type),
                 (b"content-length", str(len(payload)).encode()),
+                *response.headers,
             ],
         }
         await send(start)
@@ -336,14 +353,24 @@ class EmulatorApp:
         body: bytes,
         *,
         client: str | None = None,
+        idempotency_key: bytes | None = None,
     ) -> HttpResponse:
         """Answer one request synchronously (the ASGI entry point's core).
 
-        ``client`` is the caller's IP: the request bucket is kept per portal and IP. The
-        answer carries the modelled execution time of the calls it ran.
+        ``client`` is the caller's IP: the request bucket is kept per portal and IP;
+        ``idempotency_key`` the raw ``Idempotency-Key`` header, if sent. The answer carries
+        the modelled execution time of the calls it ran.
         """
         modelled_before = self.dispatcher.modelled
-        response = self._answer(http_method, path, query, content_type, body, client=client)
+        response = self._answer(
+            http_method,
+            path,
+            query,
+            content_type,
+            body,
+            client=client,
+            idempotency_key=idempotency_key,
+        )
         server_time = self.dispatcher.modelled - modelled_before
         return dataclasses.replace(response, server_time=server_time) if server_time else response
 
@@ -356,6 +383,7 @@ class EmulatorApp:
         body: bytes,
         *,
         client: str | None = None,
+        idempotency_key: bytes | None = None,
     ) -> HttpResponse:
         http_method = http_method.upper()
         if path.startswith("/_emulator/"):
@@ -401,16 +429,55 @@ class EmulatorApp:
             )
             logger.info("%s %s -> %s %s", route.api, route.method, error.status, error.code)
             return HttpResponse(error.status, error_body(error, route.api), fault=fault)
+        keyed: _Keyed | None = None
+        if idempotency_key is not None and self._honours_key(route):
+            try:
+                keyed = _Keyed.of(identity, route.method, params, idempotency_key)
+                stored = self.idempotency.replay(keyed.scope, keyed.fingerprint, self.portal.now())
+            except V3Error as error:
+                self.dispatcher.record(
+                    identity.user_id, route.api, route.method, params, request, error, fault=fault
+                )
+                logger.info("%s %s -> %s %s", route.api, route.method, error.status, error.code)
+                return HttpResponse(error.status, error_body(error, route.api), fault=fault)
+            if stored is not None:
+                self.dispatcher.record(
+                    identity.user_id,
+                    route.api,
+                    route.method,
+                    params,
+                    request,
+                    Outcome({}, stored.body.get("result")),
+                    fault=fault,
+                    replayed=True,
+                )
+                logger.info("%s %s -> %s (replayed)", route.api, route.method, stored.status)
+                headers = (*keyed.echoed, (REPLAYED_HEADER, b"true"))
+                body = copy.deepcopy(stored.body)
+                return HttpResponse(stored.status, body, fault=fault, headers=headers)
         outcome = self.dispatcher.call(
             identity, route.api, route.method, params, request, fault=fault
         )
         logger.info("%s %s -> %s", route.api, route.method, outcome.status)
+        echoed = keyed.echoed if keyed is not None else ()
         if outcome.error is not None:
             answer = error_body(outcome.error, route.api)
             if outcome.error.code == "OPERATION_TIME_LIMIT":
                 answer["time"] = outcome.time
-            return HttpResponse(outcome.status, answer, fault=fault)
-        return HttpResponse(200, envelope(outcome), fault=fault)
+            return HttpResponse(outcome.status, answer, fault=fault, headers=echoed)
+        answer = envelope(outcome)
+        if keyed is not None:
+            now = self.portal.now()
+            self.idempotency.keep(keyed.scope, keyed.fingerprint, 200, copy.deepcopy(answer), now)
+        return HttpResponse(200, answer, fault=fault, headers=echoed)
+
+    def _honours_key(self, route: Route) -> bool:
+        """Whether ``Idempotency-Key`` counts here: a REST 3.0 method that writes (the
+        classic API and reads ignore it)."""
+        if route.api != "v3":
+            return False
+        method = self.dispatcher.find("v3", route.method)
+        return method is not None and method.writes
 
     def _refusal(self, client: str | None) -> RestError | None:
         """The portal-wide refusal of a REST request: overload switch, then the bucket."""
@@ -553,6 +620,27 @@ class EmulatorApp:
             jump(moment)
         else:
             raise ValueError('expected {"advance": seconds} or {"to": iso}')
+
+
+@dataclass(frozen=True)
+class _Keyed:
+    """A REST 3.0 write sent with a valid ``Idempotency-Key``."""
+
+    scope: KeyScope
+    fingerprint: str
+    raw: bytes
+
+    @classmethod
+    def of(cls, identity: Identity, method: str, params: Params, raw: bytes) -> _Keyed:
+        """The call's key, where it is unique; 400 (``V3Error``) when the key is invalid."""
+        key = checked_key(raw)
+        scope = (identity.credential, identity.user_id, method, key)
+        return cls(scope, body_fingerprint(params), raw)
+
+    @property
+    def echoed(self) -> tuple[tuple[bytes, bytes], ...]:
+        """The answer's header naming the key, as the portal sends it back."""
+        return ((KEY_HEADER.encode(), self.raw),)
 
 
 def _params_or_nothing(

@@ -343,8 +343,10 @@ class Dispatcher:
         ran: bool = False,
         refused: bool = False,
         fault: str | None = None,
+        replayed: bool = False,
     ) -> None:
-        """Journal a call (or a request refused before it became one: ``ran=False``)."""
+        """Journal a call (or a request refused before it became one: ``ran=False``; or
+        one answered from the ``Idempotency-Key`` store: ``replayed=True``)."""
         error = outcome.error if isinstance(outcome, Outcome) else outcome
         self.journal.record(
             method=name.lower(),
@@ -359,4 +361,5 @@ class Dispatcher:
             ran=ran,
             refused=refused,
             fault=fault,
+            replayed=replayed,
         )

@@ -58,6 +58,9 @@ class JournalEntry:
     """Whether a rate limit or the overload switch refused the call."""
     fault: str | None = None
     """The injected fault this request got (``"drop"``, ``"503"``, ...), if any."""
+    replayed: bool = False
+    """Whether the answer was a stored one sent again for a repeated ``Idempotency-Key``
+    (the handler did not run: ``ran`` is ``False``)."""
 
     @property
     def ok(self) -> bool:
@@ -83,6 +86,8 @@ class Journal:
         """Calls refused by a rate limit or the overload switch, per error code."""
         self.faults: Counter[str] = Counter()
         """Injected faults per kind."""
+        self.replayed: Counter[str] = Counter()
+        """Calls per method answered from the ``Idempotency-Key`` store instead of run."""
 
     def record(
         self,
@@ -99,6 +104,7 @@ class Journal:
         ran: bool = True,
         refused: bool = False,
         fault: str | None = None,
+        replayed: bool = False,
     ) -> JournalEntry:
         """Append one call. Its params are copied (later changes do not leak in) and any
         ``auth`` in them is hidden."""
@@ -117,6 +123,7 @@ class Journal:
             ran=ran,
             refused=refused,
             fault=fault,
+            replayed=replayed,
         )
         self._entries.append(entry)
         if not via_batch:
@@ -130,6 +137,8 @@ class Journal:
             self.refused[error] += 1
         if fault is not None:
             self.faults[fault] += 1
+        if replayed:
+            self.replayed[method] += 1
         return entry
 
     def __iter__(self) -> Iterator[JournalEntry]:
@@ -159,6 +168,7 @@ class Journal:
         self.ran.clear()
         self.refused.clear()
         self.faults.clear()
+        self.replayed.clear()
 
     def stats(self) -> dict[str, Any]:
         """The counters as served by ``GET /_emulator/stats``.
@@ -166,7 +176,8 @@ class Journal:
         ``requests``: REST requests over HTTP; ``calls``: calls, batch sub-commands
         included; ``methods``: calls per method; ``errors``: failed calls per code;
         ``ran``: calls per method whose handler ran; ``refused``: refusals by a limit per
-        code; ``faults``: injected faults per kind.
+        code; ``faults``: injected faults per kind; ``replayed``: calls per method
+        answered from the ``Idempotency-Key`` store (their handler did not run).
         """
         return {
             "requests": self.http_requests,
@@ -176,4 +187,5 @@ class Journal:
             "ran": dict(sorted(self.ran.items())),
             "refused": dict(sorted(self.refused.items())),
             "faults": dict(sorted(self.faults.items())),
+            "replayed": dict(sorted(self.replayed.items())),
         }

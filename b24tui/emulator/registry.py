@@ -60,6 +60,9 @@ class Method:
     """The scope the caller needs (``task``, ``tasks``, ``user``, ``timeman``, ``basic``)."""
     handler: Handler
     batchable: bool = True
+    writes: bool = False
+    """Whether it creates, modifies or deletes data: REST 3.0 honours ``Idempotency-Key``
+    on such methods only (:mod:`b24tui.emulator.idempotency`)."""
 
 
 @dataclass
@@ -69,15 +72,22 @@ class Registry:
     methods: dict[tuple[ApiGeneration, str], Method] = field(default_factory=dict)
 
     def method(
-        self, name: str, *, scope: str, api: ApiGeneration = "v1", batchable: bool = True
+        self,
+        name: str,
+        *,
+        scope: str,
+        api: ApiGeneration = "v1",
+        batchable: bool = True,
+        writes: bool = False,
     ) -> Callable[[Handler], Handler]:
-        """Decorator registering ``handler`` as REST method ``name``."""
+        """Decorator registering ``handler`` as REST method ``name`` (``writes``: it
+        creates, modifies or deletes data)."""
 
         def register(handler: Handler) -> Handler:
             key = (api, name.lower())
             if key in self.methods:
                 raise ValueError(f"{api} method {name} registered twice")
-            self.methods[key] = Method(name.lower(), api, scope, handler, batchable)
+            self.methods[key] = Method(name.lower(), api, scope, handler, batchable, writes)
             return handler
 
         return register

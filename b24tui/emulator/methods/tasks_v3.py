@@ -6,16 +6,18 @@ Values are typed: integer ids, status names (``pending``, ``in_progress``,
 and dotted paths into related objects (``responsible.name``); unknown top-level names are
 dropped silently, unknown related fields are an error. Without ``select``, ``get`` answers
 the basic field set (no related objects) and ``list`` only ``id``; ``list`` filters on
-``id`` alone. ``update`` refuses fields that cannot be edited (``creatorId``…) with the
-seed page's validation error, and a missing or inaccessible task with 403
-``ACCESSDENIEDEXCEPTION``.
+``id`` alone. ``update`` refuses each row of the seed page's validation table (missing
+``id``/``fields``, wrong types, fields that cannot be edited such as ``creatorId``, people
+and parents not found, a plan that ends before it starts or lasts too long) and a missing
+or inaccessible task with 403 ``ACCESSDENIEDEXCEPTION``; ``add`` refuses its own page's rows.
+``add``, ``update`` and ``delete`` write: they honour ``Idempotency-Key``.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from b24tui.emulator.errors import V3_PREFIX, V3Error, v3_validation
@@ -55,6 +57,10 @@ SORTABLE: tuple[str, ...] = (
     "allowsTimeTracking",
 )
 VALIDATION_MESSAGE = "Error during request object validation"
+MAX_PLANNED_DURATION = timedelta(seconds=2**31 - 1)
+"""The longest planned duration (``endPlan`` after ``startPlan``, or after now without a
+start): the pages say only "too long"; a portal keeps the duration in seconds in a 32-bit
+column, some 68 years."""
 
 
 def _access_denied() -> V3Error:
@@ -311,14 +317,21 @@ def _params(call: Call) -> dict[str, Any]:
     return call.params if isinstance(call.params, dict) else {}
 
 
-def _required_id(call: Call) -> int:
+def _type_message(name: str, kind: str, *, updating: bool = False) -> str:
+    """A wrong type, worded as each page words it (update's differs from the others')."""
+    if updating:
+        return f"The field `{name}` requires data type `{kind}` for such a request"
+    return f"Field `{name}` requires data type `{kind}` for this request"
+
+
+def _required_id(call: Call, *, updating: bool = False) -> int:
     params = _params(call)
     if "id" not in params or params["id"] is None:
         raise v3_validation(VALIDATION_MESSAGE, ("id", "Required field `id` is missing"))
     value = params["id"]
     if not isinstance(value, int) or isinstance(value, bool):
         raise v3_validation(
-            VALIDATION_MESSAGE, ("id", "Field `id` requires data type `int` for this request")
+            VALIDATION_MESSAGE, ("id", _type_message("id", "int", updating=updating))
         )
     return value
 
@@ -407,11 +420,7 @@ class _Writer:
         self.problems: list[tuple[str, str]] = []
 
     def type_error(self, name: str, kind: str) -> None:
-        if self.creating:
-            text = f"Field `{name}` requires data type `{kind}` for this request"
-        else:
-            text = f"The field `{name}` requires data type `{kind}` for such a request"
-        self.problems.append((name, text))
+        self.problems.append((name, _type_message(name, kind, updating=not self.creating)))
 
     def check(self, fields: dict[str, Any]) -> dict[str, Any]:
         """The converted values of ``fields``; problems collected in ``self.problems``."""
@@ -514,6 +523,13 @@ class _Writer:
                     "The end date specified in the planning is earlier than the start date",
                 )
             )
+        elif end is not None and end - (start or self.call.now) > MAX_PLANNED_DURATION:
+            message = (
+                "The planning duration specified is too long"
+                if self.creating
+                else "The duration of the task specified in the planning is too long"
+            )
+            self.problems.append(("endPlan", message))
         if self.problems:
             raise v3_validation(VALIDATION_MESSAGE, *self.problems)
         simple = {
@@ -773,7 +789,7 @@ def _v3_sort_key(dto: _Dto, key: str) -> Callable[[Task], tuple[bool, Any]]:
     return value
 
 
-@REGISTRY.method("tasks.task.add", scope="task", api="v3")
+@REGISTRY.method("tasks.task.add", scope="task", api="v3", writes=True)
 def task_add(call: Call) -> dict[str, Any]:
     """``fields`` (``title``, ``creatorId``, ``responsibleId`` required) → ``{"item": …}``."""
     fields = _params(call).get("fields")
@@ -798,21 +814,27 @@ def task_add(call: Call) -> dict[str, Any]:
     return {"item": shape_task(call, task, None, basic_default=True)}
 
 
-@REGISTRY.method("tasks.task.update", scope="task", api="v3")
+@REGISTRY.method("tasks.task.update", scope="task", api="v3", writes=True)
 def task_update(call: Call) -> dict[str, Any]:
     """``id``, ``fields`` (camelCase) → ``{"result": true}``."""
-    task_id = _required_id(call)
+    task_id = _required_id(call, updating=True)
     fields = _params(call).get("fields")
-    if not isinstance(fields, dict) or not fields:
+    if fields is None or fields == {} or fields == []:
         raise v3_validation(VALIDATION_MESSAGE, ("fields", "Required field `fields` is missing"))
-    portal = call.portal
-    task = portal.visible_task(call.user_id, task_id)
-    if task is None:
-        raise _access_denied()
+    if not isinstance(fields, dict):
+        raise v3_validation(
+            VALIDATION_MESSAGE, ("fields", _type_message("fields", "array", updating=True))
+        )
+    # The request object (types, editable fields) is checked before the task is looked
+    # up; what the values refer to (people, parent, plan) after.
     writer = _Writer(call, creating=False)
     values = writer.check(fields)
     if writer.problems:
         raise v3_validation(VALIDATION_MESSAGE, *writer.problems)
+    portal = call.portal
+    task = portal.visible_task(call.user_id, task_id)
+    if task is None:
+        raise _access_denied()
     actions = task_actions(portal, call.user_id, task)
     if not actions["edit"] and not (set(values) <= {"deadline"} and actions["changeDeadline"]):
         raise _access_denied()
@@ -821,7 +843,7 @@ def task_update(call: Call) -> dict[str, Any]:
     return {"result": True}
 
 
-@REGISTRY.method("tasks.task.delete", scope="task", api="v3")
+@REGISTRY.method("tasks.task.delete", scope="task", api="v3", writes=True)
 def task_delete(call: Call) -> dict[str, Any]:
     """``id`` → ``{"result": true}``."""
     task_id = _required_id(call)
