@@ -29,6 +29,7 @@ from b24tui.models import ChecklistItem, Task
 from b24tui.models.checklist import ChecklistRights
 from b24tui.screens.checklist_title import TitleDialog
 from b24tui.screens.confirm import ConfirmScreen
+from b24tui.screens.field_dialog import open_in_key_handler, pass_to_dialog
 from b24tui.services import Services
 from b24tui.widgets.checklist_tree import ChecklistTree
 
@@ -48,6 +49,8 @@ CHECKLIST_COMMANDS: tuple[tuple[str, str], ...] = (
 
 _WRITES: frozenset[str] = frozenset(action for _, action in CHECKLIST_COMMANDS)
 _NEEDS_ITEM: frozenset[str] = _WRITES - {"add_item"}
+_ASK_TITLE: frozenset[str] = frozenset({"add_item", "add_sub_item", "edit_item"})
+"""The changes that ask for a title first."""
 
 
 class ChecklistChangesMixin(Screen[Any]):
@@ -108,6 +111,14 @@ class ChecklistChangesMixin(Screen[Any]):
         if action in _WRITES:
             return action in self.offered()
         return super().check_action(action, parameters)
+
+    @on(events.Key)
+    def _keys_of_the_title_dialog(self, event: events.Key) -> None:
+        """The keys typed right after `a`, `A` or `e` are the title's: the dialog opens in
+        the key's own handler, and a key reaching this screen while it is on top is handed
+        to it (see :mod:`b24tui.screens.field_dialog`)."""
+        if not pass_to_dialog(self, event):
+            open_in_key_handler(self, event, _ASK_TITLE)
 
     @on(events.Key)
     def _refuse_write_keys(self, event: events.Key) -> None:

@@ -9,17 +9,22 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from b24tui.screens.field_dialog import FieldDialog
 from b24tui.text import clean
 
 __all__ = ["TitleDialog"]
 
 
-class TitleDialog(ModalScreen[str | None]):
+class TitleDialog(FieldDialog[str | None]):
     """Asks for a title: `enter` gives the text typed (stripped; nothing typed gives
-    ``None``), `esc` gives ``None``."""
+    ``None``), `esc` gives ``None``.
+
+    A quick typist's keys are kept: the letters typed right after the key that opened it
+    are the title's (see :mod:`b24tui.screens.field_dialog`), and only the first `enter` of
+    a burst answers (a second one closed the screen below).
+    """
 
     DEFAULT_CSS = """
     TitleDialog { align: center middle; }
@@ -34,12 +39,16 @@ class TitleDialog(ModalScreen[str | None]):
         Binding("escape", "cancel", "Cancel", id="title_cancel"),
     ]
 
+    FIELD = "#title-input"
+
     def __init__(self, question: str, title: str = "") -> None:
         super().__init__()
         self.question = question
         """What is asked ("New item after “Draft”")."""
         self.title_text = title
         """The title to start from (an edit's current title)."""
+        self.answered = False
+        """Whether the dialog has given its answer (it is closing)."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="title-box"):
@@ -47,10 +56,20 @@ class TitleDialog(ModalScreen[str | None]):
             yield Input(clean(self.title_text, single_line=True), id="title-input")
 
     @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        text = " ".join(event.value.split())
-        self.dismiss(text or None)
+    def submit_field(self) -> None:
+        """Give the title typed (None when nothing was)."""
+        value = self.query_one(self.FIELD, Input).value
+        self._answer(" ".join(value.split()) or None)
+
+    def cancel_field(self) -> None:
+        """Close without a title."""
+        self._answer(None)
 
     def action_cancel(self) -> None:
         """Close without a title."""
-        self.dismiss(None)
+        self._answer(None)
+
+    def _answer(self, title: str | None) -> None:
+        if not self.answered:
+            self.answered = True
+            self.dismiss(title)

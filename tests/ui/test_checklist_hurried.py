@@ -1,0 +1,50 @@
+"""The checklist screen under a quick typist (or over SSH, where keys arrive in one read):
+the letters typed right after the key that opens the title dialog, and a doubled enter."""
+
+from __future__ import annotations
+
+from b24tui.screens.checklist import ChecklistScreen
+from b24tui.screens.checklist_title import TitleDialog
+from tests.conftest import ServedEmulator
+from tests.ui.bursts import burst
+from tests.ui.checklists import put_nested_checklist
+from tests.ui.conftest import AppFactory
+from tests.ui.test_checklist_changes import open_checklist, writes
+from tests.ui.waiting import settled
+
+
+async def test_the_title_typed_right_after_a_keeps_its_first_letters(
+    make_app: AppFactory, emulator: ServedEmulator
+) -> None:
+    """`a` then the title in one read: the letters read before the dialog opened are typed
+    into its field, not dropped (a `j` is not the tree's move down either)."""
+    n = put_nested_checklist(emulator.portal)
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_checklist(pilot, n.task_id, cursor=n.tell)
+        burst(app, "a", *"jam it")
+        await settled(pilot)
+        assert isinstance(app.screen, TitleDialog)
+        await pilot.press("enter")
+        await settled(pilot)
+        assert writes(emulator) == [
+            ("add", [n.task_id, {"TITLE": "jam it", "PARENT_ID": n.follow_up}]),
+        ]
+
+
+async def test_a_doubled_enter_in_the_title_dialog_stays_on_the_checklist(
+    make_app: AppFactory, emulator: ServedEmulator
+) -> None:
+    """Two enters in one read: the item is added once and the checklist stays open (the
+    second enter closed the checklist screen under the dialog)."""
+    n = put_nested_checklist(emulator.portal)
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_checklist(pilot, n.task_id, cursor=n.tell)
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press(*"Bread")
+        burst(app, "enter", "enter")
+        await settled(pilot)
+        assert isinstance(app.screen, ChecklistScreen)
+        assert [method for method, _ in writes(emulator)] == ["add"]
