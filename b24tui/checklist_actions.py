@@ -186,7 +186,13 @@ def apply_edit(edit: ChecklistEdit, items: tuple[ChecklistItem, ...]) -> tuple[C
     by_id = {item.id: item for item in items}
     item = by_id.get(edit.item_id)
     if edit.kind is EditKind.ADD:
-        if item is not None or (edit.parent_id and edit.parent_id not in by_id):
+        if item is not None:
+            # A read holds it (the portal adds it last): it goes where it was asked for.
+            after = by_id.get(edit.after_id)
+            if after is None or after.parent_id != item.parent_id:
+                return items
+            return _place(items, item, item.parent_id, after.id)
+        if edit.parent_id and edit.parent_id not in by_id:
             return items
         new = ChecklistItem(
             id=edit.item_id, task_id=edit.task_id, parent_id=edit.parent_id, title=edit.title
@@ -218,6 +224,9 @@ class _TaskEdits:
     """The checklist as the portal has it, as far as we know."""
     pending: deque[ChecklistEdit] = field(default_factory=deque)
     draining: bool = False
+    held_read: tuple[ChecklistItem, ...] | None = None
+    """A read that landed while an add was sent: it may hold the new item under an id
+    not known yet (it showed twice), so it becomes the base once the add is answered."""
 
 
 class ChecklistQueue:
@@ -313,9 +322,16 @@ class ChecklistQueue:
             return
         for task_id in change.checklists & self._tasks.keys():
             items = self.store.checklist(task_id)
-            if items is not None:
-                self._tasks[task_id].base = items
-                self._show(task_id)
+            if items is None:
+                continue
+            edits = self._tasks[task_id]
+            first = edits.pending[0] if edits.pending else None
+            adding = first is not None and first.kind is EditKind.ADD and first.item_id < 0
+            if adding and first is not None and first.phase == "sending":
+                edits.held_read = items
+            else:
+                edits.base = items
+            self._show(task_id)
 
     # --- sending ------------------------------------------------------------------------
 
@@ -347,6 +363,7 @@ class ChecklistQueue:
         try:
             new_id = await self._send(edit)
         except B24Error as error:
+            self._take_held_read(edits, None)
             if not _lost(error):
                 log.info("%s on checklist of %d: %s", edit.kind.name, edit.task_id, error.title)
                 kind = ResultKind.FAILED if _not_sent(error) else ResultKind.REFUSED
@@ -356,12 +373,20 @@ class ChecklistQueue:
             except B24Error as read_error:
                 return ChecklistResult(edit, ResultKind.FAILED, read_error)
             return ChecklistResult(edit, ResultKind.UNSURE, error)
+        self._take_held_read(edits, new_id)
         if new_id is not None:
             self._named(edits, edit, new_id)
             if edit.after_id and not await self._move_new(edits, edit):
                 return ChecklistResult(edit, ResultKind.DONE)
         edits.base = apply_edit(edit, edits.base)
         return ChecklistResult(edit, ResultKind.DONE)
+
+    def _take_held_read(self, edits: _TaskEdits, new_id: int | None) -> None:
+        """The read held while an add was sent becomes the base, without the new item
+        (``new_id``), which the add then puts where it was asked for."""
+        read, edits.held_read = edits.held_read, None
+        if read is not None:
+            edits.base = tuple(item for item in read if item.id != new_id)
 
     def _named(self, edits: _TaskEdits, edit: ChecklistEdit, new_id: int) -> None:
         """The portal named a new item: it and the changes waiting on it take the id."""
