@@ -45,9 +45,9 @@ from b24tui.api.generations import ApiGenerations
 from b24tui.api.oauth import OAuthApp, OAuthGrantError, TokenServerRefresher
 from b24tui.api.pacing import PacingPolicy, PacingState
 from b24tui.api.paging import TASKS, USERS, ListShape, fetch_all, fetch_all_many, fetch_page
-from b24tui.api.policy import NoPolicy, RequestPolicy, is_read_method
+from b24tui.api.policy import NoPolicy, ReplayAwarePolicy, RequestPolicy, is_read_method
 from b24tui.api.query import Ref, encode_query
-from b24tui.api.resources import MethodInfo
+from b24tui.api.resources import MethodInfo, WriteIntent
 from b24tui.api.response import CallTime, Response
 
 __all__ = [
@@ -92,6 +92,7 @@ __all__ = [
     "PortalMoved",
     "RateLimited",
     "Ref",
+    "ReplayAwarePolicy",
     "RequestPolicy",
     "RequestTimeout",
     "Response",
@@ -103,6 +104,7 @@ __all__ = [
     "TransportError",
     "ValidationError",
     "Webhook",
+    "WriteIntent",
     "encode_query",
     "fetch_all",
     "fetch_all_many",

@@ -29,8 +29,16 @@ class Caller(Protocol):
         """Call ``method`` on the classic API; failures raise translated ``B24Error``s."""
         ...
 
-    async def call_either(self, method: str, *, v3: Params | None, v1: Params | None) -> Response:
-        """Call ``method`` on REST 3.0 where the portal has it, else on the classic API."""
+    async def call_either(
+        self,
+        method: str,
+        *,
+        v3: Params | None,
+        v1: Params | None,
+        idempotency_key: str | None = None,
+    ) -> Response:
+        """Call ``method`` on REST 3.0 where the portal has it, else on the classic API;
+        ``idempotency_key`` goes with the REST 3.0 call only."""
         ...
 
     async def batch(self, batch: Batch) -> BatchResult:

@@ -3,13 +3,16 @@
 Every call is a JSON POST. Answers are decoded and errors translated in one place
 (:mod:`b24tui.api.errors`); pacing and retries are left to a policy object
 (:mod:`b24tui.api.policy`; :class:`~b24tui.api.pacing.PacingPolicy` paces by the portal's
-limits). Whatever
-the policy says, a write is sent again only when the portal said it did not run it (rate
-limits) or no connection was made; a write whose answer was lost raises
-:class:`~b24tui.api.errors.OutcomeUnknown`. Redirects are not followed: a moved portal is
-reported as :class:`~b24tui.api.errors.PortalMoved`. Nothing logged or raised contains the
-webhook code or a token. A read-only client sends only the methods
-:mod:`b24tui.api.read_only` names as reads and refuses the rest before anything is sent.
+limits). Whatever the policy says, a write is sent again only when the portal said it did
+not run it (rate limits) or no connection was made; a write whose answer was lost raises
+:class:`~b24tui.api.errors.OutcomeUnknown`. The one exception is a REST 3.0 write sent with
+an ``Idempotency-Key``: the portal answers its repeat from a store and never applies it
+twice, so when its answer is lost the client sends it again with the same key, as often and
+as late as the policy's :meth:`~b24tui.api.policy.ReplayAwarePolicy.replay_delay` says.
+Redirects are not followed: a moved portal is reported as
+:class:`~b24tui.api.errors.PortalMoved`. Nothing logged or raised contains the webhook code
+or a token. A read-only client sends only the methods :mod:`b24tui.api.read_only` names as
+reads and refuses the rest before anything is sent.
 """
 
 from __future__ import annotations
@@ -52,6 +55,7 @@ from b24tui.api.generations import ApiGenerations
 from b24tui.api.policy import (
     BatchAwarePolicy,
     NoPolicy,
+    ReplayAwarePolicy,
     RequestPolicy,
     is_read_method,
     is_repeatable_call,
@@ -105,9 +109,17 @@ def _cut_short(body: bytes) -> bool:
     return False
 
 
-def _outcome_unknown(error: B24Error) -> OutcomeUnknown:
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+"""The REST 3.0 request header that makes a write safe to repeat (``rest-v3.md``)."""
+
+KEYED_HINT = "Saving the same change again is safe: the portal applies it only once."
+"""What a person can do after a keyed REST 3.0 write's answer was lost for good."""
+
+
+def _outcome_unknown(error: B24Error, *, keyed: bool = False) -> OutcomeUnknown:
     """The error for a write whose answer was lost (keeps ``error``'s details)."""
     return OutcomeUnknown(
+        hint=KEYED_HINT if keyed else None,
         http_status=error.http_status,
         method=error.method,
         api=error.api,
@@ -297,7 +309,14 @@ class B24Client:
             return await self.call_either(method, v3=params, v1=params)
         return await self._call(method, params, api)
 
-    async def call_either(self, method: str, *, v3: Params | None, v1: Params | None) -> Response:
+    async def call_either(
+        self,
+        method: str,
+        *,
+        v3: Params | None,
+        v1: Params | None,
+        idempotency_key: str | None = None,
+    ) -> Response:
         """Call ``method`` on REST 3.0 if the portal has it there, else on the classic API.
 
         The first call per portal tries v3; ``ERROR_METHOD_NOT_FOUND``, a missing scope or
@@ -305,11 +324,18 @@ class B24Client:
         portal, so later calls go straight to the generation that works. The two generations
         take different parameters, hence one set per generation. ``Response.api`` says which
         one answered.
+
+        ``idempotency_key`` (a write's, 1 to 255 printable ASCII characters) is sent as the
+        ``Idempotency-Key`` header of the REST 3.0 call only; the classic API has no such
+        thing. With it, a REST 3.0 write whose answer is lost is sent again with the same
+        key (the portal answers the repeat from its store), and an answer replayed by the
+        portal is an ordinary success. A write whose answer stays lost raises
+        :class:`~b24tui.api.errors.OutcomeUnknown`; its ``api`` says which generation.
         """
         host = self._endpoint.host
         if self.generations.known(host) != "v1":
             try:
-                response = await self._call(method, v3, "v3")
+                response = await self._call(method, v3, "v3", idempotency_key=idempotency_key)
             except (MethodNotFound, ScopeError) as error:
                 self.generations.remember(host, "v1", reason=f"{method} on v3: {error.title}")
             except BadResponse as error:
@@ -344,12 +370,20 @@ class B24Client:
                 self._policy.after_call(command.method, result.times.get(command.id))
         return result
 
-    async def _call(self, method: str, params: Params | None, api: ApiGeneration) -> Response:
+    async def _call(
+        self,
+        method: str,
+        params: Params | None,
+        api: ApiGeneration,
+        *,
+        idempotency_key: str | None = None,
+    ) -> Response:
         """One call with the policy's pacing and retries and one token refresh.
 
         A call that is not safe to repeat (a write) is retried only after an error that
-        says it did not run: a rate limit, or no connection at all. In read-only mode a
-        call not known to read is refused here, the one way to the portal.
+        says it did not run: a rate limit, or no connection at all; a REST 3.0 write with
+        an ``idempotency_key`` also after its answer was lost, with the same key. In
+        read-only mode a call not known to read is refused here, the one way to the portal.
         """
         if self._read_only and not is_known_read(method, params):
             log.info("read-only: %s refused, nothing sent", method)
@@ -358,6 +392,7 @@ class B24Client:
         refreshed = False
         repeatable = is_repeatable_call(method, params)
         write = not is_read_method(method)
+        key = idempotency_key if api == "v3" and write else None
         may_have_landed = False  # whether an earlier try of this write may have been applied
         progress = call_progress.get()
         while True:
@@ -368,11 +403,26 @@ class B24Client:
                 progress("sending")
             endpoint = self._endpoint
             try:
-                response = await self._send(endpoint, method, params, api, repeatable=repeatable)
+                response = await self._send(
+                    endpoint, method, params, api, repeatable=repeatable, idempotency_key=key
+                )
             except TokenExpired:
                 if refreshed or not await self._refresh(endpoint):
                     raise
                 refreshed = True
+                continue
+            except OutcomeUnknown as lost:
+                if key is None:
+                    raise
+                # The portal keeps a keyed write's answer: the repeat gets it, or runs the
+                # write if the first try never arrived. Either way it is applied once.
+                attempt += 1
+                delay = self._replay_delay(lost, method, attempt)
+                if delay is None:
+                    raise _outcome_unknown(lost, keyed=True) from None
+                may_have_landed = True
+                log.info("%s: answer lost (%s); sending again with its key", method, lost.title)
+                await self._sleep(delay)
                 continue
             except B24Error as error:
                 if not repeatable and not isinstance(error, RateLimited | ConnectError):
@@ -383,7 +433,7 @@ class B24Client:
                     if may_have_landed:
                         # A repeat failed, but an earlier try's answer was lost: the change
                         # may be on the portal. Saying "failed" would be a guess.
-                        raise _outcome_unknown(error) from None
+                        raise _outcome_unknown(error, keyed=key is not None) from None
                     raise
                 if write and not isinstance(error, RateLimited | ConnectError):
                     may_have_landed = True
@@ -392,6 +442,13 @@ class B24Client:
                 continue
             self._policy.after_call(method, response.time)
             return response
+
+    def _replay_delay(self, lost: OutcomeUnknown, method: str, attempt: int) -> float | None:
+        """When to send a keyed write again after its answer was lost; ``None``: never
+        (the policy does not repeat keyed writes, or gives up)."""
+        if not isinstance(self._policy, ReplayAwarePolicy):
+            return None
+        return self._policy.replay_delay(lost, method=method, attempt=attempt)
 
     async def _refresh(self, expired: Endpoint) -> bool:
         """Renew an expired OAuth token; ``False`` when there is nothing to renew with."""
@@ -439,20 +496,25 @@ class B24Client:
         api: ApiGeneration,
         *,
         repeatable: bool = True,
+        idempotency_key: str | None = None,
     ) -> Response:
         """POST one call and decode the answer (no retries).
 
         When the call is not ``repeatable`` and its answer was lost after sending (a
         timeout, a dropped connection, a cut-short body), raise
         :class:`~b24tui.api.errors.OutcomeUnknown` instead of the transport error.
+        ``idempotency_key`` is sent as the ``Idempotency-Key`` header.
         """
         url = endpoint.method_url(method, api)
         secrets = endpoint.secrets()
         shown_url = redact(url, secrets)
         content, query = self._request_parts(endpoint, params, api)
+        headers = {IDEMPOTENCY_HEADER: idempotency_key} if idempotency_key is not None else None
         started = time.monotonic()
         try:
-            answer = await self._http.post(url, content=content, params=query or None)
+            answer = await self._http.post(
+                url, content=content, params=query or None, headers=headers
+            )
         except httpx.HTTPError as exc:
             error = translate_transport(exc, method, api, secrets=secrets)
             log.warning(
@@ -487,4 +549,6 @@ class B24Client:
             if not repeatable and isinstance(error, BadResponse) and _cut_short(answer.content):
                 raise _outcome_unknown(error) from None
             raise
+        if answer.headers.get("idempotent-replayed") == "true":
+            log.info("POST %s: the portal replayed its stored answer", shown_url)
         return Response.from_envelope(envelope, method=method, api=api)

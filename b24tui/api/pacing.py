@@ -435,6 +435,19 @@ class PacingPolicy:
             self._notify()
         return delay
 
+    def replay_delay(self, error: B24Error, *, method: str, attempt: int) -> float | None:
+        """Seconds to wait before repeating a keyed REST 3.0 write whose answer was lost
+        (the portal replays it rather than run it twice), with the backoff and the number
+        of tries of any call that is safe to repeat; ``None`` to give up."""
+        if attempt > self._max_fault_retries:
+            return None
+        delay = self._fault_backoff.delay(attempt, self._rng)
+        self._last_backoff = delay
+        self._last_reason = f"{error.title} (repeating a write the portal applies once)"
+        log.info("%s: repeat %d after %.2f s (%s)", method, attempt, delay, self._last_reason)
+        self._notify()
+        return delay
+
     def _decide(self, error: B24Error, method: str, attempt: int) -> float | None:
         if isinstance(error, OperationTimeLimit):
             until = self._park(method, error.operating_reset_at)

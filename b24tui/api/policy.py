@@ -10,7 +10,9 @@ also implements :class:`BatchAwarePolicy` hears about the commands inside a ``ba
 and retries what may safely be repeated.
 
 Whether a call may be repeated at all is decided here too (:func:`is_repeatable_call`): the
-client never re-sends a write whose outcome is unknown, whatever the policy says.
+client never re-sends a write whose outcome is unknown, whatever the policy says, except a
+REST 3.0 write that carries an ``Idempotency-Key``: the portal answers its repeat from a
+store and never applies it twice, and a :class:`ReplayAwarePolicy` says when to repeat it.
 """
 
 from __future__ import annotations
@@ -153,6 +155,18 @@ class BatchAwarePolicy(Protocol):
         ...
 
 
+@runtime_checkable
+class ReplayAwarePolicy(Protocol):
+    """A policy that also paces the repeat of a REST 3.0 write sent with an
+    ``Idempotency-Key``: the portal answers such a repeat from its store instead of
+    running it again, so it is as safe to repeat as a read."""
+
+    def replay_delay(self, error: B24Error, *, method: str, attempt: int) -> float | None:
+        """Seconds to wait before sending the keyed write again after its answer was lost
+        (``error``), or ``None`` to give up; ``attempt`` counts the failures so far."""
+        ...
+
+
 class NoPolicy:
     """Send at once, never retry: every failure reaches the caller."""
 
@@ -164,6 +178,10 @@ class NoPolicy:
 
     def retry_delay(self, error: B24Error, *, method: str, attempt: int) -> float | None:
         """Never retries."""
+        return None
+
+    def replay_delay(self, error: B24Error, *, method: str, attempt: int) -> float | None:
+        """Never repeats a keyed write either."""
         return None
 
     def waiting(self) -> str | None:

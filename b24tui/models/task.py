@@ -1105,6 +1105,33 @@ class TaskChanges:
             values["end_date_plan"] = after.end_date_plan
         return cls(**values)
 
+    def unmet_by(self, task: Task) -> tuple[str, ...]:
+        """The fields set here whose values `task` does not hold, in declaration order.
+
+        What reading a task back tells about an edit whose answer was lost: empty when the
+        portal has every value sent. Dates compare to the second (the portal keeps no
+        less), people as sets, titles without surrounding spaces (the portal trims them),
+        descriptions with any line ending, no project as ``None`` or 0.
+        """
+        unmet: list[str] = []
+        for name in self.changed_fields:
+            wanted, held = getattr(self, name), getattr(task, name)
+            if name in self._DATES:
+                same = _to_the_second(wanted) == _to_the_second(held)
+            elif name in ("accomplices", "auditors"):
+                same = set(wanted) == set(held)
+            elif name == "title":
+                same = wanted.strip() == held.strip()
+            elif name == "description":
+                same = _one_line_ending(wanted) == _one_line_ending(held)
+            elif name == "group_id":
+                same = (wanted or None) == (held or None)
+            else:
+                same = wanted == held
+            if not same:
+                unmet.append(name)
+        return tuple(unmet)
+
     def apply_to(self, task: Task) -> Task:
         """`task` with these changes applied (for optimistic display before the portal answers)."""
         from dataclasses import replace
@@ -1117,6 +1144,19 @@ class TaskChanges:
     def __repr__(self) -> str:
         parts = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.changed_fields)
         return f"TaskChanges({parts})"
+
+
+def _to_the_second(moment: datetime | None) -> datetime | None:
+    """`moment` without its fraction of a second, a naive one taken as UTC (as sent)."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.replace(microsecond=0)
+
+
+def _one_line_ending(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 # --------------------------------------------------------------------------- history, counters

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from b24tui.api.resources.checklist import ChecklistResource
 from b24tui.api.resources.system import MethodInfo, SystemResource
-from b24tui.api.resources.tasks import TasksResource
+from b24tui.api.resources.tasks import TasksResource, WriteIntent
 from b24tui.api.resources.timeman import TimemanResource
 from b24tui.api.resources.users import UsersResource
 
@@ -15,4 +15,5 @@ __all__ = [
     "TasksResource",
     "TimemanResource",
     "UsersResource",
+    "WriteIntent",
 ]

@@ -5,20 +5,31 @@ Parameter names follow each method's doc page exactly: most ``tasks.task.*`` met
 take ``id`` and camelCase ``fields``. Add, update and delete go to REST 3.0 where the
 portal has it and fall back to the classic API (see
 :meth:`~b24tui.api.client.B24Client.call_either`).
+
+A write is never lost and never applied twice. Each carries a :class:`WriteIntent`, whose
+key goes with the REST 3.0 call as its ``Idempotency-Key``: the client repeats a keyed
+write whose answer was lost, and the portal answers the repeat without applying it again.
+The classic API has no such key, so there a lost answer is settled by reading the portal:
+an update is read back and sent once more only if its values are not there; an add looks
+for the task it made (same title, same creator, made in the last minutes) before it is
+sent once more. Nothing is ever sent again blindly.
 """
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
+import logging
 import time
+import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
 from b24tui.api.batch import BatchCommand, BatchResult
-from b24tui.api.errors import ApiError, B24Error, BadResponse, NotFound
+from b24tui.api.errors import ApiError, B24Error, BadResponse, NotFound, OutcomeUnknown
 from b24tui.api.paging import TASKS, Row, fetch_all, fetch_lists, fetch_page
 from b24tui.api.resources._base import Query, Resource, parse
 from b24tui.api.resources.system import SystemResource
@@ -31,7 +42,16 @@ from b24tui.models import (
     TaskCounters,
 )
 
-__all__ = ["FULL_FIELDS", "ROW_FIELDS", "ListsProgress", "ListsRead", "TasksResource"]
+__all__ = [
+    "FULL_FIELDS",
+    "ROW_FIELDS",
+    "ListsProgress",
+    "ListsRead",
+    "TasksResource",
+    "WriteIntent",
+]
+
+log = logging.getLogger(__name__)
 
 NOT_FOUND_TITLE = "Task not found or you have no access"
 
@@ -94,6 +114,28 @@ FULL_FIELDS: tuple[str, ...] = (
 )
 """A task in full: every field the detail screen and the task actions use (a superset of
 :data:`ROW_FIELDS`)."""
+
+
+LOST_CREATE_WINDOW = timedelta(minutes=10)
+"""How recent a task must be to be taken for the one a classic add made before its answer
+was lost: longer than a request can take (65 s) and its retries, short enough that an older
+task of the same title is not mistaken for it."""
+
+
+@dataclass(frozen=True)
+class WriteIntent:
+    """One change a person means to make, however many times it is sent.
+
+    Make one per intent and keep it while the same change is retried (a save that failed,
+    pressed again); make a new one when the change itself differs. Its key travels as the
+    REST 3.0 ``Idempotency-Key``: the portal applies the change once and answers every
+    repeat with the first answer, and refuses the key with another body
+    (:class:`~b24tui.api.errors.ValidationError`). The key is random (a UUID4) and not
+    a secret.
+    """
+
+    key: str = field(default_factory=lambda: str(uuid.uuid4()))
+    """1 to 255 printable ASCII characters, unique to this intent."""
 
 
 COUNT_ID = "count"
@@ -358,62 +400,203 @@ class TasksResource(Resource):
 
     # --- writing ---------------------------------------------------------------------
 
-    async def add(self, changes: TaskChanges, *, creator_id: int | None = None) -> Task:
+    async def add(self, changes: TaskChanges, *, intent: WriteIntent | None = None) -> Task:
         """Create a task from ``changes`` and return it as the portal now has it.
 
-        ``title`` is required; the responsible person and the creator default to the
-        caller. REST 3.0 is used where the portal has it.
+        ``title`` is required; the responsible person defaults to the caller, who is the
+        creator. Only the fields set in ``changes`` are sent, with what each generation
+        requires: REST 3.0 needs ``responsibleId`` and ``creatorId`` (the caller), the
+        classic API ``RESPONSIBLE_ID``. REST 3.0 answers the new task's fields; it is read
+        back in full.
+
+        ``intent`` is this creation, kept across its retries (a new one when not given):
+        its key makes a REST 3.0 add safe to repeat. On the classic API a lost answer is
+        settled by looking for the task made (see the module docstring).
+
+        Raises:
+            ValueError: ``changes`` has no title.
+            ValidationError: the portal refused the values; ``fields`` holds its
+                ``(field, message)`` pairs.
+            OutcomeUnknown: the answer was lost and could not be settled.
         """
         if changes.title is UNSET or not changes.title:
             raise ValueError("a new task needs a title")
-        me = 0
-        if changes.responsible_id is UNSET or creator_id is None:
-            me = await self._me()
+        intent = intent if intent is not None else WriteIntent()
+        me = await self._me()
         if changes.responsible_id is UNSET:
             changes = dataclasses.replace(changes, responsible_id=me)
-        creator = creator_id if creator_id is not None else me
-        v3_fields = {**changes.to_v3_fields(), "creatorId": creator}
-        v1_fields = changes.to_v1_fields()
-        if creator_id is not None:
-            v1_fields["CREATED_BY"] = creator_id
-        response = await self._client.call_either(
-            "tasks.task.add", v3={"fields": v3_fields}, v1={"fields": v1_fields}
-        )
+        v1 = {"fields": changes.to_v1_fields()}
+        try:
+            response = await self._client.call_either(
+                "tasks.task.add",
+                v3={"fields": {**changes.to_v3_fields(), "creatorId": me}},
+                v1=v1,
+                idempotency_key=intent.key,
+            )
+        except OutcomeUnknown as lost:
+            if lost.api != "v1":
+                raise
+            return await self._settle_add(changes, v1, me, lost)
         if response.api == "v3":
             item = response.result.get("item") if isinstance(response.result, Mapping) else None
             created = parse("tasks.task.add", lambda: Task.from_v3(item))
             return await self.get(created.id)
         return _task_from("tasks.task.add", response.result)
 
-    async def update(self, task_id: int, changes: TaskChanges) -> Task:
+    async def update(
+        self, task_id: int, changes: TaskChanges, *, intent: WriteIntent | None = None
+    ) -> Task:
         """Change the fields set in ``changes``; return the task as the portal now has it.
 
-        REST 3.0 answers only ``true``, so the task is read back after a v3 update.
+        Only those fields are sent (``creatorId`` never is: it cannot be edited). REST 3.0
+        answers only ``true``, so the task is read back after a v3 update.
+
+        ``intent`` is this edit, kept across its retries (a new one when not given): its
+        key makes a REST 3.0 update safe to repeat. On the classic API a lost answer is
+        settled by reading the task back (see the module docstring).
 
         Raises:
             ValueError: ``changes`` is empty.
+            ValidationError: the portal refused the values; ``fields`` holds its
+                ``(field, message)`` pairs.
+            NotFound: the task is missing or the caller may not edit it (REST 3.0 says
+                ``ACCESSDENIEDEXCEPTION`` for both; ``code`` keeps it).
+            ActionNotAllowed: the classic API's refusal to edit.
+            OutcomeUnknown: the answer was lost and could not be settled.
         """
         if not changes:
             raise ValueError("there is nothing to change")
-        response = await self._client.call_either(
-            "tasks.task.update",
-            v3={"id": task_id, "fields": changes.to_v3_fields()},
-            v1={"taskId": task_id, "fields": changes.to_v1_fields()},
-        )
+        intent = intent if intent is not None else WriteIntent()
+        v1 = {"taskId": task_id, "fields": changes.to_v1_fields()}
+        try:
+            response = await self._client.call_either(
+                "tasks.task.update",
+                v3={"id": task_id, "fields": changes.to_v3_fields()},
+                v1=v1,
+                idempotency_key=intent.key,
+            )
+        except OutcomeUnknown as lost:
+            if lost.api != "v1":
+                raise
+            return await self._settle_update(task_id, changes, v1, lost)
         if response.api == "v3":
             _require_true("tasks.task.update", response.result, "The portal did not save the task")
             return await self.get(task_id)
         return _task_from("tasks.task.update", response.result)
 
-    async def delete(self, task_id: int) -> None:
-        """Delete the task (REST 3.0 where the portal has it)."""
+    async def delete(self, task_id: int, *, intent: WriteIntent | None = None) -> None:
+        """Delete the task (REST 3.0 where the portal has it; ``intent`` as for
+        :meth:`update`, so that a repeated REST 3.0 delete is answered, not refused)."""
+        intent = intent if intent is not None else WriteIntent()
         response = await self._client.call_either(
-            "tasks.task.delete", v3={"id": task_id}, v1={"taskId": task_id}
+            "tasks.task.delete",
+            v3={"id": task_id},
+            v1={"taskId": task_id},
+            idempotency_key=intent.key,
         )
         key = "result" if response.api == "v3" else "task"
         result = response.result
         done = result.get(key) if isinstance(result, Mapping) else result
         _require_true("tasks.task.delete", done, "The portal did not delete the task")
+
+    # --- settling a classic write whose answer was lost ---------------------------------
+
+    async def _settle_update(
+        self, task_id: int, changes: TaskChanges, v1: Mapping[str, Any], lost: OutcomeUnknown
+    ) -> Task:
+        """A classic update whose answer was lost: the task as read back when it holds
+        every value sent; otherwise the update sent once more (and read back again if
+        that answer is lost too)."""
+        landed = await self._updated(task_id, changes, lost)
+        if landed is not None:
+            return landed
+        log.info("tasks.task.update of %d did not land; sending it once more", task_id)
+        try:
+            response = await self._client.call("tasks.task.update", v1)
+        except OutcomeUnknown as again:
+            landed = await self._updated(task_id, changes, again)
+            if landed is None:
+                raise
+            return landed
+        return _task_from("tasks.task.update", response.result)
+
+    async def _updated(
+        self, task_id: int, changes: TaskChanges, lost: OutcomeUnknown
+    ) -> Task | None:
+        """The task read back if it holds every value of ``changes``, else ``None``.
+
+        Raises:
+            OutcomeUnknown: ``lost``, when the task cannot be read either.
+            NotFound: the task is gone or out of reach.
+        """
+        try:
+            task = await self.get(task_id, select=FULL_FIELDS)
+        except NotFound:
+            raise
+        except B24Error as failure:
+            log.info("reading task %d back failed (%s)", task_id, failure.title)
+            raise lost from None
+        unmet = changes.unmet_by(task)
+        if unmet:
+            log.info("task %d does not hold %s", task_id, ", ".join(unmet))
+            return None
+        log.info("tasks.task.update of %d had landed; its answer was lost", task_id)
+        return task
+
+    async def _settle_add(
+        self, changes: TaskChanges, v1: Mapping[str, Any], me: int, lost: OutcomeUnknown
+    ) -> Task:
+        """A classic add whose answer was lost: the task it made, when the portal has
+        one; otherwise the add sent once more (and looked for again if that answer is
+        lost too)."""
+        made = await self._made(changes, me, lost)
+        if made is not None:
+            return made
+        log.info("tasks.task.add did not land; sending it once more")
+        try:
+            response = await self._client.call("tasks.task.add", v1)
+        except OutcomeUnknown as again:
+            made = await self._made(changes, me, again)
+            if made is None:
+                raise
+            return made
+        return _task_from("tasks.task.add", response.result)
+
+    async def _made(self, changes: TaskChanges, me: int, lost: OutcomeUnknown) -> Task | None:
+        """The newest task with the title of ``changes``, created by ``me`` within
+        :data:`LOST_CREATE_WINDOW` of the portal's clock and holding every value sent;
+        ``None`` when there is none.
+
+        The title filter is a pattern on the portal, so a match is checked here again;
+        the portal's clock is the read's own ``time`` block (the client's may differ).
+
+        Raises:
+            OutcomeUnknown: ``lost``, when the portal cannot be read either.
+        """
+        params = {
+            "filter": {"TITLE": changes.title, "CREATED_BY": me},
+            "select": [*FULL_FIELDS, "CREATED_DATE"],
+            "order": {"ID": "desc"},
+            "start": -1,
+        }
+        try:
+            response = await self._client.call("tasks.task.list", params)
+        except B24Error as failure:
+            log.info("looking for the task made failed (%s)", failure.title)
+            raise lost from None
+        rows = TASKS.rows(response.result)
+        tasks = parse("tasks.task.list", lambda: [Task.from_v1(row) for row in rows])
+        started = response.time.start if response.time is not None else None
+        now = started if started is not None else time.time()
+        since = now - LOST_CREATE_WINDOW.total_seconds()
+        for task in tasks:
+            made_at: datetime | None = task.created_date
+            if made_at is None or made_at.timestamp() < since:
+                continue
+            if task.created_by == me and not changes.unmet_by(task):
+                log.info("tasks.task.add had made task %d; its answer was lost", task.id)
+                return task
+        return None
 
     # --- status actions (taskId) -----------------------------------------------------
 
