@@ -575,7 +575,7 @@ class TasksResource(Resource):
         """
         params = {
             "filter": {"TITLE": changes.title, "CREATED_BY": me},
-            "select": [*FULL_FIELDS, "CREATED_DATE"],
+            "select": list(FULL_FIELDS),
             "order": {"ID": "desc"},
             "start": -1,
         }
