@@ -13,7 +13,7 @@ as it does with a key that reaches it before its field has the focus.
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from textual import events, on
 from textual.screen import ModalScreen, Screen
@@ -76,7 +76,7 @@ class FieldDialog(ModalScreen[ResultT]):
             self.take_key(event)
 
 
-def pass_to_dialog(screen: Screen[object], event: events.Key) -> bool:
+def pass_to_dialog(screen: Screen[Any], event: events.Key) -> bool:
     """Hand ``event`` to the field dialog on top of ``screen``, if there is one (the key was
     read while it opened); whether it was handed over."""
     top = screen.app.screen
@@ -88,9 +88,7 @@ def pass_to_dialog(screen: Screen[object], event: events.Key) -> bool:
     return True
 
 
-def open_in_key_handler(
-    screen: Screen[object], event: events.Key, actions: Collection[str]
-) -> bool:
+def open_in_key_handler(screen: Screen[Any], event: events.Key, actions: Collection[str]) -> bool:
     """Run at once the action ``event``'s key is bound to on ``screen`` when it is one of
     ``actions`` (those that open a field dialog) and on offer, so that the dialog is open
     before the screen handles the next key; whether it ran."""

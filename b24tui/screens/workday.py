@@ -12,12 +12,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from b24tui.actions import READ_ONLY_MESSAGE
@@ -27,6 +26,7 @@ from b24tui.humanize import ShownZone
 from b24tui.models import WorkdaySettings, WorkdayStatus
 from b24tui.models.workday import WorkdaySeen, hms
 from b24tui.screens.base import PortalScreen
+from b24tui.screens.field_dialog import FieldDialog, open_in_key_handler, pass_to_dialog
 from b24tui.services import Services
 from b24tui.store import StoreChange
 from b24tui.text import clean
@@ -276,6 +276,13 @@ class WorkdayScreen(PortalScreen[None]):
             return f"Workday {day.status.label}."
         return f"Workday {day.status.label}. " + ", ".join(a.palette for a in offered) + "."
 
+    @on(events.Key)
+    def _keys_of_the_finish_dialog(self, event: events.Key) -> None:
+        """The keys typed right after `f` are the report's: the dialog opens in the key's
+        own handler, and a key reaching this screen while it is on top is handed to it."""
+        if not pass_to_dialog(self, event):
+            open_in_key_handler(self, event, ("workday_finish",))
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The workday keys are offered only when the status allows them; they stay bound
         while an action is under way, and then say so."""
@@ -306,12 +313,13 @@ class WorkdayScreen(PortalScreen[None]):
         self._load_settings()
 
 
-class FinishDialog(ModalScreen[bool]):
+class FinishDialog(FieldDialog[bool]):
     """Finish the workday, with a report: now, or for an expired day at the portal's
     suggested time. The report is required only where the portal requires it (a set time on
     a schedule that is not flexible: the day's settings are read when not given). Stays open
     while it is sent; a failure is said here and the typed report is kept for another try.
-    Dismisses True once done, False when cancelled."""
+    Dismisses True once done, False when cancelled. The letters typed right after `f` are
+    the report's (see :mod:`b24tui.screens.field_dialog`)."""
 
     DEFAULT_CSS = """
     FinishDialog { align: center middle; }
@@ -331,6 +339,7 @@ class FinishDialog(ModalScreen[bool]):
     ]
 
     AUTO_FOCUS = "#finish-report"
+    FIELD = "#finish-report"
 
     def __init__(self, services: Services, settings: WorkdaySettings | None = None) -> None:
         super().__init__()
@@ -413,6 +422,14 @@ class FinishDialog(ModalScreen[bool]):
         self.sending = answer
         error.update("Finishing…")
         self._wait(answer)
+
+    def submit_field(self) -> None:
+        """Finish with the report typed."""
+        self._send()
+
+    def cancel_field(self) -> None:
+        """Close without finishing (not while it is being sent)."""
+        self.action_cancel()
 
     @work(group="finish_dialog", exit_on_error=False)
     async def _wait(self, pending: PendingWorkday) -> None:
