@@ -29,7 +29,7 @@ from b24tui.models import ChecklistItem, Task
 from b24tui.models.checklist import ChecklistRights
 from b24tui.screens.checklist_title import TitleDialog
 from b24tui.screens.confirm import ConfirmScreen
-from b24tui.screens.field_dialog import open_in_key_handler, pass_to_dialog
+from b24tui.screens.field_dialog import DialogKeys
 from b24tui.services import Services
 from b24tui.widgets.checklist_tree import ChecklistTree
 
@@ -64,6 +64,7 @@ class ChecklistChangesMixin(Screen[Any]):
     """What I may do to the items (``isactionallowed``); None until asked."""
     _offered: frozenset[str] | None = None
     """The changes whose keys are on offer now (None before the first show)."""
+    _dialog_keys: DialogKeys | None = None
     _new_item: int | None = None
     """The item just added, which takes the cursor once it shows (by its stand-in id,
     then by the id the portal gave it)."""
@@ -112,13 +113,17 @@ class ChecklistChangesMixin(Screen[Any]):
             return action in self.offered()
         return super().check_action(action, parameters)
 
+    @property
+    def dialog_keys(self) -> DialogKeys:
+        """The keys held for the title dialog (see :mod:`b24tui.screens.field_dialog`)."""
+        if self._dialog_keys is None:
+            self._dialog_keys = DialogKeys(_ASK_TITLE)
+        return self._dialog_keys
+
     @on(events.Key)
     def _keys_of_the_title_dialog(self, event: events.Key) -> None:
-        """The keys typed right after `a`, `A` or `e` are the title's: the dialog opens in
-        the key's own handler, and a key reaching this screen while it is on top is handed
-        to it (see :mod:`b24tui.screens.field_dialog`)."""
-        if not pass_to_dialog(self, event):
-            open_in_key_handler(self, event, _ASK_TITLE)
+        """The keys typed right after `a`, `A` or `e` are the title's."""
+        self.dialog_keys.on_key(self, event)
 
     @on(events.Key)
     def _refuse_write_keys(self, event: events.Key) -> None:
@@ -174,6 +179,12 @@ class ChecklistChangesMixin(Screen[Any]):
     def action_add_item(self) -> None:
         """Add an item after the cursor's (a checklist after a checklist; the first
         checklist of a task without one)."""
+        try:
+            self._ask_to_add()
+        finally:
+            self.dialog_keys.after_action(self)
+
+    def _ask_to_add(self) -> None:
         item = self._cursor("add_item")
         items = self.items() or ()
         if item is None and items:
@@ -193,6 +204,7 @@ class ChecklistChangesMixin(Screen[Any]):
         if item is not None:
             self.query_one(ChecklistTree).expand_item(item.id)
             self._ask_title(f"New item in “{item.title}”", item.id, 0)
+        self.dialog_keys.after_action(self)
 
     def _ask_title(self, question: str, parent_id: int, after_id: int) -> None:
         self.app.push_screen(TitleDialog(question), partial(self._add, parent_id, after_id))
@@ -214,6 +226,7 @@ class ChecklistChangesMixin(Screen[Any]):
         if item is not None:
             dialog = TitleDialog("Title", item.title)
             self.app.push_screen(dialog, partial(self._renamed, item))
+        self.dialog_keys.after_action(self)
 
     def _renamed(self, item: ChecklistItem, title: str | None) -> None:
         if title and title != item.title:

@@ -3,11 +3,13 @@
 Over SSH, or under a quick typist, several keys arrive in one read: the `a` that opens a
 title dialog and the first letters of the title. Textual hands each key to the widget that
 has the focus when the key is read, so the letters went to the screen below and reached the
-app after the dialog had opened, with nothing there to take them: they were lost. So the
-screen that opens a :class:`FieldDialog` opens it in the key's own handler
-(:func:`open_in_key_handler`) and hands it every key that reaches the screen while the dialog
-is on top (:func:`pass_to_dialog`); the dialog types them into its field once it is mounted,
-as it does with a key that reaches it before its field has the focus.
+app after the dialog had opened, with nothing there to take them: they were lost. A screen
+that opens a :class:`FieldDialog` keeps a :class:`DialogKeys`: from the key of such an action
+on, it holds the keys that reach it until the action has run (the keys before it, a move of
+the cursor, still run first), then hands them to the dialog, or lets them go on when the
+action opened none; a key that reaches it while the dialog is on top goes to the dialog too.
+The dialog types them into its field once it is mounted, as it does with a key that reaches it
+before its field has the focus.
 """
 
 from __future__ import annotations
@@ -19,9 +21,12 @@ from textual import events, on
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Input
 
-__all__ = ["FieldDialog", "open_in_key_handler", "pass_to_dialog"]
+__all__ = ["DialogKeys", "FieldDialog"]
 
 ResultT = TypeVar("ResultT")
+
+HOLD_AT_MOST = 1.0
+"""Seconds the keys after an action's key are held at most, should its action never run."""
 
 
 class FieldDialog(ModalScreen[ResultT]):
@@ -76,29 +81,60 @@ class FieldDialog(ModalScreen[ResultT]):
             self.take_key(event)
 
 
-def pass_to_dialog(screen: Screen[Any], event: events.Key) -> bool:
-    """Hand ``event`` to the field dialog on top of ``screen``, if there is one (the key was
-    read while it opened); whether it was handed over."""
-    top = screen.app.screen
-    if top is screen or not isinstance(top, FieldDialog):
-        return False
-    event.stop()
-    event.prevent_default()
-    top.take_key(event)
-    return True
+class DialogKeys:
+    """The keys a screen holds for the field dialog one of its ``actions`` opens.
+
+    The screen calls :meth:`on_key` from its key handler, and :meth:`after_action` at the
+    end of each of those actions (whether it opened the dialog or not).
+    """
+
+    def __init__(self, actions: Collection[str]) -> None:
+        self.actions = frozenset(actions)
+        self._held: list[events.Key] | None = None
+        """The keys read after an action's key, until it runs (None: not holding)."""
+        self._holds = 0
+
+    def on_key(self, screen: Screen[Any], event: events.Key) -> None:
+        """Hand ``event`` to the dialog on top, hold it for one about to open, or, when it
+        is the key of one of the actions, hold the keys after it."""
+        top = screen.app.screen
+        if top is not screen:
+            if isinstance(top, FieldDialog):
+                _take(event)
+                top.take_key(event)
+            return
+        if self._held is not None:
+            _take(event)
+            self._held.append(event)
+            return
+        active = screen.active_bindings.get(event.key)
+        if active is None or not active.enabled or active.node is not screen:
+            return
+        if active.binding.action in self.actions:
+            self._held = []
+            self._holds += 1
+            hold = self._holds
+            screen.set_timer(HOLD_AT_MOST, lambda: self._give_up(screen, hold))
+
+    def after_action(self, screen: Screen[Any]) -> None:
+        """One of the actions ran: the dialog it opened takes the keys held, or they go on
+        as typed when it opened none."""
+        held, self._held = self._held, None
+        if not held:
+            return
+        top = screen.app.screen
+        if isinstance(top, FieldDialog) and top is not screen:
+            for event in held:
+                top.take_key(event)
+        else:
+            for event in held:
+                screen.app.post_message(events.Key(event.key, event.character))
+
+    def _give_up(self, screen: Screen[Any], hold: int) -> None:
+        if hold == self._holds and self._held is not None:
+            self.after_action(screen)
 
 
-def open_in_key_handler(screen: Screen[Any], event: events.Key, actions: Collection[str]) -> bool:
-    """Run at once the action ``event``'s key is bound to on ``screen`` when it is one of
-    ``actions`` (those that open a field dialog) and on offer, so that the dialog is open
-    before the screen handles the next key; whether it ran."""
-    active = screen.active_bindings.get(event.key)
-    if active is None or not active.enabled or active.node is not screen:
-        return False
-    action = active.binding.action
-    if action not in actions:
-        return False
+def _take(event: events.Key) -> None:
     event.stop()
     event.prevent_default()
-    getattr(screen, f"action_{action}")()
-    return True

@@ -26,7 +26,7 @@ from b24tui.humanize import ShownZone
 from b24tui.models import WorkdaySettings, WorkdayStatus
 from b24tui.models.workday import WorkdaySeen, hms
 from b24tui.screens.base import PortalScreen
-from b24tui.screens.field_dialog import FieldDialog, open_in_key_handler, pass_to_dialog
+from b24tui.screens.field_dialog import DialogKeys, FieldDialog
 from b24tui.services import Services
 from b24tui.store import StoreChange
 from b24tui.text import clean
@@ -188,6 +188,8 @@ class WorkdayScreen(PortalScreen[None]):
         self.settings_error: B24Error | None = None
         self.rows_text = ""
         """The rows as shown, in plain text: a label and its value on each line."""
+        self.dialog_keys = DialogKeys({"workday_finish"})
+        """The keys held for the finish dialog."""
 
     def compose(self) -> ComposeResult:
         yield AppHeader(id="header")
@@ -278,10 +280,9 @@ class WorkdayScreen(PortalScreen[None]):
 
     @on(events.Key)
     def _keys_of_the_finish_dialog(self, event: events.Key) -> None:
-        """The keys typed right after `f` are the report's: the dialog opens in the key's
-        own handler, and a key reaching this screen while it is on top is handed to it."""
-        if not pass_to_dialog(self, event):
-            open_in_key_handler(self, event, ("workday_finish",))
+        """The keys typed right after `f` are the report's (see
+        :mod:`b24tui.screens.field_dialog`)."""
+        self.dialog_keys.on_key(self, event)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The workday keys are offered only when the status allows them; they stay bound
@@ -304,6 +305,7 @@ class WorkdayScreen(PortalScreen[None]):
     def action_workday_finish(self) -> None:
         """Finish the day: the dialog takes the report (asked for where the schedule needs it)."""
         ask_workday_action(self.app, self.services, "finish", self.settings)
+        self.dialog_keys.after_action(self)
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -48,3 +48,42 @@ async def test_a_doubled_enter_in_the_title_dialog_stays_on_the_checklist(
         await settled(pilot)
         assert isinstance(app.screen, ChecklistScreen)
         assert [method for method, _ in writes(emulator)] == ["add"]
+
+
+async def test_keys_before_a_in_the_same_read_still_run_first(
+    make_app: AppFactory, emulator: ServedEmulator
+) -> None:
+    """`j`, `a` and the title in one read: the cursor moves down first, so the item goes
+    after the one the cursor moved to (Draft, under Write notes), and the title is whole."""
+    n = put_nested_checklist(emulator.portal)
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        tree = await open_checklist(pilot, n.task_id, cursor=n.notes)
+        burst(app, "j", "a", *"Zip it", "enter")
+        await settled(pilot)
+        assert isinstance(app.screen, ChecklistScreen)
+        new = next(i.id for i in emulator.portal.checklist_of(n.task_id) if i.title == "Zip it")
+        assert writes(emulator) == [
+            ("add", [n.task_id, {"TITLE": "Zip it", "PARENT_ID": n.notes}]),
+            ("moveafteritem", [n.task_id, new, n.draft]),
+        ]
+        assert tree.cursor_item_id == new
+
+
+async def test_keys_after_one_that_opens_no_dialog_go_on_as_typed(
+    make_app: AppFactory, emulator: ServedEmulator
+) -> None:
+    """`A` on an empty checklist opens no dialog (no item to add under): the `a` read with
+    it is not held back, it opens the dialog of a first checklist."""
+    n = put_nested_checklist(emulator.portal)
+    for item in emulator.portal.checklist_of(n.task_id):
+        del emulator.portal.checklist_items[item.id]
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_checklist(pilot, n.task_id)
+        burst(app, "A", "a")
+        await settled(pilot)
+        assert "No item here" in [str(n.message) for n in app._notifications]
+        dialog = app.screen
+        assert isinstance(dialog, TitleDialog)
+        assert dialog.question == "New checklist"
