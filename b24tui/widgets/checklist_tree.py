@@ -144,6 +144,8 @@ class ChecklistTree(Tree[int], inherit_bindings=False):
             self._rows(top, 0, hide_done, pending, names, rows)
         shape = tuple((item_id, parent) for item_id, parent, _ in rows)
         shown = {item_id: item for item_id, _, item in rows}
+        if wanted is not None and wanted not in shown:
+            wanted = self._nearest_before(wanted, shown)
         if shape == self._shape:
             for item_id, item in shown.items():
                 if self._shown.get(item_id) != item:
@@ -152,6 +154,17 @@ class ChecklistTree(Tree[int], inherit_bindings=False):
         else:
             self._rebuild(rows, shown, shape)
         self._place_cursor(wanted)
+
+    def _nearest_before(self, gone: int, shown: Mapping[int, ShownItem]) -> int | None:
+        """The item still shown that came nearest before ``gone`` (deleted, rolled back,
+        hidden), or after it when none did; None when there is neither."""
+        order = [item_id for item_id, _ in self._shape]
+        if gone not in order:
+            return None
+        at = order.index(gone)
+        before = (item_id for item_id in reversed(order[:at]) if item_id in shown)
+        after = (item_id for item_id in order[at + 1 :] if item_id in shown)
+        return next(before, next(after, None))
 
     def _rows(
         self,

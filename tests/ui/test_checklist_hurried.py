@@ -87,3 +87,19 @@ async def test_keys_after_one_that_opens_no_dialog_go_on_as_typed(
         dialog = app.screen
         assert isinstance(dialog, TitleDialog)
         assert dialog.question == "New checklist"
+
+
+async def test_after_a_delete_the_cursor_is_on_the_line_above_not_the_checklist(
+    make_app: AppFactory, emulator: ServedEmulator
+) -> None:
+    """`d y` on Draft leaves the cursor on the line above it (Write notes), as the tree
+    promises, not on the first checklist, where a second hurried `d y` deleted the
+    whole checklist."""
+    n = put_nested_checklist(emulator.portal)
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        tree = await open_checklist(pilot, n.task_id, cursor=n.draft)
+        await pilot.press("d", "y")
+        await settled(pilot)
+        assert writes(emulator) == [("delete", [n.task_id, n.draft])]
+        assert tree.cursor_item_id == n.notes
