@@ -215,23 +215,31 @@ def workday_seen(store: PortalStore) -> WorkdaySeen | None:
     return WorkdaySeen.first(day, store.tasks_read_at or store.clock.now())
 
 
-def status_line(seen: WorkdaySeen, now: datetime) -> str:
-    """The day in one line: ``open · started 08:47 · worked 00:43:07 · breaks 00:17:53``."""
+def status_line(seen: WorkdaySeen, now: datetime, terminal: Clock | None = None) -> str:
+    """The day in one line: ``open · started 08:47 · worked 00:43:07 · breaks 00:17:53``;
+    with the ``terminal``'s clock, its times name the day's zone where the terminal's
+    differs (``started 08:47 UTC+2``)."""
     day = seen.day
+
+    def when(moment: datetime) -> str:
+        if terminal is None:
+            return _when(day, moment, now)
+        return moment_text(day, moment, now, terminal)
+
     parts = [day.status.label]
     if day.time_start is not None:
-        parts.append(f"started {_when(day, day.time_start, now)}")
+        parts.append(f"started {when(day.time_start)}")
     elif day.status is _CLOSED:
         parts.append("no workday started")
     if day.time_finish is not None and day.status is _CLOSED:
-        parts.append(f"finished {_when(day, day.time_finish, now)}")
+        parts.append(f"finished {when(day.time_finish)}")
     worked = seen.worked(now)
     if worked is not None and day.time_start is not None:
         parts.append(f"worked {hms(worked)}")
     if day.time_start is not None:
         parts.append(f"breaks {hms(day.time_leaks)}")
     if day.status is _EXPIRED and day.time_finish_default is not None:
-        parts.append(f"never finished: suggested finish {_when(day, day.time_finish_default, now)}")
+        parts.append(f"never finished: suggested finish {when(day.time_finish_default)}")
     if not day.active:
         parts.append("awaiting confirmation")
     return " · ".join(parts)

@@ -162,7 +162,7 @@ async def run_workday(
     if as_json:
         stdout.write(json.dumps(workday_json(seen, now)) + "\n")
     else:
-        stdout.write(status_line(seen, now) + "\n")
+        stdout.write(status_line(seen, now, clock) + "\n")
     return 0
 
 

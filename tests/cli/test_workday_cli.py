@@ -4,7 +4,7 @@ transitions refused without calling the portal."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
@@ -333,3 +333,16 @@ def test_a_time_on_another_date_is_the_portal_s_refusal_in_plain_words(
         "b24tui: finish not done: The time must be on the workday's own date "
         "(today's, to start one).\n"
     )
+
+
+def test_in_a_terminal_in_another_zone_the_line_names_the_day_s(
+    workday_cli: Runner, emulator: ServedEmulator, clock: FrozenClock
+) -> None:
+    """In a UTC terminal the day opened in UTC+2 says so beside its times, as the strip
+    does: a bare 07:30 read as a start two hours ahead."""
+    clock.local_zone = UTC
+    ran = workday_cli([])
+    assert ran.out == "open · started 07:30 UTC+2 · worked 01:42:07 · breaks 00:17:53\n"
+    close_the_day(emulator, clock)
+    ran = workday_cli([])
+    assert ran.out.startswith("closed · started 07:30 UTC+2 · finished 09:25 UTC+2 · ")
