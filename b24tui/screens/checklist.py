@@ -68,6 +68,10 @@ class ChecklistScreen(ChecklistChangesMixin, PortalScreen[None]):
         """Whether the items were read in full (not only the dashboard row's copy)."""
         self.hide_done = False
         """Whether done items (and what is under them) are left out (`h`)."""
+        self._asking_rights = False
+        """Whether the items' rights are being read."""
+        self._rights_failed = False
+        """Whether they could not be read (asked again at the next load, `r`)."""
 
     def compose(self) -> ComposeResult:
         yield AppHeader(id="header")
@@ -144,6 +148,8 @@ class ChecklistScreen(ChecklistChangesMixin, PortalScreen[None]):
             names=self._member_names,
             cursor=queue.named.get(wanted, wanted) if wanted is not None else None,
         )
+        if self.rights is None and self._read and not self._rights_failed:
+            self._ask_rights(items)  # the first item of a checklist just begun
         self.refresh_offer()
         tree.display = bool(items)
         state.update(Text(EMPTY_TEXT if self._read else "Loading the checklist…"))
@@ -177,18 +183,40 @@ class ChecklistScreen(ChecklistChangesMixin, PortalScreen[None]):
                 await self.store.load_task(self.task_id)
             items = await self.store.load_checklist(self.task_id)
             self._read = True
+            self._rights_failed = False
+            self._ask_rights(items)
             self._show()
-            sample = next((i for i in items if not i.is_root), items[0] if items else None)
-            if sample is not None and not self.services.read_only:
-                self.rights = await self.services.client.checklist.rights(self.task_id, sample.id)
         except (NotFound, AccessDenied):
             self._show_missing()
             return
+
+    def _ask_rights(self, items: tuple[ChecklistItem, ...]) -> None:
+        """Read what I may do to the items (asked about one of them: an item, else a
+        checklist, one the portal has named), unless it is being read."""
+        if self._asking_rights or self.services.read_only:
+            return
+        named = [item for item in items if item.id > 0]
+        sample = next((i for i in named if not i.is_root), named[0] if named else None)
+        if sample is not None:
+            self._asking_rights = True
+            self._read_rights(sample.id)
+
+    @work(group="checklist_rights", exit_on_error=False)
+    async def _read_rights(self, item_id: int) -> None:
+        try:
+            self.rights = await self.services.client.checklist.rights(self.task_id, item_id)
+        except (NotFound, AccessDenied):
+            self._show_missing()
+            return
+        finally:
+            self._asking_rights = False
         self._show()
 
     def worker_failed(self, worker: Worker[object], error: BaseException) -> bool:
         """A failed read: the body says so when nothing is shown (the app reports it)."""
-        if worker.group == "checklist":
+        if worker.group == "checklist_rights":
+            self._rights_failed = True
+        if worker.group in ("checklist", "checklist_rights"):
             self.query_one(AppHeader).status = "not updated"
             if self.items() is None and not self._missing:
                 state = self.query_one("#checklist-state", Static)

@@ -103,3 +103,28 @@ async def test_after_a_delete_the_cursor_is_on_the_line_above_not_the_checklist(
         await settled(pilot)
         assert writes(emulator) == [("delete", [n.task_id, n.draft])]
         assert tree.cursor_item_id == n.notes
+
+
+async def test_the_first_checklist_added_can_be_ticked_edited_and_deleted(
+    make_app: AppFactory, emulator: ServedEmulator
+) -> None:
+    """On a task without a checklist, the items added are offered the changes the portal
+    allows on them (asked once there is an item to ask about): they were not, so space,
+    e and d did nothing until the screen was opened again."""
+    n = put_nested_checklist(emulator.portal)
+    for item in emulator.portal.checklist_of(n.task_id):
+        del emulator.portal.checklist_items[item.id]
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_checklist(pilot, n.task_id)
+        screen = app.screen
+        assert isinstance(screen, ChecklistScreen)
+        await pilot.press("a", *"Plan", "enter")
+        await settled(pilot)
+        await pilot.press("A", *"Book a room", "enter")
+        await settled(pilot)
+        assert {"toggle_item", "edit_item", "delete_item"} <= screen.offered()
+        await pilot.press("space")
+        await settled(pilot)
+        room = next(i for i in emulator.portal.checklist_of(n.task_id) if i.title == "Book a room")
+        assert room.is_complete
