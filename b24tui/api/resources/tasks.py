@@ -22,7 +22,7 @@ import dataclasses
 import logging
 import time
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
@@ -436,7 +436,7 @@ class TasksResource(Resource):
         except OutcomeUnknown as lost:
             if lost.api != "v1":
                 raise
-            return await self._settle_add(changes, v1, me, lost)
+            return await self._settle("tasks.task.add", v1, lost, partial(self._made, changes, me))
         if response.api == "v3":
             item = response.result.get("item") if isinstance(response.result, Mapping) else None
             created = parse("tasks.task.add", lambda: Task.from_v3(item))
@@ -478,7 +478,9 @@ class TasksResource(Resource):
         except OutcomeUnknown as lost:
             if lost.api != "v1":
                 raise
-            return await self._settle_update(task_id, changes, v1, lost)
+            return await self._settle(
+                "tasks.task.update", v1, lost, partial(self._updated, task_id, changes)
+            )
         if response.api == "v3":
             _require_true("tasks.task.update", response.result, "The portal did not save the task")
             return await self.get(task_id)
@@ -501,24 +503,28 @@ class TasksResource(Resource):
 
     # --- settling a classic write whose answer was lost ---------------------------------
 
-    async def _settle_update(
-        self, task_id: int, changes: TaskChanges, v1: Mapping[str, Any], lost: OutcomeUnknown
+    async def _settle(
+        self,
+        method: str,
+        v1: Mapping[str, Any],
+        lost: OutcomeUnknown,
+        find: Callable[[OutcomeUnknown], Awaitable[Task | None]],
     ) -> Task:
-        """A classic update whose answer was lost: the task as read back when it holds
-        every value sent; otherwise the update sent once more (and read back again if
-        that answer is lost too)."""
-        landed = await self._updated(task_id, changes, lost)
-        if landed is not None:
-            return landed
-        log.info("tasks.task.update of %d did not land; sending it once more", task_id)
+        """A classic write whose answer was lost: the task ``find`` finds it made on the
+        portal; otherwise the write sent once more (and looked for again if that answer is
+        lost too)."""
+        found = await find(lost)
+        if found is not None:
+            return found
+        log.info("%s did not land; sending it once more", method)
         try:
-            response = await self._client.call("tasks.task.update", v1)
+            response = await self._client.call(method, v1)
         except OutcomeUnknown as again:
-            landed = await self._updated(task_id, changes, again)
-            if landed is None:
+            found = await find(again)
+            if found is None:
                 raise
-            return landed
-        return _task_from("tasks.task.update", response.result)
+            return found
+        return _task_from(method, response.result)
 
     async def _updated(
         self, task_id: int, changes: TaskChanges, lost: OutcomeUnknown
@@ -542,25 +548,6 @@ class TasksResource(Resource):
             return None
         log.info("tasks.task.update of %d had landed; its answer was lost", task_id)
         return task
-
-    async def _settle_add(
-        self, changes: TaskChanges, v1: Mapping[str, Any], me: int, lost: OutcomeUnknown
-    ) -> Task:
-        """A classic add whose answer was lost: the task it made, when the portal has
-        one; otherwise the add sent once more (and looked for again if that answer is
-        lost too)."""
-        made = await self._made(changes, me, lost)
-        if made is not None:
-            return made
-        log.info("tasks.task.add did not land; sending it once more")
-        try:
-            response = await self._client.call("tasks.task.add", v1)
-        except OutcomeUnknown as again:
-            made = await self._made(changes, me, again)
-            if made is None:
-                raise
-            return made
-        return _task_from("tasks.task.add", response.result)
 
     async def _made(self, changes: TaskChanges, me: int, lost: OutcomeUnknown) -> Task | None:
         """The newest task with the title of ``changes``, created by ``me`` within
