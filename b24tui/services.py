@@ -11,6 +11,7 @@ from b24tui.clock import Clock
 from b24tui.config import DEFAULT_REFRESH_INTERVAL, Settings
 from b24tui.state import StateFile
 from b24tui.store import PortalStore
+from b24tui.task_form import DraftBox
 from b24tui.workday_actions import WorkdayDesk
 
 
@@ -47,6 +48,14 @@ class Services:
         """Whether nothing may be changed on the portal: no write is offered, and the client
         refuses to send one (``--read-only``, a profile's ``read_only``)."""
         return self.client.read_only
+
+    @property
+    def drafts(self) -> DraftBox | None:
+        """Where the task form keeps what was typed and not saved, beside the remembered
+        choices (``None`` when nothing is remembered)."""
+        if self.remembered is None:
+            return None
+        return DraftBox.beside(self.remembered.path)
 
     @property
     def refresh_interval(self) -> float:

@@ -20,7 +20,7 @@ from typing import Any
 
 from b24tui.views import SortOrder
 
-__all__ = ["STATE_VERSION", "Remembered", "StateFile"]
+__all__ = ["STATE_VERSION", "Remembered", "StateFile", "write_atomically"]
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +94,7 @@ class StateFile:
         self._remembered = remembered
         text = json.dumps(remembered.to_json(), indent=2) + "\n"
         try:
-            _write_atomically(self.path, text)
+            write_atomically(self.path, text)
         except OSError as error:
             log.warning("cannot remember the app's state in %s: %s", self.path, error)
 
@@ -114,11 +114,17 @@ class StateFile:
         return Remembered.from_json(data)
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to a temporary file beside ``path``, then put it in its place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+def write_atomically(path: Path, text: str, *, private: bool = False) -> None:
+    """Write ``text`` to a temporary file beside ``path``, then put it in its place.
+
+    ``private``: the file is readable by its owner only, in a directory only they can enter
+    (when this makes it).
+    """
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700 if private else 0o777)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=path.parent)
     try:
+        if private:
+            os.fchmod(handle, 0o600)
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
         os.replace(temporary, path)
