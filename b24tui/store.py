@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import Enum
@@ -869,6 +869,17 @@ class PortalStore:
         if answered is not None:
             answered()
         return ActionOutcome(await self._read_back(task.id))
+
+    async def save_task(self, write: Callable[[], Awaitable[Task]]) -> Task:
+        """Run ``write`` (the task form's save: an update or an add, which answers with the
+        task read in full) and keep the task it answers: every screen shows it.
+
+        Raises:
+            B24Error: the write failed (nothing is kept).
+        """
+        began = self._begin_read()
+        task = await write()
+        return self._put(task, began, full=True)
 
     async def _read_back(self, task_id: int) -> Task:
         began = self._begin_read()

@@ -407,7 +407,7 @@ class TasksResource(Resource):
         creator. Only the fields set in ``changes`` are sent, with what each generation
         requires: REST 3.0 needs ``responsibleId`` and ``creatorId`` (the caller), the
         classic API ``RESPONSIBLE_ID``. REST 3.0 answers the new task's fields; it is read
-        back in full.
+        back in full (every field of :data:`FULL_FIELDS`), as the classic API answers it.
 
         ``intent`` is this creation, kept across its retries (a new one when not given):
         its key makes a REST 3.0 add safe to repeat. On the classic API a lost answer is
@@ -440,7 +440,7 @@ class TasksResource(Resource):
         if response.api == "v3":
             item = response.result.get("item") if isinstance(response.result, Mapping) else None
             created = parse("tasks.task.add", lambda: Task.from_v3(item))
-            return await self.get(created.id)
+            return await self.get(created.id, select=FULL_FIELDS)
         return _task_from("tasks.task.add", response.result)
 
     async def update(
@@ -449,7 +449,8 @@ class TasksResource(Resource):
         """Change the fields set in ``changes``; return the task as the portal now has it.
 
         Only those fields are sent (``creatorId`` never is: it cannot be edited). REST 3.0
-        answers only ``true``, so the task is read back after a v3 update.
+        answers only ``true``, so the task is read back in full after a v3 update (the
+        classic API answers with the full task).
 
         ``intent`` is this edit, kept across its retries (a new one when not given): its
         key makes a REST 3.0 update safe to repeat. On the classic API a lost answer is
@@ -483,7 +484,7 @@ class TasksResource(Resource):
             )
         if response.api == "v3":
             _require_true("tasks.task.update", response.result, "The portal did not save the task")
-            return await self.get(task_id)
+            return await self.get(task_id, select=FULL_FIELDS)
         return _task_from("tasks.task.update", response.result)
 
     async def delete(self, task_id: int, *, intent: WriteIntent | None = None) -> None:
