@@ -1,9 +1,10 @@
-"""Pick a person of the portal by typing part of their name (delegating a task)."""
+"""Pick people of the portal by typing part of their name: one (delegating a task, the
+responsible person of the task form) or several (the form's accomplices and auditors)."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Collection, Sequence
-from typing import ClassVar
+from typing import ClassVar, Generic, TypeVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -20,9 +21,10 @@ from b24tui.messages import CallFailed
 from b24tui.models import User
 from b24tui.text import clean
 
-__all__ = ["UserPickerScreen", "matches_user"]
+__all__ = ["PeoplePickerScreen", "UserPickerScreen", "matches_user"]
 
 UserLoader = Callable[[], Awaitable[Sequence[User]]]
+Picked = TypeVar("Picked")
 
 
 def matches_user(user: User, query: str) -> bool:
@@ -31,17 +33,22 @@ def matches_user(user: User, query: str) -> bool:
     return matches_words(query, user.full_name, user.email, user.work_position)
 
 
-class UserPickerScreen(ModalScreen[User | None]):
-    """A filter-as-you-type list of people; `enter` picks, `esc` cancels (None)."""
+class _PeopleList(ModalScreen[Picked], Generic[Picked]):
+    """A filter-as-you-type list of the portal's people, loaded once; what picking does is
+    the subclass's."""
+
+    HINT: ClassVar[str] = ""
+    """The keys, said under the list (when the footer-less dialog needs to)."""
 
     DEFAULT_CSS = """
-    UserPickerScreen { align: center middle; }
-    UserPickerScreen > #picker-box {
+    _PeopleList { align: center middle; }
+    _PeopleList > #picker-box {
         width: 64; max-width: 100%; height: auto; max-height: 90%;
         border: thick $primary; background: $surface; padding: 0 1;
     }
-    UserPickerScreen #picker-title { width: 100%; text-style: bold; margin-bottom: 1; }
-    UserPickerScreen #picker-users { height: auto; max-height: 16; }
+    _PeopleList #picker-title { width: 100%; text-style: bold; margin-bottom: 1; }
+    _PeopleList #picker-users { height: auto; max-height: 16; }
+    _PeopleList #picker-keys { width: 100%; color: $text-muted; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -70,6 +77,8 @@ class UserPickerScreen(ModalScreen[User | None]):
             yield Label(Content(clean(self.title_text, single_line=True)), id="picker-title")
             yield Input(placeholder="Type a name…", id="picker-query")
             yield OptionList(id="picker-users")
+            if self.HINT:
+                yield Label(self.HINT, id="picker-keys")
 
     def on_mount(self) -> None:
         self.query_one("#picker-users", OptionList).can_focus = False
@@ -100,7 +109,7 @@ class UserPickerScreen(ModalScreen[User | None]):
         options = self.query_one("#picker-users", OptionList)
         options.clear_options()
         options.add_options(
-            Option(Content(clean(_label(user), single_line=True)), id=str(user.id))
+            Option(Content(clean(self.label(user), single_line=True)), id=str(user.id))
             for user in self.shown
         )
         options.highlighted = 0 if self.shown else None
@@ -117,16 +126,76 @@ class UserPickerScreen(ModalScreen[User | None]):
         """Pick the highlighted person (nothing happens while the list is empty)."""
         highlighted = self.query_one("#picker-users", OptionList).highlighted
         if highlighted is not None and 0 <= highlighted < len(self.shown):
-            self.dismiss(self.shown[highlighted])
+            self.picked(self.shown[highlighted])
 
     def action_cancel(self) -> None:
-        """Close without picking anyone."""
+        """Close without changing anything."""
         self.dismiss(None)
 
     @on(OptionList.OptionSelected, "#picker-users")
     def _clicked(self, event: OptionList.OptionSelected) -> None:
         if 0 <= event.option_index < len(self.shown):
-            self.dismiss(self.shown[event.option_index])
+            self.picked(self.shown[event.option_index])
+
+    def picked(self, user: User) -> None:
+        """``user`` was picked (enter, or a click)."""
+        raise NotImplementedError
+
+    def label(self, user: User) -> str:
+        """The person's line in the list."""
+        return _label(user)
+
+
+class UserPickerScreen(_PeopleList[User | None]):
+    """Pick one person: `enter` picks, `esc` cancels (None)."""
+
+    def picked(self, user: User) -> None:
+        self.dismiss(user)
+
+
+class PeoplePickerScreen(_PeopleList[tuple[int, ...] | None]):
+    """Choose several people: `enter` adds or removes the highlighted one, `ctrl+s` gives
+    the people chosen (in the order chosen), `esc` cancels (None)."""
+
+    HINT = "enter adds or removes · ctrl+s done · esc cancel"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "pick", "Add/remove", priority=True, id="picker_toggle"),
+        Binding("ctrl+s", "done", "Done", priority=True, id="picker_done"),
+    ]
+
+    def __init__(
+        self,
+        load_users: UserLoader,
+        *,
+        title: str = "Choose people",
+        chosen: Sequence[int] = (),
+        exclude: Collection[int] = (),
+    ) -> None:
+        super().__init__(load_users, title=title, exclude=exclude)
+        self.chosen: list[int] = list(dict.fromkeys(chosen))
+        """The ids chosen so far, in the order chosen."""
+
+    def picked(self, user: User) -> None:
+        if user.id in self.chosen:
+            self.chosen.remove(user.id)
+        else:
+            self.chosen.append(user.id)
+        options = self.query_one("#picker-users", OptionList)
+        highlighted = options.highlighted
+        index = self.shown.index(user)
+        options.replace_option_prompt_at_index(
+            index, Content(clean(self.label(user), single_line=True))
+        )
+        options.highlighted = highlighted
+
+    def label(self, user: User) -> str:
+        mark = "[x]" if user.id in self.chosen else "[ ]"
+        return f"{mark} {_label(user)}"
+
+    def action_done(self) -> None:
+        """Give the people chosen."""
+        self.dismiss(tuple(self.chosen))
 
 
 def _label(user: User) -> str:
