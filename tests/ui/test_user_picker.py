@@ -8,10 +8,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, OptionList
 
 from b24tui.models import User
-from b24tui.screens.user_picker import UserPickerScreen
+from b24tui.screens.user_picker import PeoplePickerScreen, UserPickerScreen
 from tests.ui.hosts import DialogHost
 
 PEOPLE = (
@@ -59,3 +59,33 @@ async def test_the_picker_finds_names_typed_without_accents_or_case() -> None:
         assert await shown_for(pilot, picker, "петр соловьев") == [11]
         assert await shown_for(pilot, picker, "ПЕТРОВА") == [10]
         assert await shown_for(pilot, picker, "zoe lambert designer") == [6]
+
+
+async def test_the_people_picker_adds_and_removes_with_enter_and_gives_them_with_ctrl_s() -> None:
+    app = DialogHost()
+    chosen: list[tuple[int, ...] | None] = []
+    async with app.run_test(size=(80, 30)) as pilot:
+        picker = PeoplePickerScreen(load_people, title="Auditors", chosen=(8,))
+        await app.push_screen(picker, chosen.append)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press(*"zoe", "enter")  # Zoë Lambert, the first match
+        await pilot.press("ctrl+u", *"schafer", "enter")  # Anna Schäfer, chosen before
+        await pilot.press("ctrl+u", *"nowak", "enter")
+        await pilot.pause()
+        labels = [str(option.prompt) for option in picker.query_one(OptionList).options]
+        assert labels == ["[x] Łukasz Nowak · QA Engineer"]
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    assert chosen == [(6, 7)]
+
+
+async def test_the_people_picker_cancelled_changes_nothing() -> None:
+    app = DialogHost()
+    chosen: list[tuple[int, ...] | None] = []
+    async with app.run_test(size=(80, 30)) as pilot:
+        await app.push_screen(PeoplePickerScreen(load_people, chosen=(8,)), chosen.append)
+        await app.workers.wait_for_complete()
+        await pilot.press("enter", "escape")
+        await pilot.pause()
+    assert chosen == [None]
