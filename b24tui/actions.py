@@ -80,6 +80,8 @@ class TaskAction:
         needs_user: Whether the user picks a person first (delegate).
         local: Whether it changes nothing on the portal (open checklist, open in browser,
             copy link).
+        form: Whether it opens the task form (edit), which saves on its own, instead of
+            going to the action queue.
     """
 
     id: str
@@ -91,6 +93,7 @@ class TaskAction:
     confirm: str | None = None
     needs_user: bool = False
     local: bool = False
+    form: bool = False
 
     @property
     def binding_id(self) -> str:
@@ -270,6 +273,7 @@ TASK_ACTIONS: Final[tuple[TaskAction, ...]] = (
         _favourite,
         _status(lambda tasks: tasks.favorite_remove),
     ),
+    TaskAction("edit", "Edit task", "Saved", _permitted("edit"), key="e", form=True),
     TaskAction(
         "open_checklist", "Open checklist", "Opened the checklist of", _always, key="c", local=True
     ),

@@ -18,6 +18,7 @@ from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
 from b24tui.action_queue import UNDO_SECONDS, ActionResult, PendingAction
+from b24tui.actions import READ_ONLY_MESSAGE
 from b24tui.api import B24Error
 from b24tui.checklist_actions import ChecklistResult
 from b24tui.commands import PaletteCommands
@@ -26,6 +27,7 @@ from b24tui.screens import DashboardScreen, TaskDetailScreen
 from b24tui.screens.checklist import ChecklistScreen
 from b24tui.screens.confirm import ConfirmScreen
 from b24tui.screens.help import HelpScreen, help_sections
+from b24tui.screens.task_form import TaskFormScreen
 from b24tui.screens.workday import WorkdayScreen
 from b24tui.services import Services
 from b24tui.workday_actions import WorkdayResult
@@ -41,6 +43,7 @@ class B24App(App[None]):
         Binding("q", "quit", "Quit", id="quit"),
         Binding("question_mark", "help", "Help", id="help"),
         Binding("w", "open_workday", "Workday", show=False, id="open_workday"),
+        Binding("n", "new_task", "New task", show=False, id="new_task"),
     ]
 
     COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {PaletteCommands}
@@ -123,6 +126,14 @@ class B24App(App[None]):
         """Show the workday screen (``w``, "Open workday"), unless it is showing."""
         if not isinstance(self.screen, WorkdayScreen):
             self.push_screen(WorkdayScreen(self.services))
+
+    def action_new_task(self) -> None:
+        """Open the form for a new task (``n``, "New task"); nothing in read-only mode."""
+        if self.services.read_only:
+            self.notify(READ_ONLY_MESSAGE, severity="warning", markup=False)
+            return
+        if not isinstance(self.screen, TaskFormScreen):
+            self.push_screen(TaskFormScreen(self.services))
 
     def _say_checklist_result(self, result: ChecklistResult) -> None:
         """A checklist change that was not done says why (a done one shows in the tree)."""

@@ -40,6 +40,7 @@ __all__ = [
 
 GO_TO_TASK = "Go to task…"
 REFRESH = "Refresh"
+NEW_TASK = "New task"
 OPEN_WORKDAY = "Open workday"
 EXACT_ID = float("inf")
 """The score of the hit for a typed task id: above every fuzzy score (which is not bounded
@@ -132,6 +133,10 @@ class GoToTaskCommands(ListedCommands):
 
     def _commands(self) -> list[Listed]:
         commands: list[Listed] = [(GO_TO_TASK, self._open_search, "Find a task by its title or id")]
+        services = getattr(self.app, "services", None)
+        if isinstance(services, Services) and not services.read_only:
+            new_task = partial(self.app.run_action, "new_task")
+            commands.append((NEW_TASK, new_task, "Create a task: title, deadline, people…"))
         if hasattr(self.screen, "action_refresh"):
             refresh = partial(self.screen.run_action, "refresh")
             commands.append((REFRESH, refresh, "Read the tasks from the portal again"))

@@ -35,7 +35,7 @@ __all__ = [
 HelpSection = tuple[str, list[tuple[str, str]]]
 """A heading and its (keys, what they do) rows."""
 
-PALETTE_COMMANDS: tuple[str, ...] = ("Go to task…", "Refresh", "Change theme")
+PALETTE_COMMANDS: tuple[str, ...] = ("Go to task…", "New task", "Refresh", "Change theme")
 """The palette's commands that are not a task's (the task's are listed with the task)."""
 
 READ_ONLY_NOTE = "Read-only: nothing that changes the portal is offered"
@@ -66,6 +66,10 @@ _WORDS: dict[str, str] = {
     "reverse_sort": "Reverse the sort (after S)",
     "refresh": "Read the portal again now",
     "open_workday": "The workday screen",
+    "new_task": "A new task: the task form",
+    "save": "Save: only what changed is sent",
+    "cancel": "Close the form (asks when something was typed)",
+    "editor": "Edit the description in $EDITOR",
     "workday_start": "Start the workday",
     "workday_pause": "Pause the workday",
     "workday_resume": "Resume the workday",
@@ -135,6 +139,10 @@ def _task_rows(
     return rows
 
 
+_WORDS_NEW_TASK = "New task"
+"""The palette's command for a new task (not offered in read-only mode)."""
+
+
 def help_sections(
     app: App[Any],
     screen: Screen[Any],
@@ -153,6 +161,7 @@ def help_sections(
     allowed_actions = getattr(screen, "allowed_task_actions", None)
     current_task = getattr(screen, "current_task", None)
     keymap = keymap or {}
+    read_only_app = bool(getattr(getattr(app, "services", None), "read_only", False))
     sections: list[HelpSection] = []
     palette_rows: list[tuple[str, str]] = []
     if callable(allowed_actions) and callable(current_task):
@@ -172,11 +181,15 @@ def help_sections(
         sections[0][1].append((undo, _WORDS["undo"]))
     sections.append(("This screen", [(keys, words) for words, keys in screen_rows.items()]))
     palette_key = app_rows.get(_WORDS["command_palette"], "^p")
+    if read_only_app:
+        app_rows.pop(_WORDS["new_task"], None)
     everywhere = [(keys, words) for words, keys in app_rows.items()]
     if _WORDS["command_palette"] not in app_rows:
         everywhere.append((palette_key, _WORDS["command_palette"]))
     sections.append(("Everywhere", everywhere))
-    palette_rows += [("", name) for name in palette]
+    palette_rows += [
+        ("", name) for name in palette if not (read_only_app and name == _WORDS_NEW_TASK)
+    ]
     sections.append((f"Command palette ({palette_key})", palette_rows))
     if getattr(screen, "SHOWS_TASK_TABLE", False):
         sections.append(("Marks in the list", list(TABLE_MARKS)))

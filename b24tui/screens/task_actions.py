@@ -41,6 +41,7 @@ from b24tui.actions import task_url as make_task_url
 from b24tui.models import Task, User
 from b24tui.screens.checklist import ChecklistScreen
 from b24tui.screens.confirm import ConfirmScreen
+from b24tui.screens.task_form import TaskFormScreen
 from b24tui.screens.user_picker import UserPickerScreen
 from b24tui.services import Services
 from b24tui.text import clean
@@ -51,6 +52,7 @@ _FOOTER_LABELS: dict[str, str] = {
     "start": "Start",
     "pause": "Pause",
     "complete": "Complete",
+    "edit": "Edit",
     "open_checklist": "Checklist",
     "open_browser": "Browser",
     "copy_link": "Copy link",
@@ -194,7 +196,9 @@ class TaskActionsMixin(Screen[Any]):
             )
             return
         title = clean(task.title, single_line=True)
-        if action.id == "open_checklist":
+        if action.form:
+            self.app.push_screen(TaskFormScreen(self.services, task.id))
+        elif action.id == "open_checklist":
             self.app.push_screen(ChecklistScreen(self.services, task.id))
         elif action.id == "open_browser" and not (self.app.is_web or has_graphical_browser()):
             url = self.task_url(task)

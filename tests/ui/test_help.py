@@ -89,6 +89,8 @@ async def test_help_on_the_dashboard_shows_its_keys(make_app: AppFactory) -> Non
         help_screen = await press_help(pilot)
         listed = [row for entries in rows(help_screen).values() for row in entries]
         assert ("r", "Read the portal again now") in listed
+        assert ("n", "A new task: the task form") in listed
+        assert ("", "New task") in rows(help_screen)["Command palette (^p)"]
         listed_keys = {key for keys, _ in listed for key in keys.split()}
         footer = {key.key_display for key in dashboard.query(FooterKey)}
         assert footer - {"^p"} <= listed_keys, "every key in the footer is in the help"

@@ -217,7 +217,7 @@ async def test_palette_lists_the_same_commands_in_the_same_order_every_time(
         task_commands = [action.palette for action in dashboard.allowed_task_actions()]
         assert task_commands, "the selected row's task allows some actions"
         workday = ["Open workday", "Pause workday", "Finish workday"]
-        expected = [*task_commands, "Go to task…", "Refresh", *workday, "Change theme"]
+        expected = [*task_commands, "Go to task…", "New task", "Refresh", *workday, "Change theme"]
         for _ in range(3):
             assert await palette_list(pilot) == expected
 

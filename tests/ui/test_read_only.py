@@ -29,8 +29,8 @@ from tests.ui.test_dashboard import footer_keys
 from tests.ui.test_palette import first_lines, offered, open_palette
 from tests.ui.waiting import settled
 
-WRITE_KEYS = ("s", "p", "x")
-"""The keys of the task writes that have one: start, pause, complete."""
+WRITE_KEYS = ("s", "p", "x", "e", "n")
+"""The keys of the writes that have one: start, pause, complete, edit, new task."""
 
 
 @pytest.fixture
@@ -135,7 +135,9 @@ async def test_the_palette_offers_only_the_local_actions(
         await open_palette(pilot)
         names = first_lines(await offered(pilot))
         assert names[:3] == ["Open checklist", "Open in browser", "Copy link"]
-        assert not {"Start task", "Complete task", "Mute task", "Start watching"} & set(names)
+        writes = {"Start task", "Complete task", "Mute task", "Start watching", "Edit task"}
+        assert not writes & set(names)
+        assert "New task" not in names
 
 
 async def test_copy_link_still_works(
@@ -186,3 +188,5 @@ async def test_help_lists_no_write(
         for write in TASK_ACTIONS:
             if write.writes:
                 assert write.palette not in shown, write.palette
+        assert "New task" not in shown
+        assert "A new task" not in shown

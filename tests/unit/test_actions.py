@@ -38,8 +38,9 @@ PRODUCT_PALETTE_NAMES = {
     "Open checklist",
     "Open in browser",
     "Copy link",
+    "Edit task",
 }
-"""The spec's palette names of the task actions (edit opens another screen)."""
+"""The spec's palette names of the task actions."""
 
 
 def task(action: dict[str, bool] | None = None, **fields: Any) -> Task:
@@ -65,6 +66,7 @@ def test_keys_are_the_specs_keys() -> None:
         "s": "start",
         "p": "pause",
         "x": "complete",
+        "e": "edit",
         "c": "open_checklist",
         "o": "open_browser",
         "y": "copy_link",
@@ -73,6 +75,7 @@ def test_keys_are_the_specs_keys() -> None:
         "task_start",
         "task_pause",
         "task_complete",
+        "task_edit",
         "task_open_checklist",
         "task_open_browser",
         "task_copy_link",
