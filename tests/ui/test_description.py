@@ -34,7 +34,7 @@ from b24tui.widgets.task_detail import (
 from b24tui.widgets.task_pane import TaskPane
 from tests.conftest import ServedEmulator
 from tests.ui.conftest import AppFactory, loaded
-from tests.ui.waiting import settled
+from tests.ui.waiting import next_frame, settled, until
 
 NOW = datetime(2026, 3, 16, 9, 30).astimezone()
 LINES = 700
@@ -164,7 +164,9 @@ async def test_clicking_the_more_line_shows_the_next_part() -> None:
         detail.show(a_task(long_description()), NOW)
         await settle(pilot)
         detail.scroll_end(animate=False)
-        await pilot.pause()
+        # The scroll happens after the next refresh: on a busy machine, not by the pause.
+        await until(pilot, lambda: 0 < detail.max_scroll_y <= detail.scroll_y)
+        await next_frame(pilot)
         await pilot.click("#detail-more")
         await pilot.pause()
         assert detail.description_parts_shown == 2
