@@ -15,6 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.command import Provider
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widgets import Input, TextArea
 from textual.worker import Worker, WorkerState
 
 from b24tui.action_queue import UNDO_SECONDS, ActionResult, PendingAction
@@ -43,7 +44,9 @@ class B24App(App[None]):
         Binding("q", "quit", "Quit", id="quit"),
         Binding("question_mark", "help", "Help", id="help"),
         Binding("w", "open_workday", "Workday", show=False, id="open_workday"),
-        Binding("n", "new_task", "New task", show=False, id="new_task"),
+        # A priority key, run as it is read: the title typed right after it (in the same
+        # read, over SSH) then reaches the form, not the list below it.
+        Binding("n", "new_task", "New task", show=False, priority=True, id="new_task"),
     ]
 
     COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {PaletteCommands}
@@ -126,6 +129,15 @@ class B24App(App[None]):
         """Show the workday screen (``w``, "Open workday"), unless it is showing."""
         if not isinstance(self.screen, WorkdayScreen):
             self.push_screen(WorkdayScreen(self.services))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`n` opens a new task on the list and on a task, never while a field or a dialog
+        takes the letter."""
+        if action == "new_task":
+            return isinstance(self.screen, DashboardScreen | TaskDetailScreen) and not isinstance(
+                self.focused, Input | TextArea
+            )
+        return super().check_action(action, parameters)
 
     def action_new_task(self) -> None:
         """Open the form for a new task (``n``, "New task"); nothing in read-only mode."""

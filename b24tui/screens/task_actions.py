@@ -28,6 +28,7 @@ from typing import Any, ClassVar
 from textual import events, on
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.widgets import Input, TextArea
 
 from b24tui.actions import (
     READ_ONLY_MESSAGE,
@@ -74,6 +75,9 @@ def _bindings() -> list[BindingType]:
             _FOOTER_LABELS.get(action.id, action.palette),
             tooltip=action.palette,
             show=action.id not in _HELP_ONLY,
+            # The form's key runs as it is read, so that what is typed right after it
+            # reaches the form (see check_action for the fields that keep the letter).
+            priority=action.form,
             id=action.binding_id,
         )
         for action in TASK_ACTIONS
@@ -151,9 +155,17 @@ class TaskActionsMixin(Screen[Any]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Hide the keys of task actions the current task does not allow."""
         if action == "task_action":
+            chosen = TASK_ACTIONS_BY_ID.get(str(parameters[0])) if parameters else None
+            if chosen is not None and chosen.form and self._typing():
+                return False
             allowed = {allowed.id for allowed in self.allowed_task_actions()}
             return bool(parameters) and parameters[0] in allowed
         return super().check_action(action, parameters)
+
+    def _typing(self) -> bool:
+        """Whether a text field here has the focus, or a dialog is over this screen (a
+        priority key must leave them its letter)."""
+        return self.app.screen is not self or isinstance(self.focused, Input | TextArea)
 
     def action_undo(self) -> None:
         """Key handler: cancel the latest action while nothing of it was sent, or undo it

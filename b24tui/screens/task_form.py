@@ -120,6 +120,19 @@ class TaskFormScreen(PortalScreen[int | None]):
         Binding("ctrl+s", "save", "Save", priority=True, id="form_save"),
         Binding("escape", "cancel", "Cancel", id="form_cancel"),
         Binding("ctrl+e", "editor", "$EDITOR", priority=True, id="form_editor"),
+        Binding("ctrl+r", "restore_draft", "Restore", priority=True, id="form_restore"),
+        # Moving between fields is a priority key: the app handles it as it reads it, so
+        # that the keys after it (typed quickly, or arriving in one read over SSH) go to
+        # the next field, not to the one the key was typed in.
+        Binding("tab", "next_field", "Next field", show=False, priority=True, id="form_next"),
+        Binding(
+            "shift+tab",
+            "previous_field",
+            "Previous field",
+            show=False,
+            priority=True,
+            id="form_previous",
+        ),
     ]
 
     AUTO_FOCUS = "#form-title"
@@ -144,6 +157,10 @@ class TaskFormScreen(PortalScreen[int | None]):
         """Whether the save waits for the person to settle a conflict."""
         self._saved = False
         self._draft_timer: Any = None
+        self._offered: Draft | None = None
+        """Text left unsaved in an earlier form on this task, offered back (`ctrl+r`)."""
+        self._early: list[events.Key] | None = []
+        """Letters typed before the title had the focus (``None`` once it has)."""
         self._names: dict[int, str] = {}
 
     # ---------------------------------------------------------------- layout
@@ -213,7 +230,27 @@ class TaskFormScreen(PortalScreen[int | None]):
         self.query_one("#form-problem").display = False
         self._fill(self.values)
         self.show_change(StoreChange(me=True))
+        self._type_early_keys()
         self._offer_draft()
+
+    @on(events.Key)
+    def _key_before_focus(self, event: events.Key) -> None:
+        """A letter typed right after the key that opened the form (in the same read, over
+        SSH) reaches the form before its title has the focus: it is kept for the title."""
+        if self._early is not None and self.focused is None and event.is_printable:
+            event.stop()
+            event.prevent_default()
+            self._early.append(event)
+
+    def _type_early_keys(self) -> None:
+        early, self._early = self._early or [], None
+        if not early:
+            return
+        title = self.query_one("#form-title", Input)
+        title.focus()
+        for event in early:
+            if event.character is not None:
+                title.insert_text_at_cursor(event.character)
 
     # ---------------------------------------------------------------- values
 
@@ -419,36 +456,45 @@ class TaskFormScreen(PortalScreen[int | None]):
     # ---------------------------------------------------------------- drafts
 
     def _offer_draft(self) -> None:
+        """Say so when text typed here earlier was left unsaved; `ctrl+r` brings it back.
+
+        The offer is a line under the form, not a dialog: letters typed right after the key
+        that opened the form go on into the title instead of answering a question.
+        """
         drafts = self.services.drafts
         draft = drafts.load(self.task_id) if drafts is not None else None
-        if draft is None:
+        if draft is None or drafts is None:
             return
         base = draft.base or self.base
         if not draft.values.differing(base) and draft.values.deadline_text == base.deadline_text:
-            drafts.discard(self.task_id) if drafts is not None else None
+            drafts.discard(self.task_id)
             return
         when = ""
         if draft.saved_at is not None:
             when = draft.saved_at.astimezone(self.zone()).strftime(" on %a %d %b at %H:%M")
-        self.app.push_screen(
-            ConfirmScreen(
-                f"Restore what you typed and did not save{when}?",
-                draft.values.title or self.base.title,
-            ),
-            lambda yes: self._restore(draft, bool(yes)),
-        )
+        self._offered = draft
+        self._say(f"You left unsaved text here{when}: ctrl+r brings it back.", severity="warning")
+        self.refresh_bindings()
 
-    def _restore(self, draft: Draft, yes: bool) -> None:
-        drafts = self.services.drafts
-        if not yes:
-            if drafts is not None:
-                drafts.discard(self.task_id)
+    def action_restore_draft(self) -> None:
+        """Put the text left unsaved back in the fields (`ctrl+r`)."""
+        draft, self._offered = self._offered, None
+        if draft is None:
             return
         if draft.base is not None:
             self.base = draft.base
             self.base_changed = draft.base_changed
         self._fill(draft.values)
+        self._say("")
+        self.refresh_bindings()
+        self.query_one("#form-title", Input).focus()
+        self._draft_soon()
         self.notify("Your unsaved text is back: ctrl+s saves it", markup=False)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "restore_draft":
+            return self._offered is not None
+        return super().check_action(action, parameters)
 
     def _draft_soon(self) -> None:
         if self._draft_timer is not None:
@@ -516,6 +562,14 @@ class TaskFormScreen(PortalScreen[int | None]):
         if drafts is not None:
             drafts.discard(self.task_id)
         self.dismiss(saved)
+
+    def action_next_field(self) -> None:
+        """The next field (`tab`)."""
+        self.focus_next()
+
+    def action_previous_field(self) -> None:
+        """The previous field (`shift+tab`)."""
+        self.focus_previous()
 
     def action_editor(self) -> None:
         """Edit the description in ``$EDITOR``; its text comes back into the form."""

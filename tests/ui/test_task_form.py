@@ -29,6 +29,7 @@ from b24tui.services import Services
 from b24tui.state import StateFile
 from b24tui.widgets import AppHeader, TaskTable
 from tests.conftest import ServedEmulator
+from tests.ui.bursts import burst
 from tests.ui.conftest import AppFactory, row_ids
 from tests.ui.hosts import BareApp
 from tests.ui.test_dashboard import footer_keys
@@ -444,16 +445,37 @@ async def test_a_draft_survives_a_restart(
     second = app_with(ui_client, clock, state)
     async with second.run_test(size=(120, 36)) as pilot:
         form = await open_form(pilot)
-        offer = second.screen
-        assert isinstance(offer, ConfirmScreen)
-        await pilot.press("y")
+        assert second.screen is form, "the offer is no dialog: typing goes on into the title"
+        assert "ctrl+r brings it back" in problem_text(form)
+        assert form.query_one("#form-title", Input).value == "Café menu update 🍰"
+        await pilot.press("ctrl+r")
         await settled(pilot)
+        assert problem_text(form) == ""
         assert form.query_one("#form-title", Input).value == "Typed before the crash"
         assert form.query_one("#form-description", TextArea).text.endswith("x")
         await pilot.press("ctrl+s")
         await closed(pilot, form)
         assert emulator.portal.tasks[MY_TASK].title == "Typed before the crash"
     assert not any((tmp_path / "state-drafts").iterdir()), "a saved draft is forgotten"
+
+
+async def test_letters_typed_over_a_draft_offer_go_to_the_title_and_the_draft_stays(
+    emulator: ServedEmulator, ui_client: B24Client, clock: FrozenClock, tmp_path: Path
+) -> None:
+    state = tmp_path / "state.json"
+    first = app_with(ui_client, clock, state)
+    async with first.run_test(size=(120, 36)) as pilot:
+        await open_form(pilot, None)
+        await pilot.press(*"Left unsaved")
+    second = app_with(ui_client, clock, state)
+    async with second.run_test(size=(120, 36)) as pilot:
+        form = await open_form(pilot, None)
+        burst(second, *"Buy yoghurt")  # a y or an n must answer nothing
+        await settled(pilot)
+        assert form.query_one("#form-title", Input).value == "Buy yoghurt"
+        await pilot.press("ctrl+r")
+        await settled(pilot)
+        assert form.query_one("#form-title", Input).value == "Left unsaved"
 
 
 async def test_esc_asks_before_dropping_what_was_typed(
@@ -575,6 +597,20 @@ async def test_hostile_titles_are_shown_and_saved_literally(
         assert app.is_running
 
 
+async def test_keys_typed_in_one_burst_land_in_the_fields_they_were_typed_for(
+    emulator: ServedEmulator, ui_client: B24Client, clock: FrozenClock
+) -> None:
+    """Over SSH a title, tab and the next field's text can arrive in one read."""
+    app = app_with(ui_client, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        form = await open_form(pilot, None)
+        burst(app, *"Call", "tab", *"Bring", "tab", *"fri", "shift+tab", *"s")
+        await settled(pilot)
+        assert form.query_one("#form-title", Input).value == "Call"
+        assert form.query_one("#form-description", TextArea).text == "Brings"
+        assert form.query_one("#form-deadline", Input).value == "fri"
+
+
 # --- the keys that open it -----------------------------------------------------------------
 
 
@@ -608,6 +644,46 @@ async def test_e_on_a_task_i_may_edit_opens_its_form_and_n_a_new_one(
         assert isinstance(new, TaskFormScreen)
         assert new.task_id is None
         assert str(new.query_one("#form-heading").render()) == "New task"
+
+
+async def test_letters_typed_right_after_n_are_the_title_not_the_dashboards_keys(
+    make_app: AppFactory, emulator: ServedEmulator
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settled(pilot)
+        dashboard = app.screen
+        assert isinstance(dashboard, DashboardScreen)
+        table = dashboard.query_one(TaskTable)
+        table.move_cursor(row=row_ids(table).index(MY_TASK))
+        await settled(pilot)
+        before = len(emulator.app.journal)
+        burst(app, "n", *"Ship sx")
+        await settled(pilot)
+        form = app.screen
+        assert isinstance(form, TaskFormScreen)
+        assert form.query_one("#form-title", Input).value == "Ship sx"
+        writes = [e.method for e in emulator.app.journal][before:]
+        assert not [m for m in writes if not m.endswith((".get", ".list", "batch"))]
+
+
+async def test_n_and_e_typed_in_the_filter_are_letters(
+    make_app: AppFactory, emulator: ServedEmulator
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settled(pilot)
+        dashboard = app.screen
+        assert isinstance(dashboard, DashboardScreen)
+        table = dashboard.query_one(TaskTable)
+        table.move_cursor(row=row_ids(table).index(MY_TASK))
+        await settled(pilot)
+        await pilot.press("slash", *"ne")
+        await settled(pilot)
+        assert app.screen is dashboard
+        focused = app.focused
+        assert isinstance(focused, Input)
+        assert focused.value == "ne"
 
 
 async def test_a_task_i_may_not_edit_offers_no_e(
