@@ -326,8 +326,8 @@ class TaskFormScreen(PortalScreen[int | None]):
         self.values = self._read_fields()
         widget_id = getattr(event.control, "id", "") or ""
         if widget_id == "form-deadline":
-            self._show_deadline()
-        if widget_id.startswith("form-"):
+            self._show_deadline()  # its error is the parser's, shown as it is typed
+        elif widget_id.startswith("form-"):
             self._clear_error(widget_id.removeprefix("form-"))
         self._draft_soon()
 

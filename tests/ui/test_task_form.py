@@ -167,6 +167,23 @@ async def test_a_new_task_sends_only_the_fields_filled_in(
 # --- errors at their field -----------------------------------------------------------------
 
 
+async def test_a_deadline_is_checked_as_it_is_typed(
+    ui_client: B24Client, clock: FrozenClock
+) -> None:
+    app = app_with(ui_client, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        form = await open_form(pilot)
+        await pilot.press("tab", "tab", "ctrl+u", *"fri 15")
+        await settled(pilot)
+        assert form.field_errors()["deadline"].startswith("Not a date")
+        said = form.query_one("#form-deadline-said")
+        assert str(said.render()) == ""
+        await pilot.press(*":00")
+        await settled(pilot)
+        assert "deadline" not in form.field_errors()
+        assert str(said.render()).startswith("Fri 20 Mar 15:00")
+
+
 async def test_fields_are_checked_before_anything_is_sent(
     emulator: ServedEmulator, ui_client: B24Client, clock: FrozenClock
 ) -> None:
