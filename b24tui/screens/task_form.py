@@ -796,7 +796,9 @@ class TaskFormScreen(PortalScreen[int | None]):
         if self._choosing:
             self.query_one(AppHeader).status = "waiting for your choice"
         elif self._saving:
-            self.query_one(AppHeader).status = "saving…"
+            # A save held back by the portal's limits says for what and how long.
+            waiting = self.services.client.policy.waiting()
+            self.query_one(AppHeader).status = f"saving… {waiting}" if waiting else "saving…"
         elif self.task_id is not None:
             self.show_health(self.store.task_read_at(self.task_id))
         else:

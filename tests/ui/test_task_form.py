@@ -7,6 +7,7 @@ served emulator; the emulator's journal says what the portal was sent and what i
 
 from __future__ import annotations
 
+import asyncio
 import re
 import tempfile
 from collections.abc import Callable
@@ -17,7 +18,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Static, TextArea
 
-from b24tui.api import B24Client, ValidationError
+from b24tui.api import B24Client, PacingPolicy, ValidationError, Webhook
 from b24tui.clock import FrozenClock
 from b24tui.emulator import DEMO_USER_ID, JournalEntry
 from b24tui.screens import DashboardScreen
@@ -352,6 +353,33 @@ async def test_a_refused_save_keeps_the_text_and_says_what_to_do(
         await pilot.press("ctrl+s")
         await closed(pilot, form)
         assert emulator.portal.tasks[MY_TASK].title == "Try again later"
+
+
+async def test_a_save_held_by_the_portals_limits_says_so_and_goes_out_after(
+    emulator: ServedEmulator, clock: FrozenClock
+) -> None:
+    released = asyncio.Event()
+    now = [1000.0]
+
+    async def held(seconds: float) -> None:
+        await released.wait()
+        now[0] += seconds
+
+    policy = PacingPolicy(sleep=held, clock=lambda: now[0], wall=lambda: now[0])
+    async with B24Client(Webhook.parse(emulator.webhook_url), policy=policy) as client:
+        app = app_with(client, clock)
+        async with app.run_test(size=(120, 36)) as pilot:
+            form = await open_form(pilot)
+            await retitle(pilot, "Held back")
+            emulator.app.faults.inject("429", method="tasks.task.get")
+            await pilot.press("ctrl+s")
+            await until(pilot, lambda: bool(policy.state().parked))
+            form.tick()
+            status = form.query_one(AppHeader).status
+            assert status.startswith("saving… waiting for tasks.task.get (portal limit),")
+            released.set()
+            await closed(pilot, form)
+            assert emulator.portal.tasks[MY_TASK].title == "Held back"
 
 
 # --- conflicts -----------------------------------------------------------------------------
