@@ -571,7 +571,20 @@ class TaskFormScreen(PortalScreen[int | None]):
         """The previous field (`shift+tab`)."""
         self.focus_previous()
 
+    def _after_typing(self, then: Callable[[], object]) -> None:
+        """Run ``then`` once the focused field has handled the keys that reached it before.
+
+        `ctrl+s` and `ctrl+e` are the screen's priority keys, run as the app reads them;
+        the letters typed just before them (in the same read, over SSH) are still waiting
+        in the field's queue. Queued behind them, ``then`` sees the field as typed.
+        """
+        (self.focused or self).call_later(then)
+
     def action_editor(self) -> None:
+        """Edit the description in ``$EDITOR`` (after the keys typed before `ctrl+e`)."""
+        self._after_typing(self._edit_description)
+
+    def _edit_description(self) -> None:
         """Edit the description in ``$EDITOR``; its text comes back into the form."""
         area = self.query_one("#form-description", TextArea)
         try:
@@ -596,6 +609,10 @@ class TaskFormScreen(PortalScreen[int | None]):
         area.focus()
 
     def action_save(self) -> None:
+        """Save what the fields hold once they have typed the keys before `ctrl+s`."""
+        self._after_typing(self._save_typed)
+
+    def _save_typed(self) -> None:
         """Check the fields, then send what changed."""
         if self._saving:
             self.notify("Saving… its result will show here", markup=False, timeout=3)

@@ -71,6 +71,8 @@ class _PeopleList(ModalScreen[Picked], Generic[Picked]):
         """Everyone loaded, in name order."""
         self.shown: list[User] = []
         """The people the filter lets through, in the list's order."""
+        self._shown_for: str | None = None
+        """The query the list was last narrowed by."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker-box"):
@@ -105,6 +107,7 @@ class _PeopleList(ModalScreen[Picked], Generic[Picked]):
 
     def show_matches(self, query: str) -> None:
         """List the people matching ``query``, the first one highlighted."""
+        self._shown_for = query
         self.shown = [user for user in self.users if matches_user(user, query)]
         options = self.query_one("#picker-users", OptionList)
         options.clear_options()
@@ -123,7 +126,16 @@ class _PeopleList(ModalScreen[Picked], Generic[Picked]):
             options.action_cursor_up()
 
     def action_pick(self) -> None:
+        """Pick the highlighted person once the name typed before `enter` has narrowed the
+        list: `enter` is read as it arrives, the letters before it wait in the field, and
+        the list may not have followed them yet."""
+        self.query_one("#picker-query", Input).call_later(self._pick_highlighted)
+
+    def _pick_highlighted(self) -> None:
         """Pick the highlighted person (nothing happens while the list is empty)."""
+        query = self.query_one("#picker-query", Input).value
+        if query != self._shown_for:  # its Changed message is still on the way
+            self.show_matches(query)
         highlighted = self.query_one("#picker-users", OptionList).highlighted
         if highlighted is not None and 0 <= highlighted < len(self.shown):
             self.picked(self.shown[highlighted])

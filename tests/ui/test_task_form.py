@@ -656,6 +656,40 @@ async def test_keys_typed_in_one_burst_land_in_the_fields_they_were_typed_for(
         assert form.query_one("#form-deadline", Input).value == "fri"
 
 
+async def test_ctrl_s_typed_right_after_the_last_letters_saves_them(
+    emulator: ServedEmulator, ui_client: B24Client, clock: FrozenClock
+) -> None:
+    """ctrl+s is the app's own key, read before the field has typed what came just before
+    it: the save must wait for the field, or it sends the text without its last letters
+    (and, seeing nothing changed, closed the form with them)."""
+    app = app_with(ui_client, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        form = await open_form(pilot)
+        burst(app, "end", *" now", "ctrl+s")
+        await closed(pilot, form)
+        assert emulator.portal.tasks[MY_TASK].title == "Café menu update 🍰 now"
+
+
+async def test_ctrl_e_typed_right_after_the_last_letters_hands_them_to_the_editor(
+    emulator: ServedEmulator, ui_client: B24Client, clock: FrozenClock
+) -> None:
+    handed: list[str] = []
+
+    def editor(text: str) -> str:
+        handed.append(text)
+        return text
+
+    emulator.portal.tasks[MY_TASK].description = ""
+    app = app_with(ui_client, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        form = await open_form(pilot, editor=editor)
+        await pilot.press("tab")
+        burst(app, *"Steps", "ctrl+e")
+        await settled(pilot)
+        assert handed == ["Steps"]
+        assert form.query_one("#form-description", TextArea).text == "Steps"
+
+
 # --- the keys that open it -----------------------------------------------------------------
 
 

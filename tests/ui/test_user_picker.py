@@ -12,6 +12,7 @@ from textual.widgets import Input, OptionList
 
 from b24tui.models import User
 from b24tui.screens.user_picker import PeoplePickerScreen, UserPickerScreen
+from tests.ui.bursts import burst
 from tests.ui.hosts import DialogHost
 
 PEOPLE = (
@@ -89,3 +90,21 @@ async def test_the_people_picker_cancelled_changes_nothing() -> None:
         await pilot.press("enter", "escape")
         await pilot.pause()
     assert chosen == [None]
+
+
+async def test_a_name_and_enter_typed_in_one_burst_pick_that_person() -> None:
+    """enter is the picker's own key, read before the field has the letters typed just
+    before it: picking at once took whoever was highlighted before the name narrowed the
+    list."""
+    app = DialogHost()
+    picked: list[User | None] = []
+    async with app.run_test(size=(80, 30)) as pilot:
+        await app.push_screen(UserPickerScreen(load_people), picked.append)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        burst(app, *"schafer", "enter")
+        for _ in range(50):
+            if picked:
+                break
+            await pilot.pause()
+    assert [user.id for user in picked if user is not None] == [8]
