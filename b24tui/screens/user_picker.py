@@ -129,11 +129,16 @@ class _PeopleList(ModalScreen[Picked], Generic[Picked]):
         """Pick the highlighted person once the name typed before `enter` has narrowed the
         list: `enter` is read as it arrives, the letters before it wait in the field, and
         the list may not have followed them yet."""
-        self.query_one("#picker-query", Input).call_later(self._pick_highlighted)
+        field = self.query_one("#picker-query", Input)
 
-    def _pick_highlighted(self) -> None:
-        """Pick the highlighted person (nothing happens while the list is empty)."""
-        query = self.query_one("#picker-query", Input).value
+        def typed() -> None:  # in the field's queue: its value is what came before enter
+            self.call_later(self._pick_for, field.value)  # dismiss belongs to this screen
+
+        field.call_later(typed)
+
+    def _pick_for(self, query: str) -> None:
+        """Pick the highlighted person among those ``query`` finds (nothing happens while
+        none is found)."""
         if query != self._shown_for:  # its Changed message is still on the way
             self.show_matches(query)
         highlighted = self.query_one("#picker-users", OptionList).highlighted
@@ -206,7 +211,11 @@ class PeoplePickerScreen(_PeopleList[tuple[int, ...] | None]):
         return f"{mark} {_label(user)}"
 
     def action_done(self) -> None:
-        """Give the people chosen."""
+        """Give the people chosen, after the adds and removes typed before `ctrl+s`."""
+        field = self.query_one("#picker-query", Input)
+        field.call_later(self.call_later, self._give_chosen)
+
+    def _give_chosen(self) -> None:
         self.dismiss(tuple(self.chosen))
 
 

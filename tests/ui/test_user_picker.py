@@ -108,3 +108,19 @@ async def test_a_name_and_enter_typed_in_one_burst_pick_that_person() -> None:
                 break
             await pilot.pause()
     assert [user.id for user in picked if user is not None] == [8]
+
+
+async def test_names_enter_and_ctrl_s_typed_in_one_burst_choose_those_people() -> None:
+    app = DialogHost()
+    chosen: list[tuple[int, ...] | None] = []
+    async with app.run_test(size=(80, 30)) as pilot:
+        await app.push_screen(PeoplePickerScreen(load_people), chosen.append)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press(*"nowak", "enter", "ctrl+u")
+        burst(app, *"schafer", "enter", "ctrl+s")
+        for _ in range(50):
+            if chosen:
+                break
+            await pilot.pause()
+    assert chosen == [(7, 8)]
