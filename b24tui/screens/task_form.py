@@ -281,6 +281,12 @@ class TaskFormScreen(PortalScreen[int | None]):
         clock = self.services.clock
         return timezone(clock.local_offset(clock.now()))
 
+    def _when(self, moment: datetime, spec: str) -> str:
+        """``moment`` in the person's zone, marked where it is not the terminal's."""
+        shown = self.shown_zone()
+        mark = shown.mark(moment)
+        return shown.at(moment).strftime(spec) + (f" {mark}" if mark else "")
+
     def _deadline_text(self, moment: datetime | None) -> str:
         return "" if moment is None else deadlines.format_for_field(moment, self.zone())
 
@@ -471,7 +477,7 @@ class TaskFormScreen(PortalScreen[int | None]):
             return
         when = ""
         if draft.saved_at is not None:
-            when = draft.saved_at.astimezone(self.zone()).strftime(" on %a %d %b at %H:%M")
+            when = " on " + self._when(draft.saved_at, "%a %d %b at %H:%M")
         self._offered = draft
         self._say(f"You left unsaved text here{when}: ctrl+r brings it back.", severity="warning")
         self.refresh_bindings()
@@ -783,7 +789,7 @@ class TaskFormScreen(PortalScreen[int | None]):
         name = self._person_name(conflict.changed_by) if conflict.changed_by else "someone"
         if conflict.changed_at is None:
             return name
-        when = conflict.changed_at.astimezone(self.zone()).strftime("%a %d %b %H:%M")
+        when = self._when(conflict.changed_at, "%a %d %b %H:%M")
         return f"{name} at {when}"
 
     def _shown_value(self, name: str, values: object) -> str:

@@ -420,8 +420,8 @@ async def test_a_conflict_keeping_mine_saves_mine_and_their_other_changes_stay(
     app = app_with(ui_client, clock)
     async with app.run_test(size=(120, 36)) as pilot:
         form, conflict = await conflict_over_title(pilot, emulator, clock)
-        who = conflict.query_one("#conflict-who").render()
-        assert emulator.portal.users[SOMEONE].name in str(who)
+        who = str(conflict.query_one("#conflict-who").render())
+        assert emulator.portal.users[SOMEONE].name in who
         await pilot.press("ctrl+s")
         await closed(pilot, form)
         (update,) = sent(emulator, "tasks.task.update")
