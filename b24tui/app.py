@@ -31,6 +31,7 @@ from b24tui.screens.help import HelpScreen, help_sections
 from b24tui.screens.task_form import TaskFormScreen
 from b24tui.screens.workday import WorkdayScreen
 from b24tui.services import Services
+from b24tui.widgets import TaskTable
 from b24tui.workday_actions import WorkdayResult
 
 
@@ -145,7 +146,13 @@ class B24App(App[None]):
             self.notify(READ_ONLY_MESSAGE, severity="warning", markup=False)
             return
         if not isinstance(self.screen, TaskFormScreen):
-            self.push_screen(TaskFormScreen(self.services))
+            self.push_screen(TaskFormScreen(self.services), self._created)
+
+    def _created(self, task_id: int | None) -> None:
+        """The list under the form puts its cursor on the task just created."""
+        screen = self.screen
+        if task_id is not None and isinstance(screen, DashboardScreen):
+            screen.query_one(TaskTable).choose_task(task_id)
 
     def _say_checklist_result(self, result: ChecklistResult) -> None:
         """A checklist change that was not done says why (a done one shows in the tree)."""

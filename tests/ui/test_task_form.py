@@ -746,6 +746,21 @@ async def test_letters_typed_right_after_n_are_the_title_not_the_dashboards_keys
         assert not [m for m in writes if not m.endswith((".get", ".list", "batch"))]
 
 
+async def test_a_task_created_from_the_list_is_where_its_cursor_goes(
+    make_app: AppFactory, emulator: ServedEmulator
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settled(pilot)
+        dashboard = app.screen
+        assert isinstance(dashboard, DashboardScreen)
+        await pilot.press("n", *"Due today", "tab", "tab", *"eod", "ctrl+s")
+        await settled(pilot)
+        assert dashboard.is_current
+        (made,) = [t for t in emulator.portal.tasks.values() if t.title == "Due today"]
+        assert dashboard.query_one(TaskTable).selected_task_id == made.id
+
+
 async def test_n_and_e_typed_in_the_filter_are_letters(
     make_app: AppFactory, emulator: ServedEmulator
 ) -> None:
