@@ -23,7 +23,7 @@ from b24tui.matching import fold, fold_with_offsets, original_spans
 from b24tui.messages import TaskChosen
 from b24tui.models import Task
 from b24tui.screens.task_actions import TaskActionsMixin
-from b24tui.screens.workday import ask_workday_action
+from b24tui.screens.workday import WorkdayScreen, ask_workday_action
 from b24tui.services import Services
 from b24tui.text import clean
 
@@ -158,16 +158,18 @@ class GoToTaskCommands(ListedCommands):
 
 
 class WorkdayCommands(ListedCommands):
-    """ "Open workday" everywhere, and the workday actions its status allows now ("Pause
-    workday"); none of the actions in read-only mode or while one is under way."""
+    """ "Open workday" everywhere but on the workday screen, and the workday actions its
+    status allows now ("Pause workday"); none of the actions in read-only mode or while one
+    is under way."""
 
     def _commands(self) -> list[Listed]:
         services = getattr(self.app, "services", None)
         if not isinstance(services, Services):
             return []
-        commands: list[Listed] = [
-            (OPEN_WORKDAY, partial(self.app.run_action, "open_workday"), "The workday screen")
-        ]
+        commands: list[Listed] = []
+        if not isinstance(self.screen, WorkdayScreen):  # not the screen already open
+            open_it = partial(self.app.run_action, "open_workday")
+            commands.append((OPEN_WORKDAY, open_it, "The workday screen"))
         for action in services.workday.offered():
             run = partial(ask_workday_action, self.app, services, action.id)
             commands.append((action.palette, run, f"{action.method} on my workday"))

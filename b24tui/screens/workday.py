@@ -143,7 +143,8 @@ def workday_lines(
             shown += f" · {hms(short)} to the minimum of {hms(settings.min_duration)}"
     rows.append(("Worked", shown))
     rows.append(("Breaks", hms(day.time_leaks)))
-    rows.append(("Finished", _time(seen, day.time_finish)))
+    finished = _time(seen, day.time_finish)
+    rows.append(("Finished", finished + (f" ({zone})" if day.time_finish is not None else "")))
     if settings is not None:
         rows.append(("Schedule", _schedule(settings)))
     return rows

@@ -73,3 +73,15 @@ async def test_read_only_offers_only_open_workday(
             await open_palette(pilot)
             names = set(first_lines(await offered(pilot)))
             assert names & WORKDAY_NAMES == {"Open workday"}
+
+
+async def test_the_workday_screen_does_not_offer_to_open_itself(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settled(pilot)
+        await pilot.press("w")
+        await settled(pilot)
+        assert isinstance(app.screen, WorkdayScreen)
+        await open_palette(pilot)
+        names = set(first_lines(await search(pilot, "workday")))
+        assert names & WORKDAY_NAMES == {"Pause workday", "Finish workday"}

@@ -90,7 +90,7 @@ async def test_a_late_start_and_a_short_day_are_said(
         shown = rows(app)
         assert "Started   09:25 (UTC+2) · a late start: the latest start is 09:15" in shown
         assert "Worked    01:05:00 · a short day: 06:55:00 under the minimum" in shown
-        assert "Finished  10:30" in shown
+        assert "Finished  10:30 (UTC+2)" in shown, "its zone, as Started has"
         assert footer_keys(app) == {"workday_start"}
 
 
