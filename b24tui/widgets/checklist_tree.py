@@ -106,6 +106,24 @@ class ChecklistTree(Tree[int], inherit_bindings=False):
         self._collapsed: set[int] = set()
         """Items the person collapsed (the rest of those with children are expanded)."""
 
+    def render_label(self, node: TreeNode[int], base_style: Style, style: Style) -> Text:
+        """The node's label, cut with an ellipsis where it would pass the tree's right
+        edge: a long title is read on one line, and nothing scrolls sideways."""
+        label = super().render_label(node, base_style, style)
+        room = self.scrollable_content_region.width - self._guide_width(node)
+        if room > 0 and label.cell_len > room:
+            label.truncate(room, overflow="ellipsis")
+        return label
+
+    def _guide_width(self, node: TreeNode[int]) -> int:
+        """The cells of indentation before ``node``'s label (as the tree draws them)."""
+        path = 0
+        step: TreeNode[int] | None = node
+        while step is not None:
+            path += 1
+            step = step.parent
+        return (path - 1) * self.guide_depth if path > 1 else 0
+
     # ------------------------------------------------------------------ what is shown
 
     @property

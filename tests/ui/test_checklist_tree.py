@@ -168,3 +168,22 @@ async def test_a_task_without_checklist_says_so(
         await app.push_screen(ChecklistScreen(app.services, task_id))
         await settled(pilot)
         assert "no checklist yet" in str(app.screen.query_one("#checklist-state").render())
+
+
+async def test_a_title_wider_than_the_terminal_ends_in_an_ellipsis_and_nothing_scrolls_sideways(
+    make_app: AppFactory, emulator: ServedEmulator
+) -> None:
+    nested = put_nested_checklist(emulator.portal)
+    long_title = "Check every invoice of the quarter against the bank statement " * 3
+    emulator.portal.checklist_items[nested.level5].title = long_title.strip()
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        tree = await open_from_dashboard(pilot, nested.task_id)
+        tree.show_cursor_on(nested.level5)
+        await settled(pilot)
+        width = tree.scrollable_content_region.width
+        assert tree.virtual_size.width <= width, "no sideways scroll, no scrollbar"
+        line = tree.render_line(tree.cursor_line - int(tree.scroll_y)).text.rstrip()
+        assert line.endswith("…")
+        assert len(line) <= width
+        assert "Check every invoice" in line
