@@ -225,7 +225,9 @@ class WorkdayScreen(PortalScreen[None]):
         self._show()
 
     def _show(self) -> None:
-        if not self.is_mounted:
+        # Not `is_mounted`: it turns true only after the mount handlers, so the first show
+        # (from on_mount) was skipped and the labels stood empty until the next tick.
+        if not self.query("#workday-note"):
             return
         store = self.store
         seen = workday_seen(store)

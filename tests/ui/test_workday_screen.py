@@ -392,3 +392,20 @@ async def test_a_long_value_wraps_under_itself_beside_its_label(make_app: AppFac
         assert schedule.region.height == 2  # the schedule's words take two lines at 80
         assert schedule.region.x == status.region.x  # both under the values' column
         assert schedule.region.x > app.screen.query_one("#workday-schedule-label").region.right
+
+
+async def test_before_the_first_read_the_screen_says_so_and_shows_no_empty_rows(
+    make_app: AppFactory, emulator: ServedEmulator
+) -> None:
+    emulator.app.faults.inject("timeout", method="batch")
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until_held(pilot, emulator)
+        screen = WorkdayScreen(app.services)
+        await app.push_screen(screen)  # as it is mounted, before anything else reaches it
+        assert note(app) == "Reading the workday…"
+        shown = [label for label in screen.query("#workday-rows Label") if label.display]
+        assert [str(label.render()) for label in shown] == [], "no label without its value"
+        emulator.app.release_held()
+        await settled(pilot)
+        assert "Status" in rows(app)
