@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 from b24tui.api import B24Client, Webhook
-from b24tui.api.pacing import PacingPolicy
 from b24tui.app import B24App
 from b24tui.clock import FrozenClock
 from b24tui.config import Settings
@@ -14,7 +12,7 @@ from b24tui.screens import DashboardScreen
 from b24tui.services import Services
 from b24tui.widgets import AppHeader
 from tests.conftest import ServedEmulator
-from tests.ui.waiting import settled
+from tests.ui.waiting import HeldWaits, settled
 
 
 def _list_calls(emulator: ServedEmulator) -> int:
@@ -59,15 +57,8 @@ async def test_a_remapped_key_refreshes(
 async def test_the_header_says_when_calls_wait_for_the_portal_limits(
     emulator: ServedEmulator, clock: FrozenClock
 ) -> None:
-    released = asyncio.Event()
-    now = [1000.0]
-
-    async def held(seconds: float) -> None:
-        # The wait lasts until the test lets it go; then the policy's time has passed.
-        await released.wait()
-        now[0] += seconds
-
-    policy = PacingPolicy(sleep=held, clock=lambda: now[0], wall=lambda: now[0])
+    waits = HeldWaits()
+    policy = waits.policy
     emulator.app.faults.inject("429", method="user.current")
     async with B24Client(Webhook.parse(emulator.webhook_url), policy=policy) as client:
         app = B24App(Services(client=client, clock=clock))
@@ -82,7 +73,7 @@ async def test_the_header_says_when_calls_wait_for_the_portal_limits(
             status = str(screen.query_one(AppHeader).status)
             assert status.startswith("waiting for user.current (portal limit), ")
             assert "user.current" in status
-            released.set()
+            waits.release()
             await settled(pilot)
             screen.tick()
             assert str(screen.query_one(AppHeader).status).startswith("updated")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -16,7 +15,6 @@ from textual.widgets import Static
 from textual.worker import WorkerFailed
 
 from b24tui.api import B24Client, Webhook
-from b24tui.api.pacing import PacingPolicy
 from b24tui.app import B24App
 from b24tui.clock import FrozenClock
 from b24tui.emulator import DEMO_USER_ID
@@ -29,7 +27,7 @@ from b24tui.services import Services
 from b24tui.widgets import AppHeader, TaskDetail, TaskTable
 from tests.conftest import ServedEmulator
 from tests.ui.conftest import AppFactory, cell_text
-from tests.ui.waiting import settled, until, until_held
+from tests.ui.waiting import HeldWaits, settled, until, until_held
 
 NOT_FOUND = "Task not found or you have no access"
 
@@ -454,14 +452,8 @@ async def test_a_parked_user_current_does_not_hold_the_task_screen(
     emulator: ServedEmulator, clock: FrozenClock
 ) -> None:
     """The portal parks ``user.current`` (OPERATION_TIME_LIMIT): the task still shows."""
-    released = asyncio.Event()
-    now = [1000.0]
-
-    async def held(seconds: float) -> None:
-        await released.wait()
-        now[0] += seconds
-
-    policy = PacingPolicy(sleep=held, clock=lambda: now[0], wall=lambda: now[0])
+    waits = HeldWaits()
+    policy = waits.policy
     emulator.app.faults.inject("429", method="user.current")
     task = next(t for t in emulator.portal.tasks.values() if t.responsible_id == DEMO_USER_ID)
     async with B24Client(Webhook.parse(emulator.webhook_url), policy=policy) as client:
@@ -473,5 +465,5 @@ async def test_a_parked_user_current_does_not_hold_the_task_screen(
                 await pilot.pause(0.01)
             assert policy.state().parked, "user.current is still held by the limits"
             await until(pilot, lambda: f"#{task.id} {task.title}" in shown_text(app))
-            released.set()
+            waits.release()
             await settled(pilot)

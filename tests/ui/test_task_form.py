@@ -7,7 +7,6 @@ served emulator; the emulator's journal says what the portal was sent and what i
 
 from __future__ import annotations
 
-import asyncio
 import re
 import tempfile
 from collections.abc import Callable
@@ -18,7 +17,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Static, TextArea
 
-from b24tui.api import B24Client, PacingPolicy, ValidationError, Webhook
+from b24tui.api import B24Client, ValidationError, Webhook
 from b24tui.clock import FrozenClock
 from b24tui.emulator import DEMO_USER_ID, JournalEntry
 from b24tui.screens import DashboardScreen
@@ -34,7 +33,7 @@ from tests.ui.bursts import burst
 from tests.ui.conftest import AppFactory, row_ids
 from tests.ui.hosts import BareApp
 from tests.ui.test_dashboard import footer_keys
-from tests.ui.waiting import settled, until
+from tests.ui.waiting import HeldWaits, settled, until
 
 MY_TASK = 121
 """A demo task the demo user created and is responsible for: the form may edit it."""
@@ -62,6 +61,18 @@ async def open_form(
     await app.push_screen(form)
     await settled(pilot)
     return form
+
+
+async def on_the_dashboard(pilot: Pilot[None], task_id: int | None = None) -> DashboardScreen:
+    """The dashboard, loaded, with ``task_id``'s row selected."""
+    await settled(pilot)
+    dashboard = pilot.app.screen
+    assert isinstance(dashboard, DashboardScreen)
+    if task_id is not None:
+        table = dashboard.query_one(TaskTable)
+        table.move_cursor(row=row_ids(table).index(task_id))
+        await settled(pilot)
+    return dashboard
 
 
 def sent(emulator: ServedEmulator, method: str) -> list[JournalEntry]:
@@ -358,14 +369,8 @@ async def test_a_refused_save_keeps_the_text_and_says_what_to_do(
 async def test_a_save_held_by_the_portals_limits_says_so_and_goes_out_after(
     emulator: ServedEmulator, clock: FrozenClock
 ) -> None:
-    released = asyncio.Event()
-    now = [1000.0]
-
-    async def held(seconds: float) -> None:
-        await released.wait()
-        now[0] += seconds
-
-    policy = PacingPolicy(sleep=held, clock=lambda: now[0], wall=lambda: now[0])
+    waits = HeldWaits()
+    policy = waits.policy
     async with B24Client(Webhook.parse(emulator.webhook_url), policy=policy) as client:
         app = app_with(client, clock)
         async with app.run_test(size=(120, 36)) as pilot:
@@ -377,7 +382,7 @@ async def test_a_save_held_by_the_portals_limits_says_so_and_goes_out_after(
             form.tick()
             status = form.query_one(AppHeader).status
             assert status.startswith("saving… waiting for tasks.task.get (portal limit),")
-            released.set()
+            waits.release()
             await closed(pilot, form)
             assert emulator.portal.tasks[MY_TASK].title == "Held back"
 
@@ -698,12 +703,7 @@ async def test_e_on_a_task_i_may_edit_opens_its_form_and_n_a_new_one(
 ) -> None:
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
-        await settled(pilot)
-        dashboard = app.screen
-        assert isinstance(dashboard, DashboardScreen)
-        table = dashboard.query_one(TaskTable)
-        table.move_cursor(row=row_ids(table).index(MY_TASK))
-        await settled(pilot)
+        dashboard = await on_the_dashboard(pilot, MY_TASK)
         assert "e" in footer_keys(dashboard)
         await pilot.press("e")
         await settled(pilot)
@@ -730,12 +730,7 @@ async def test_letters_typed_right_after_n_are_the_title_not_the_dashboards_keys
 ) -> None:
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
-        await settled(pilot)
-        dashboard = app.screen
-        assert isinstance(dashboard, DashboardScreen)
-        table = dashboard.query_one(TaskTable)
-        table.move_cursor(row=row_ids(table).index(MY_TASK))
-        await settled(pilot)
+        await on_the_dashboard(pilot, MY_TASK)
         before = len(emulator.app.journal)
         burst(app, "n", *"Ship sx")
         await settled(pilot)
@@ -751,9 +746,7 @@ async def test_a_task_created_from_the_list_is_where_its_cursor_goes(
 ) -> None:
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
-        await settled(pilot)
-        dashboard = app.screen
-        assert isinstance(dashboard, DashboardScreen)
+        dashboard = await on_the_dashboard(pilot)
         await pilot.press("n", *"Due today", "tab", "tab", *"eod", "ctrl+s")
         await settled(pilot)
         assert dashboard.is_current
@@ -766,12 +759,7 @@ async def test_n_and_e_typed_in_the_filter_are_letters(
 ) -> None:
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
-        await settled(pilot)
-        dashboard = app.screen
-        assert isinstance(dashboard, DashboardScreen)
-        table = dashboard.query_one(TaskTable)
-        table.move_cursor(row=row_ids(table).index(MY_TASK))
-        await settled(pilot)
+        dashboard = await on_the_dashboard(pilot, MY_TASK)
         await pilot.press("slash", *"ne")
         await settled(pilot)
         assert app.screen is dashboard
@@ -792,12 +780,7 @@ async def test_a_task_i_may_not_edit_offers_no_e(
     )
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
-        await settled(pilot)
-        dashboard = app.screen
-        assert isinstance(dashboard, DashboardScreen)
-        table = dashboard.query_one(TaskTable)
-        table.move_cursor(row=row_ids(table).index(others))
-        await settled(pilot)
+        dashboard = await on_the_dashboard(pilot, others)
         assert "e" not in footer_keys(dashboard)
         await pilot.press("e")
         await settled(pilot)

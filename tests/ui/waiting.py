@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from textual.pilot import Pilot
 
+from b24tui.api import PacingPolicy
 from tests.conftest import ServedEmulator
 
 POLLS = 500
@@ -58,3 +59,24 @@ async def until(pilot: Pilot[None], condition: Callable[[], bool]) -> None:
             return
         await pilot.pause(0.01)
     raise AssertionError("the condition never held")
+
+
+class HeldWaits:
+    """A pacing policy whose waits last until the test calls :meth:`release`; then the
+    policy's own time has passed by the wait (no wall-clock sleep)."""
+
+    def __init__(self) -> None:
+        self._released = asyncio.Event()
+        self._now = 1000.0
+        self.policy = PacingPolicy(sleep=self._held, clock=self._clock, wall=self._clock)
+
+    def _clock(self) -> float:
+        return self._now
+
+    async def _held(self, seconds: float) -> None:
+        await self._released.wait()
+        self._now += seconds
+
+    def release(self) -> None:
+        """Let every wait, and those to come, pass."""
+        self._released.set()
