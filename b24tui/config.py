@@ -27,9 +27,7 @@ message names the file, the key and what was expected::
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -41,6 +39,7 @@ import tomlkit
 from tomlkit.items import Table
 
 from b24tui.paths import config_file
+from b24tui.state import write_atomically
 
 __all__ = [
     "DEFAULT_KEYRING_TIMEOUT",
@@ -369,14 +368,6 @@ def _new_document() -> tomlkit.TOMLDocument:
 
 def _write_atomically(path: Path, text: str) -> None:
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=".config-", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                stream.write(text)
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        write_atomically(path, text)
     except OSError as error:
         raise ConfigError(path, None, f"cannot be written ({error.strerror})") from None
