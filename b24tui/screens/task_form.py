@@ -209,7 +209,7 @@ class TaskFormScreen(PortalScreen[int | None]):
             return "New task"
         return f"Edit task #{self.task_id} “{self.base.title}”"
 
-    def _groups(self) -> list[tuple[str, int]]:
+    def _groups(self) -> list[tuple[Content, int]]:
         """The groups the person's tasks are in (the portal's own list needs a scope the
         webhook may lack), and no group."""
         seen: dict[int, str] = {}
@@ -217,8 +217,9 @@ class TaskFormScreen(PortalScreen[int | None]):
             if task.group is not None and task.group.id:
                 seen[task.group.id] = task.group.name
         named = sorted(seen.items(), key=lambda item: item[1].casefold())
-        return [("No group", 0)] + [
-            (clean(name, single_line=True) or f"Group #{gid}", gid) for gid, name in named
+        # Content: Select parses a plain string as markup, and a name is the portal's text.
+        return [(Content("No group"), 0)] + [
+            (Content(clean(name, single_line=True) or f"Group #{gid}"), gid) for gid, name in named
         ]
 
     def on_resize(self, event: events.Resize) -> None:

@@ -14,8 +14,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from textual.content import Content
 from textual.pilot import Pilot
-from textual.widgets import Input, Static, TextArea
+from textual.widgets import Input, OptionList, Select, Static, TextArea
 
 from b24tui.api import B24Client, ValidationError, Webhook
 from b24tui.clock import FrozenClock
@@ -785,3 +786,26 @@ async def test_a_task_i_may_not_edit_offers_no_e(
         await pilot.press("e")
         await settled(pilot)
         assert app.screen is dashboard
+
+
+@pytest.mark.parametrize("name", ["Team [/WIP]", "[@click=app.quit]x[/]", "[bold]Ops[/]"])
+async def test_a_group_named_like_markup_is_offered_literally(
+    emulator: ServedEmulator, ui_client: B24Client, clock: FrozenClock, name: str
+) -> None:
+    task = emulator.portal.tasks[MY_TASK]
+    group = next(iter(emulator.portal.groups.values()))
+    group.name = name
+    task.group_id = group.id
+    group.member_ids.add(DEMO_USER_ID)
+    app = app_with(ui_client, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.services.store.load_task(MY_TASK)
+        form = await open_form(pilot, None)
+        groups = form.query_one("#form-group", Select)
+        groups.focus()
+        await pilot.press("enter")  # the list of groups
+        await settled(pilot)
+        prompts = [option.prompt for option in groups.query_one(OptionList).options]
+        assert all(isinstance(prompt, Content) for prompt in prompts), "never parsed as markup"
+        assert name in [str(prompt) for prompt in prompts]
+        assert app.is_running
