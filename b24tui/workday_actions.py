@@ -416,8 +416,10 @@ class WorkdayDesk:
                 day = await store.client.timeman.status()
             except B24Error:
                 return WorkdayResult(pending, WorkdayResultKind.UNSURE, store.workday, lost)
-            store.keep_workday(day)
-            if not _looks_done(action, day):
+            done = _looks_done(action, day)
+            # A pause read back as done is ours: it began about now, not at the last read.
+            store.keep_workday(day, paused_here=done and action is PAUSE)
+            if not done:
                 return WorkdayResult(pending, WorkdayResultKind.UNSURE, day)
             return WorkdayResult(pending, WorkdayResultKind.DONE, day, at=self._at(action, day))
         except B24Error as error:

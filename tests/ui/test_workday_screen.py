@@ -165,19 +165,22 @@ async def test_a_workday_key_while_an_action_is_under_way_is_answered_not_sent(
 
 
 async def test_a_lost_answer_is_read_back_never_sent_again(
-    make_app: AppFactory, emulator: ServedEmulator
+    make_app: AppFactory, emulator: ServedEmulator, clock: FrozenClock
 ) -> None:
     notes: list[str] = []
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await open_workday(pilot)
         app.notify = lambda message, **_: notes.append(str(message))  # type: ignore[method-assign]
+        clock.advance(45)  # the pause comes 45 s after the last read
         emulator.app.faults.inject("drop", method="timeman.pause")
         await pilot.press("p")
         await settled(pilot)
         assert [m for m, _ in timeman_writes(emulator)] == ["timeman.pause"]
         assert emulator.portal.workdays[DEMO_USER_ID].paused
         assert "Status    paused" in rows(app)
+        # As of the pause, which was ours: not the figure of the read 45 s before it.
+        assert "Worked    01:42:52 (as of the pause)" in rows(app)
         assert len(notes) == 1
 
 
