@@ -26,6 +26,7 @@ __all__ = [
     "READ_ONLY_MESSAGE",
     "TASK_ACTIONS",
     "TASK_ACTIONS_BY_ID",
+    "UNDER_WAY_SECONDS",
     "TaskAction",
     "allowed_actions",
     "done_message",
@@ -35,6 +36,11 @@ __all__ = [
 
 READ_ONLY_MESSAGE: Final = "Read-only: nothing is changed on the portal"
 """What a key or command that would write says in read-only mode."""
+
+UNDER_WAY_SECONDS = 3.0
+"""How long the note that an action is already under way stays: it is about the key just
+pressed, and it must not outlive by long the screen it was said on (its result has its own
+note)."""
 
 Allowed = Callable[[Task, "int | None"], bool]
 Call = Callable[[B24Client, Task, Mapping[str, Any]], Awaitable[object]]

@@ -368,7 +368,7 @@ class WorkdayDesk:
         if pending is None:
             return None
         if pending.action is action:
-            return f"{pending.action.in_words} is already under way: its result will show here."
+            return f"{pending.action.in_words} is already under way; its result will follow."
         return f"{pending.action.in_words} is under way: wait for its result."
 
     def submit(

@@ -34,6 +34,7 @@ from b24tui.actions import (
     READ_ONLY_MESSAGE,
     TASK_ACTIONS,
     TASK_ACTIONS_BY_ID,
+    UNDER_WAY_SECONDS,
     TaskAction,
     has_graphical_browser,
     load_users,
@@ -271,9 +272,10 @@ class TaskActionsMixin(Screen[Any]):
         if action.confirm is not None:
             self._answer_grace_until = self.services.clock.now() + ANSWER_GRACE
         self.app.notify(
-            f"{action.doing} “{clean(task.title, single_line=True)}” is already under way: "
-            "its result will show here.",
+            f"{action.doing} “{clean(task.title, single_line=True)}” is already under way; "
+            "its result will follow.",
             markup=False,
+            timeout=UNDER_WAY_SECONDS,
         )
 
     def _ask(self, action: TaskAction, task: Task) -> None:

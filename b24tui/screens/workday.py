@@ -19,7 +19,7 @@ from textual.containers import Grid, Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Button, Input, Label, Static
 
-from b24tui.actions import READ_ONLY_MESSAGE
+from b24tui.actions import READ_ONLY_MESSAGE, UNDER_WAY_SECONDS
 from b24tui.api import B24Error
 from b24tui.clock import Clock
 from b24tui.humanize import ShownZone
@@ -88,7 +88,7 @@ def ask_workday_action(
     desk = services.workday
     under_way = desk.under_way(action)
     if under_way is not None:
-        app.notify(under_way, markup=False)
+        app.notify(under_way, markup=False, timeout=UNDER_WAY_SECONDS)
         return
     if action is FINISH and FINISH in desk.offered():
         app.push_screen(FinishDialog(services, settings))

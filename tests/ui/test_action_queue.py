@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from textual.pilot import Pilot
 
+from b24tui.actions import UNDER_WAY_SECONDS
 from b24tui.app import B24App
 from b24tui.emulator import DEMO_USER_ID
 from b24tui.screens.confirm import ConfirmScreen
@@ -56,9 +57,9 @@ async def test_a_second_press_while_the_first_waits_is_told_and_not_sent(
         assert cell_text(table, task_id, "status") == "Starting…"
         await pilot.press("s")
         await pilot.pause()
-        assert toasts(app) == [
-            f"Starting “{TITLE}” is already under way: its result will show here."
-        ]
+        assert toasts(app) == [f"Starting “{TITLE}” is already under way; its result will follow."]
+        # A note about the key just pressed: gone soon, not lingering on the next screen.
+        assert [n.timeout for n in app._notifications] == [UNDER_WAY_SECONDS]
         assert emulator.app.release_held() == 1
         await settled(pilot)
         assert sent(emulator, "tasks.task.start") == 1

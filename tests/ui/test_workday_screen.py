@@ -150,7 +150,10 @@ async def test_a_workday_key_while_an_action_is_under_way_is_answered_not_sent(
         assert footer_keys(app) == {"workday_pause", "workday_finish"}
         await pilot.press("p")
         assert notes == [
-            ("Pausing the workday is already under way: its result will show here.", "information")
+            (
+                "Pausing the workday is already under way; its result will follow.",
+                "information",
+            )
         ]
         await pilot.press("f")
         assert notes[-1] == (
