@@ -259,18 +259,11 @@ class TaskFormScreen(PortalScreen[int | None]):
         """``task``'s values as the form shows them: its description cleaned of terminal
         controls (so that showing it cannot run anything, and a form left as it opened
         sends nothing)."""
-        values = FormValues.of_task(task)
-        text = self._deadline_text(task.deadline)
-        return FormValues(
+        values = FormValues.of_task(task, deadline_text=self._deadline_text(task.deadline))
+        return replace(
+            values,
             title=clean(values.title, single_line=True),
             description=clean(values.description),
-            deadline=values.deadline,
-            deadline_text=text,
-            priority=values.priority,
-            responsible_id=values.responsible_id,
-            accomplices=values.accomplices,
-            auditors=values.auditors,
-            group_id=values.group_id,
         )
 
     def zone(self) -> tzinfo:
@@ -314,15 +307,12 @@ class TaskFormScreen(PortalScreen[int | None]):
         if self.task_id is None:
             chosen = self.query_one("#form-group", Select).value
             group = chosen if isinstance(chosen, int) and chosen else None
-        return FormValues(
+        return replace(
+            values,
             title=self.query_one("#form-title", Input).value,
             description=self.query_one("#form-description", TextArea).text,
-            deadline=values.deadline,
             deadline_text=self.query_one("#form-deadline", Input).value,
             priority=priority if isinstance(priority, Priority) else values.priority,
-            responsible_id=values.responsible_id,
-            accomplices=values.accomplices,
-            auditors=values.auditors,
             group_id=group,
         )
 
@@ -350,10 +340,10 @@ class TaskFormScreen(PortalScreen[int | None]):
             return
         self._clear_error("deadline")
         if isinstance(parsed, deadlines.NoDeadline):
-            self.values = _with(self.values, deadline=None)
+            self.values = replace(self.values, deadline=None)
             said.update("no deadline")
             return
-        self.values = _with(self.values, deadline=parsed.moment)
+        self.values = replace(self.values, deadline=parsed.moment)
         words = deadlines.describe(parsed.moment, now, self.zone())
         said.update(Content(words))
 
@@ -419,13 +409,16 @@ class TaskFormScreen(PortalScreen[int | None]):
         if user is None:
             return
         self._names[user.id] = user.full_name
-        self.values = _with(self.values, responsible_id=user.id)
+        self.values = replace(self.values, responsible_id=user.id)
         self._picked("responsible")
 
     def _picked_people(self, name: str, ids: tuple[int, ...] | None) -> None:
         if ids is None:
             return
-        self.values = _with(self.values, **{name: ids})
+        if name == "accomplices":
+            self.values = replace(self.values, accomplices=ids)
+        else:
+            self.values = replace(self.values, auditors=ids)
         self._picked(name)
 
     def _picked(self, name: str) -> None:
@@ -665,13 +658,8 @@ class TaskFormScreen(PortalScreen[int | None]):
             return
         theirs = self._values_of(portal)
         if portal.changed_date != self.base_changed and theirs.differing(self.base):
-            conflict = conflicts_between(self.base, self.values, theirs)
-            conflict = Conflict(
-                base=conflict.base,
-                mine=conflict.mine,
-                theirs=conflict.theirs,
-                fields=conflict.fields,
-                theirs_only=conflict.theirs_only,
+            conflict = replace(
+                conflicts_between(self.base, self.values, theirs),
                 changed_by=portal.changed_by,
                 changed_at=portal.changed_date,
             )
@@ -827,7 +815,3 @@ class TaskFormScreen(PortalScreen[int | None]):
             self.show_health(self.store.task_read_at(self.task_id))
         else:
             self.show_health(self.store.tasks_read_at)
-
-
-def _with(values: FormValues, **changes: Any) -> FormValues:
-    return replace(values, **changes)
