@@ -27,7 +27,7 @@ from b24tui.widgets import AppHeader, TaskTable
 from b24tui.widgets.task_pane import TaskPane
 from tests.conftest import ServedEmulator
 from tests.ui.conftest import AppFactory, cell_text, expected_view_ids, loaded, row_ids
-from tests.ui.waiting import settled, until_held
+from tests.ui.waiting import next_frame, settled, until_held
 
 
 def _expected_active(portal: Portal, now: datetime) -> list[int]:
@@ -556,10 +556,10 @@ async def test_after_an_action_the_next_row_offers_its_own_keys(
         table.move_cursor(row=row_ids(table).index(first))
         await pilot.pause()
         await pilot.press("s")
-        await loaded(pilot)
+        await settled(pilot)
         assert {"p"} <= footer_keys(app.screen)
         assert "s" not in footer_keys(app.screen)
         table.move_cursor(row=row_ids(table).index(second))
-        await pilot.pause()
+        await next_frame(pilot)  # the footer takes its new keys after a refresh
         assert "s" in footer_keys(app.screen)
         assert "p" not in footer_keys(app.screen)

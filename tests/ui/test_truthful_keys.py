@@ -22,7 +22,7 @@ from tests.ui.conftest import AppFactory, cell_text
 from tests.ui.hosts import BareApp
 from tests.ui.test_action_queue import TITLE, my_pending_task, on_row, sent
 from tests.ui.test_actions import toasts, top, undoable
-from tests.ui.waiting import settled, until_held
+from tests.ui.waiting import next_frame, settled, until_held
 
 
 def footer_keys(app: B24App) -> set[str]:
@@ -85,7 +85,7 @@ async def test_pause_pressed_while_the_start_waits_is_queued_then_done(
         emulator.app.faults.inject("timeout", method="tasks.task.start")
         await pilot.press("s")
         await until_held(pilot, emulator)
-        await pilot.pause()
+        await next_frame(pilot)
         assert "p" in footer_keys(app), "the start under way offers the pause after it"
         await pilot.press("p")
         await pilot.pause()
