@@ -7,16 +7,22 @@ from __future__ import annotations
 import os
 import selectors
 import signal
+import ssl
 import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
 
 import b24tui
 
 REPO_ROOT = Path(b24tui.__file__).resolve().parents[1]
 FIRST_LINE_TIMEOUT = 30.0
+
+
+def ssl_context(ca_file: str) -> ssl.SSLContext:
+    return ssl.create_default_context(cafile=ca_file)
 
 
 @pytest.mark.parametrize(
@@ -38,8 +44,12 @@ def test_the_tls_files_go_with_the_emulator(stop_with: signal.Signals) -> None:
             selector.register(process.stdout, selectors.EVENT_READ)
             if not selector.select(timeout=FIRST_LINE_TIMEOUT):
                 pytest.fail("the emulator printed nothing")
-        _, ca_file = process.stdout.readline().split()
+        url, ca_file = process.stdout.readline().split()
         directory = Path(ca_file).parent
+        # Stopped while it serves, as a person stops it: a signal in the instant between
+        # the printed line and uvicorn taking its signals over is another matter.
+        answer = httpx.post(url + "server.time.json", verify=ssl_context(ca_file), timeout=30)
+        assert answer.status_code == 200
         assert sorted(path.name for path in directory.iterdir()) == [
             "ca.pem",
             "server.key",
