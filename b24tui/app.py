@@ -23,7 +23,16 @@ from b24tui.actions import READ_ONLY_MESSAGE
 from b24tui.api import B24Error
 from b24tui.checklist_actions import ChecklistResult
 from b24tui.commands import PaletteCommands
+from b24tui.humanize import ShownZone
 from b24tui.messages import CallFailed, RefreshRequested, TaskChosen
+from b24tui.notifications import (
+    NOTICE_SECONDS,
+    SUMMARY_AFTER,
+    Notice,
+    desktop_sequence,
+    summary,
+    workday_notice,
+)
 from b24tui.screens import DashboardScreen, TaskDetailScreen
 from b24tui.screens.checklist import ChecklistScreen
 from b24tui.screens.confirm import ConfirmScreen
@@ -31,8 +40,13 @@ from b24tui.screens.help import HelpScreen, help_sections
 from b24tui.screens.task_form import TaskFormScreen
 from b24tui.screens.workday import WorkdayScreen
 from b24tui.services import Services
+from b24tui.store import StoreChange
 from b24tui.widgets import TaskTable
 from b24tui.workday_actions import WorkdayResult
+
+SNAPSHOT_EVERY = 5.0
+"""Seconds between a change of the store and its write to the snapshot cache (at most
+one write in this time, off the event loop)."""
 
 
 class B24App(App[None]):
@@ -77,6 +91,10 @@ class B24App(App[None]):
         """Whether the first load ends with ``gc.freeze()`` (the real run does; tests, which
         run many apps in one process, do not)."""
         self._next_refresh: Timer | None = None
+        self._news_heard = False
+        """Whether the portal has been read once, here or by the run the snapshot cache
+        comes from (what it said first is no news)."""
+        self._snapshot_timer: Timer | None = None
         self._remember_themes = False
         """Whether a theme set now is the person's pick (not the one the app starts with)."""
 
@@ -95,6 +113,10 @@ class B24App(App[None]):
             self.set_keymap(dict(settings.keys))
         self._start_theme()
         self._serve_actions()
+        # The last run's snapshot first, so the dashboard's first paint shows it.
+        self._news_heard = self.services.restore_snapshot()
+        self.services.store.subscribe(self._tell_news)
+        self.services.store.subscribe(self._keep_snapshot_soon)
         self.push_screen(DashboardScreen(self.services))
         if self.start_task_id is not None and self.start_on_checklist:
             self.push_screen(ChecklistScreen(self.services, self.start_task_id))
@@ -166,6 +188,75 @@ class B24App(App[None]):
             severity=result.severity,
             timeout=5 if result.severity == "information" and not result.undoable else UNDO_SECONDS,
             markup=False,
+        )
+
+    # ------------------------------------------------------------------ notifications
+
+    def _tell_news(self, change: StoreChange) -> None:
+        """Tell what a refresh brought that the person cares about (each thing once)."""
+        if not (change.refreshed or change.workday):
+            return
+        store, news = self.services.store, self.services.news
+        me = store.me
+        notices = []
+        if change.events and me is not None:
+            zone = ShownZone.of(me.time_zone, self.services.clock)
+            notices += news.of_events(change.events, me.id, zone)
+        day = workday_notice(store.workday_seen, store.schedule, self.services.clock.now())
+        if not self._news_heard:
+            # What stood when the app first read the portal is no news: the minimum
+            # reached before the start is not announced (the first read has no events).
+            news.take([day])
+            self._news_heard = change.refreshed
+        else:
+            notices += news.take([day])
+        if notices:
+            self.announce(notices)
+
+    def announce(self, notices: Sequence[Notice]) -> None:
+        """Toast each notice (many at once: one summary), with the bell and a desktop
+        notification if the config asks for them."""
+        notify = self.services.notify
+        if len(notices) > SUMMARY_AFTER:
+            shown = [(f"{len(notices)} changes", summary(notices))]
+        else:
+            shown = [(notice.title, notice.message) for notice in notices]
+        for title, message in shown:
+            self.notify(message, title=title, timeout=NOTICE_SECONDS, markup=False)
+            if notify.desktop != "off":
+                self.write_to_terminal(desktop_sequence(notify.desktop, title, message))
+        if notify.bell:
+            self.bell()
+
+    def write_to_terminal(self, sequence: str) -> None:
+        """Write a control sequence to the terminal (as :meth:`App.bell` writes its own)."""
+        if not self.is_headless and self._driver is not None:
+            self._driver.write(sequence)
+
+    # ------------------------------------------------------------------ the snapshot cache
+
+    def _keep_snapshot_soon(self, change: StoreChange) -> None:
+        """Write the store to the cache a few seconds after it changed (once for a burst)."""
+        if self.services.cache is None or self._snapshot_timer is not None:
+            return
+        if change.tasks or change.refreshed or change.workday or change.checklists:
+            self._snapshot_timer = self.set_timer(
+                SNAPSHOT_EVERY, self._keep_snapshot, name="snapshot"
+            )
+
+    def _keep_snapshot(self) -> None:
+        self._snapshot_timer = None
+        if self.services.store.loading is not None:  # half a first load: wait for the rest
+            self._snapshot_timer = self.set_timer(
+                SNAPSHOT_EVERY, self._keep_snapshot, name="snapshot"
+            )
+            return
+        self.run_worker(
+            self.services.snapshot_writer(),
+            name="snapshot cache",
+            group="snapshot",
+            thread=True,
+            exit_on_error=False,
         )
 
     # ------------------------------------------------------------------ the one refresh

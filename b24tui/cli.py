@@ -17,6 +17,8 @@ from b24tui import __version__
 from b24tui.paths import ENV_WEBHOOK
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from b24tui.api import B24Client
     from b24tui.clock import Clock
     from b24tui.config import Settings
@@ -217,7 +219,7 @@ def _run_demo(
     from b24tui.clock import SystemClock
     from b24tui.config import ConfigError, load_settings
     from b24tui.demo import demo_client, demo_portal
-    from b24tui.paths import demo_state_file
+    from b24tui.paths import demo_cache_file, demo_state_file
     from b24tui.state import StateFile
 
     try:
@@ -236,6 +238,7 @@ def _run_demo(
             checklist=checklist,
             settings=settings,
             remembered=remembered,
+            cache=demo_cache_file(),
         )
     )
 
@@ -272,6 +275,8 @@ def _run_portal(
             checklist=checklist,
             settings=plan.settings,
             remembered=plan.remembered,
+            cache=plan.cache,
+            user_id=plan.settings.profile(profile).user_id,
         )
     )
 
@@ -285,18 +290,31 @@ async def _run_app(
     checklist: bool = False,
     settings: Settings | None = None,
     remembered: StateFile | None = None,
+    cache: Path | None = None,
+    user_id: int | None = None,
     headless: bool = False,
 ) -> int:
     """Run the app until it quits; its exit code (1 after a crash, whose traceback Textual
-    has printed)."""
+    has printed). The snapshot cache at ``cache`` is read to start from and written as the
+    app quits (``user_id``: whose it must be, when the profile says)."""
     # Textual is imported only here, so --version and the emulator start fast.
     from b24tui.app import B24App
+    from b24tui.cache import SnapshotCache
     from b24tui.services import Services
 
+    snapshots = (
+        SnapshotCache(cache, portal=client.host, user_id=user_id) if cache is not None else None
+    )
     async with client:
         services = Services(
-            client=client, clock=clock, demo=demo, settings=settings, remembered=remembered
+            client=client,
+            clock=clock,
+            demo=demo,
+            settings=settings,
+            remembered=remembered,
+            cache=snapshots,
         )
         app = B24App(services, task_id=task_id, checklist=checklist, freeze_after_load=True)
         await app.run_async(headless=headless)
+    services.keep_snapshot()
     return app.return_code or 0

@@ -19,6 +19,15 @@ message names the file, the key and what was expected::
     [limits]
     plan = "cloud"                 # "enterprise": the larger request bucket (250, 5/s)
 
+    [notifications]                # each kind true (the default) or false
+    assigned = true                # a task newly mine to do
+    sent_back = true               # one of mine sent back for rework
+    awaiting_control = true        # one I created, done, awaiting my control
+    deadline_passed = true         # a deadline of mine passed
+    workday_minimum = true         # the workday reached the schedule's minimum
+    bell = false                   # ring the terminal's bell with each notice
+    desktop = "off"                # "osc9" or "osc777": a desktop notification too
+
     [profiles.work]
     portal = "acme.bitrix24.com"
     user_id = 1
@@ -45,7 +54,9 @@ __all__ = [
     "DEFAULT_KEYRING_TIMEOUT",
     "DEFAULT_PROFILE",
     "DEFAULT_REFRESH_INTERVAL",
+    "NOTICE_KINDS",
     "ConfigError",
+    "NotifySettings",
     "ProfileSettings",
     "Settings",
     "check_profile_name",
@@ -80,10 +91,21 @@ _TOP_KEYS = frozenset(
         "debug",
         "keys",
         "limits",
+        "notifications",
         "profiles",
     }
 )
 _LIMIT_KEYS = frozenset({"plan"})
+NOTICE_KINDS = (
+    "assigned",
+    "sent_back",
+    "awaiting_control",
+    "deadline_passed",
+    "workday_minimum",
+)
+"""The kinds of notice, each a key of ``[notifications]``."""
+DesktopNotices = Literal["off", "osc9", "osc777"]
+_NOTIFY_KEYS = frozenset({*NOTICE_KINDS, "bell", "desktop"})
 PlanName = Literal["cloud", "enterprise"]
 """The portal plans whose rate limits the client paces by."""
 _PROFILE_KEYS = frozenset({"portal", "user_id", "read_only"})
@@ -121,6 +143,18 @@ class ProfileSettings:
 
 
 @dataclass(frozen=True)
+class NotifySettings:
+    """``[notifications]``: which changes are told, and how beyond the toast."""
+
+    kinds: frozenset[str] = frozenset(NOTICE_KINDS)
+    """The kinds of notice turned on (:data:`NOTICE_KINDS`)."""
+    bell: bool = False
+    """Whether each notice rings the terminal's bell."""
+    desktop: DesktopNotices = "off"
+    """A desktop notification as well, by the terminal sequence it understands."""
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything the config file can say, with defaults for what it does not."""
 
@@ -145,6 +179,8 @@ class Settings:
     plan: PlanName = "cloud"
     """The portal's plan, for pacing: ``"cloud"`` (every plan but Enterprise) or
     ``"enterprise"`` (``[limits] plan``)."""
+    notify: NotifySettings = NotifySettings()
+    """``[notifications]``."""
 
     def profile(self, name: str | None = None) -> ProfileSettings:
         """The profile ``name`` (default: :attr:`default_profile`), empty if not configured."""
@@ -206,6 +242,7 @@ def _parse(path: Path, data: Mapping[str, Any]) -> Settings:
         keys=MappingProxyType(reader.keys(data)),
         profiles=MappingProxyType(reader.profiles(data)),
         plan=reader.plan(data),
+        notify=reader.notify(data),
     )
 
 
@@ -279,6 +316,24 @@ class _Reader:
         if plan != "cloud":
             self.fail("limits.plan", '"cloud" or "enterprise"', plan)
         return "cloud"
+
+    def notify(self, data: Mapping[str, Any]) -> NotifySettings:
+        table = data.get("notifications", {})
+        if not isinstance(table, Mapping):
+            self.fail("notifications", "a table of kind = true or false", table)
+        self.no_unknown_keys(table, _NOTIFY_KEYS, prefix="notifications.")
+        prefix = "notifications."
+        kinds = frozenset(
+            kind for kind in NOTICE_KINDS if self.boolean(table, kind, True, prefix=prefix)
+        )
+        desktop = self.string(table, "desktop", "off", prefix=prefix)
+        if desktop not in ("off", "osc9", "osc777"):
+            self.fail(prefix + "desktop", '"off", "osc9" or "osc777"', desktop)
+        return NotifySettings(
+            kinds=kinds,
+            bell=self.boolean(table, "bell", False, prefix=prefix),
+            desktop="osc9" if desktop == "osc9" else "osc777" if desktop == "osc777" else "off",
+        )
 
     def profiles(self, data: Mapping[str, Any]) -> dict[str, ProfileSettings]:
         table = data.get("profiles", {})

@@ -55,6 +55,18 @@ def profile_state_file(profile: str) -> Path:
     return state_dir() / "profiles" / f"{profile}.json"
 
 
+def profile_cache_file(profile: str) -> Path:
+    """The snapshot of the portal as ``profile`` last saw it, for an instant start, e.g.
+    ``~/.cache/b24tui/profiles/work.json``; ``profile`` is a checked profile name."""
+    return cache_dir() / "profiles" / f"{profile}.json"
+
+
+def demo_cache_file() -> Path:
+    """The demo's snapshot cache (apart from every profile's), e.g.
+    ``~/.cache/b24tui/demo.json``."""
+    return cache_dir() / "demo.json"
+
+
 def demo_state_file() -> Path:
     """What the demo remembers (apart from every profile), e.g.
     ``~/.local/state/b24tui/demo.json``."""

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from b24tui.action_queue import ActionQueue
 from b24tui.api import B24Client
+from b24tui.cache import SnapshotCache
 from b24tui.checklist_actions import ChecklistQueue
 from b24tui.clock import Clock
-from b24tui.config import DEFAULT_REFRESH_INTERVAL, Settings
+from b24tui.config import DEFAULT_REFRESH_INTERVAL, NotifySettings, Settings
+from b24tui.notifications import Announcer, NoticeKind
 from b24tui.state import StateFile
 from b24tui.store import PortalStore
 from b24tui.task_form import DraftBox
@@ -27,6 +30,9 @@ class Services:
     remembered: StateFile | None = None
     """Where the profile's theme, last view and sort are kept between runs; ``None``
     remembers nothing (tests that do not ask for it)."""
+    cache: SnapshotCache | None = None
+    """Where the store's snapshot is kept between runs, for an instant start; ``None``
+    keeps none (tests that do not ask for it)."""
     store: PortalStore = field(init=False, repr=False, compare=False)
     """What the app knows of the portal, shared by every screen (built from the rest)."""
     actions: ActionQueue = field(init=False, repr=False, compare=False)
@@ -35,6 +41,8 @@ class Services:
     """The checklist changes asked for and not yet answered (the app runs them)."""
     workday: WorkdayDesk = field(init=False, repr=False, compare=False)
     """The workday action under way, if one is (the app runs it)."""
+    news: Announcer = field(init=False, repr=False, compare=False)
+    """Which changes of the portal are told, and which were told already."""
 
     def __post_init__(self) -> None:
         store = PortalStore(self.client, self.clock, refresh_interval=self.refresh_interval)
@@ -42,6 +50,36 @@ class Services:
         object.__setattr__(self, "actions", ActionQueue(store))
         object.__setattr__(self, "checklists", ChecklistQueue(store))
         object.__setattr__(self, "workday", WorkdayDesk(store))
+        kinds = (NoticeKind(kind) for kind in self.notify.kinds)
+        object.__setattr__(self, "news", Announcer(kinds))
+
+    def restore_snapshot(self) -> bool:
+        """Start from the snapshot cache, if it holds one for this portal and person: the
+        store knows what it knew, and the notices said then are not said again."""
+        cached = self.cache.load() if self.cache is not None else None
+        if cached is None:
+            return False
+        self.news.remember(cached.said)
+        self.store.restore(cached.snapshot)
+        return True
+
+    def keep_snapshot(self) -> bool:
+        """Write what the store knows to the snapshot cache now (see :meth:`snapshot_writer`)."""
+        return self.snapshot_writer()()
+
+    def snapshot_writer(self) -> Callable[[], bool]:
+        """A write of the store as it is now to the cache, to run off the event loop: the
+        snapshot is taken here, its encoding and writing happen when it is called."""
+        cache = self.cache
+        if cache is None:
+            return lambda: False
+        snapshot, said, now = self.store.snapshot(), self.news.said, self.clock.now()
+        return lambda: cache.save(snapshot, said, now)
+
+    @property
+    def notify(self) -> NotifySettings:
+        """``[notifications]``: the kinds told, the bell, a desktop notification."""
+        return self.settings.notify if self.settings is not None else NotifySettings()
 
     @property
     def read_only(self) -> bool:

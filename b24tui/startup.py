@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 
@@ -27,7 +28,7 @@ from b24tui.auth import (
 )
 from b24tui.auth.oauth import oauth_token_url
 from b24tui.config import ConfigError, Settings, load_settings
-from b24tui.paths import profile_state_file
+from b24tui.paths import profile_cache_file, profile_state_file
 from b24tui.state import StateFile
 
 __all__ = ["RunPlan", "endpoint_for_run", "plan_run"]
@@ -43,6 +44,8 @@ class RunPlan:
     token_refresher: TokenRefresher | None = None
     remembered: StateFile | None = None
     """The profile's theme, last view and sort (under the platform's state directory)."""
+    cache: Path | None = None
+    """The profile's snapshot cache (under the platform's cache directory)."""
 
 
 def endpoint_for_run(
@@ -91,6 +94,7 @@ def plan_run(
         raise CredentialsUnavailable(str(error)) from None
     resolution = resolve_credential(profile, settings, environ=env, probe=probe)
     remembered = StateFile(profile_state_file(resolution.profile))
+    cache = profile_cache_file(resolution.profile)
     credential = resolution.credential
     if credential is not None:
         refresher: TokenRefresher | None = None
@@ -103,7 +107,7 @@ def plan_run(
             refresher = SavingTokenRefresher(
                 TokenServerRefresher(app), resolution.store, resolution.profile, credential
             )
-        return RunPlan(credential.endpoint(), settings, refresher, remembered)
+        return RunPlan(credential.endpoint(), settings, refresher, remembered, cache)
     if interactive is None:
         interactive = sys.stdin.isatty() and sys.stdout.isatty()
     if not interactive:
@@ -119,4 +123,4 @@ def plan_run(
         raise CredentialsUnavailable(
             "not logged in; run 'b24tui' again, or 'b24tui login', when you have the webhook URL"
         )
-    return RunPlan(verified.webhook, settings, remembered=remembered)
+    return RunPlan(verified.webhook, settings, remembered=remembered, cache=cache)

@@ -23,7 +23,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import Enum
 from types import MappingProxyType
 from typing import Any
@@ -46,7 +46,7 @@ from b24tui.api.resources._base import Query
 from b24tui.api.resources.tasks import FULL_FIELDS, ROW_FIELDS, ListsProgress
 from b24tui.bbcode import mentioned_user_ids
 from b24tui.clock import Clock
-from b24tui.models import ChecklistItem, Task, User, Workday
+from b24tui.models import ChecklistItem, Task, User, Workday, WorkdaySettings
 from b24tui.models.workday import WorkdaySeen
 from b24tui.views import VIEWS_BY_KEY
 
@@ -353,6 +353,9 @@ class PortalStore:
         checklist read before a change was kept does not replace it."""
         self.refreshing = False
         """Whether a refresh is under way."""
+        self.from_cache = False
+        """Whether what is known came from the snapshot cache and no refresh has landed
+        since (the screens mark it stale)."""
         self._loading: LoadProgress | None = None
         self.last_closed: int | None = None
         """The task whose screen the person left last (back on the list, its row is
@@ -365,6 +368,10 @@ class PortalStore:
         """My workday as last read, with its worked time as of its pause."""
         self._workday_began = 0
         """The read number the kept workday came from (an action's answer takes one)."""
+        self.schedule: WorkdaySettings | None = None
+        """My workday's rules (``timeman.settings``), read along the first refresh of a
+        day (they rarely change, and only the minimum's notice needs them)."""
+        self._schedule_read_on: date | None = None
 
     # --- what is known ------------------------------------------------------------------
 
@@ -481,6 +488,9 @@ class PortalStore:
         )
         self._full_order = dict.fromkeys(snapshot.full)
         self._read_began = {}
+        self.from_cache = True
+        if snapshot.workday is not None and snapshot.tasks_read_at is not None:
+            self.workday_seen = WorkdaySeen.first(snapshot.workday, snapshot.tasks_read_at)
         self._emit(
             StoreChange(
                 tasks=frozenset(snapshot.tasks),
@@ -581,6 +591,9 @@ class PortalStore:
         try:
             me = await self.current_user()
             riders: dict[str, Query[Any]] = {"workday": self.client.timeman.status_query()}
+            today = self.clock.now().date()
+            if self._schedule_read_on != today:
+                riders["schedule"] = self.client.timeman.settings_query()
             open_id = self.focused_task_id
             if open_id is not None:
                 riders["open"] = self.client.tasks.get_query(open_id, FULL_FIELDS)
@@ -672,6 +685,11 @@ class PortalStore:
             self._checklist_began[open_id] = began
             state.checklists[open_id] = items
             checklists.add(open_id)
+        if "schedule" in riders:  # a refusal (no timeman scope) is not asked again today
+            self._schedule_read_on = now.date()
+            schedule = riders["schedule"]
+            if isinstance(schedule, WorkdaySettings):
+                self.schedule = schedule
         workday = riders.get("workday")
         workday_changed = False
         if isinstance(workday, Workday) and began > self._workday_began:
@@ -687,6 +705,7 @@ class PortalStore:
         events = () if then is None else changes_between(before_mine, after_mine, me.id, then, now)
         state.tasks_read_at = now
         self._health = Health()
+        self.from_cache = False
         change = StoreChange(
             tasks=frozenset(changed | removed),
             removed=frozenset(removed),

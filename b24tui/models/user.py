@@ -87,6 +87,25 @@ class User:
             time_zone=to_str(get("TIME_ZONE", "timeZone"), "TIME_ZONE"),
         )
 
+    def to_api(self) -> dict[str, Any]:
+        """This user as a ``user.get`` row (UPPER keys), which :meth:`from_api` reads back
+        equal: the form a snapshot cache keeps."""
+        return {
+            "ID": str(self.id),
+            "NAME": self.name,
+            "LAST_NAME": self.last_name,
+            "SECOND_NAME": self.second_name,
+            "EMAIL": self.email,
+            "ACTIVE": self.active,
+            "WORK_POSITION": self.work_position,
+            "IS_ONLINE": "Y" if self.is_online else "N",
+            "UF_DEPARTMENT": list(self.departments),
+            "LAST_LOGIN": None if self.last_login is None else self.last_login.isoformat(),
+            "PERSONAL_PHOTO": self.photo,
+            "USER_TYPE": self.user_type,
+            "TIME_ZONE": self.time_zone,
+        }
+
     @classmethod
     def many_from_api(cls, result: object) -> tuple[User, ...]:
         """Every row of a ``user.get`` result (``[]`` and null give none)."""

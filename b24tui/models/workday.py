@@ -148,6 +148,26 @@ class Workday:
             ip_close=to_str(raw.get("IP_CLOSE"), "IP_CLOSE"),
         )
 
+    def to_api(self) -> dict[str, Any]:
+        """This day as a status object, which :meth:`from_api` reads back equal (the
+        durations in seconds): the form a snapshot cache keeps."""
+
+        def moment(value: datetime | None) -> str | None:
+            return None if value is None else value.isoformat()
+
+        return {
+            "STATUS": self.status.value,
+            "TIME_START": moment(self.time_start),
+            "TIME_FINISH": moment(self.time_finish),
+            "DURATION": self.duration.total_seconds(),
+            "TIME_LEAKS": self.time_leaks.total_seconds(),
+            "ACTIVE": self.active,
+            "TZ_OFFSET": self.tz_offset,
+            "TIME_FINISH_DEFAULT": moment(self.time_finish_default),
+            "IP_OPEN": self.ip_open,
+            "IP_CLOSE": self.ip_close,
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class WorkdaySeen:

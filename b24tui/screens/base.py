@@ -128,7 +128,10 @@ class PortalScreen(AppScreen[ResultType]):
             return
         store = self.store
         cause = store.health.cause
-        header.connection = cause.badge if cause is not None else ""
+        if cause is not None:
+            header.connection = cause.badge
+        else:  # what shows came from the last run's snapshot, not read yet
+            header.connection = "CACHED" if store.from_cache else ""
         waiting = self.services.client.policy.waiting()
         acting = self.services.actions.status(waiting)
         if acting is not None:

@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from b24tui.config import ConfigError, ProfileSettings, load_settings, save_profile
+from b24tui.config import (
+    NOTICE_KINDS,
+    ConfigError,
+    NotifySettings,
+    ProfileSettings,
+    load_settings,
+    save_profile,
+)
 from b24tui.paths import config_file
 from tests.auth.conftest import REPO_ROOT, Home
 
@@ -22,6 +29,11 @@ keyring_timeout = 2.5
 
 [keys]
 refresh = "r,f5"
+
+[notifications]
+sent_back = false
+bell = true
+desktop = "osc9"
 
 [profiles.work]
 portal = "acme.bitrix24.com"
@@ -57,6 +69,9 @@ def test_every_setting_is_read_into_typed_values(tmp_path: Path) -> None:
     assert settings.theme == "nord"
     assert settings.keyring_timeout == 2.5
     assert dict(settings.keys) == {"refresh": "r,f5"}
+    assert settings.notify == NotifySettings(
+        kinds=frozenset(NOTICE_KINDS) - {"sent_back"}, bell=True, desktop="osc9"
+    )
     assert settings.profile() == ProfileSettings("work", "acme.bitrix24.com", 7)
     assert settings.profile("home") == ProfileSettings("home", "home.bitrix24.eu:8443", None)
     assert settings.profile("other") == ProfileSettings("other")
@@ -82,6 +97,9 @@ def test_b24tui_config_points_at_another_file(home: Home, monkeypatch: pytest.Mo
         ("[profiles.work]\nportal = 'https://a.b/'\n", "profiles.work.portal", "a host name"),
         ("[profiles.work]\ncode = 'x'\n", "profiles.work.code", "unknown key"),
         ("[profiles]\nwork = 3\n", "profiles.work", "a table"),
+        ("[notifications]\nassigned = 1\n", "notifications.assigned", "true or false"),
+        ("[notifications]\ndesktop = 'on'\n", "notifications.desktop", '"off", "osc9"'),
+        ("[notifications]\nmentions = true\n", "notifications.mentions", "unknown key"),
     ],
 )
 def test_a_bad_key_or_value_names_file_key_and_expectation(

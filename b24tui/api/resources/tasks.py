@@ -67,13 +67,14 @@ ROW_FIELDS: tuple[str, ...] = (
     "AUDITORS",
     "GROUP_ID",
     "CHANGED_DATE",
+    "CHANGED_BY",
     "FAVORITE",
     "IS_MUTED",
     "CHECKLIST",
     "ACTION",
 )
-"""A task as a row of the dashboard needs it (and its actions' permissions), asked for
-explicitly: the portal's default set may change."""
+"""A task as a row of the dashboard needs it (and its actions' permissions, and who changed
+it last, which a notice needs), asked for explicitly: the portal's default set may change."""
 
 FULL_FIELDS: tuple[str, ...] = (
     "ID",

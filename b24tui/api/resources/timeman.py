@@ -61,6 +61,10 @@ class TimemanResource(Resource):
         response = await self._client.call("timeman.settings", {})
         return parse("timeman.settings", lambda: WorkdaySettings.from_api(response.result))
 
+    def settings_query(self) -> Query[WorkdaySettings]:
+        """:meth:`settings` as a read that can ride in a batch."""
+        return Query("timeman.settings", {}, WorkdaySettings.from_api)
+
     async def _workday(self, method: str, params: dict[str, Any]) -> Workday:
         response = await self._client.call(method, params)
         return parse(method, lambda: Workday.from_api(response.result))
