@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import gc
+import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from typing import ClassVar
 
 import rich
 from rich.traceback import Traceback
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import Provider
@@ -21,6 +22,7 @@ from textual.worker import Worker, WorkerState
 from b24tui.action_queue import UNDO_SECONDS, ActionResult, PendingAction
 from b24tui.actions import READ_ONLY_MESSAGE
 from b24tui.api import B24Error
+from b24tui.cache import Cached
 from b24tui.checklist_actions import ChecklistResult
 from b24tui.commands import PaletteCommands
 from b24tui.humanize import ShownZone
@@ -40,7 +42,7 @@ from b24tui.screens.help import HelpScreen, help_sections
 from b24tui.screens.task_form import TaskFormScreen
 from b24tui.screens.workday import WorkdayScreen
 from b24tui.services import Services
-from b24tui.store import StoreChange
+from b24tui.store import IDLE_AFTER, StoreChange
 from b24tui.widgets import TaskTable
 from b24tui.workday_actions import WorkdayResult
 
@@ -95,6 +97,10 @@ class B24App(App[None]):
         """Whether the portal has been read once, here or by the run the snapshot cache
         comes from (what it said first is no news)."""
         self._snapshot_timer: Timer | None = None
+        self._last_input = services.clock.now()
+        """When the person last pressed a key or clicked (see :attr:`away`)."""
+        self.next_refresh_delay: float | None = None
+        """The seconds the next refresh was set to wait, as it was set."""
         self._remember_themes = False
         """Whether a theme set now is the person's pick (not the one the app starts with)."""
 
@@ -113,10 +119,10 @@ class B24App(App[None]):
             self.set_keymap(dict(settings.keys))
         self._start_theme()
         self._serve_actions()
-        # The last run's snapshot first, so the dashboard's first paint shows it.
-        self._news_heard = self.services.restore_snapshot()
         self.services.store.subscribe(self._tell_news)
         self.services.store.subscribe(self._keep_snapshot_soon)
+        if self.services.cache is not None:  # after the first paint, which it would delay
+            self.call_after_refresh(self._start_from_snapshot)
         self.push_screen(DashboardScreen(self.services))
         if self.start_task_id is not None and self.start_on_checklist:
             self.push_screen(ChecklistScreen(self.services, self.start_task_id))
@@ -235,6 +241,18 @@ class B24App(App[None]):
 
     # ------------------------------------------------------------------ the snapshot cache
 
+    @work(thread=True, group="snapshot", exit_on_error=False)
+    def _start_from_snapshot(self) -> None:
+        """Read the last run's snapshot beside the first refresh (a big one takes a
+        second to parse), and show it unless the portal answered first."""
+        cached = self.services.load_snapshot()
+        if cached is not None:
+            self.call_from_thread(self._use_snapshot, cached)
+
+    def _use_snapshot(self, cached: Cached) -> None:
+        if self.services.use_snapshot(cached):
+            self._news_heard = True  # its run read the portal: what changed since is news
+
     def _keep_snapshot_soon(self, change: StoreChange) -> None:
         """Write the store to the cache a few seconds after it changed (once for a burst)."""
         if self.services.cache is None or self._snapshot_timer is not None:
@@ -297,9 +315,38 @@ class B24App(App[None]):
             self._schedule_refresh()
 
     def _schedule_refresh(self) -> None:
-        delay = self.services.store.next_refresh_in()
+        delay = self.services.store.next_refresh_in(idle=self.away)
+        self.next_refresh_delay = delay
         if delay is not None:  # None: only a new login helps; ``r`` still tries
             self._next_refresh = self.set_timer(delay, self.refresh_portal, name="refresh")
+
+    @property
+    def away(self) -> bool:
+        """Whether the person has pressed no key and clicked nothing for :data:`IDLE_AFTER`."""
+        idle = (self.services.clock.now() - self._last_input).total_seconds()
+        return idle >= IDLE_AFTER
+
+    async def on_event(self, event: events.Event) -> None:
+        """A key or a click after a long absence catches the refresh up at once."""
+        if isinstance(event, events.Key | events.MouseDown) and not event.is_forwarded:
+            self._person_is_back()
+        await super().on_event(event)
+
+    def _person_is_back(self) -> None:
+        was_away = self.away
+        self._last_input = self.services.clock.now()
+        store = self.services.store
+        if not was_away or self._next_refresh is None or store.refreshing:
+            return
+        read_at = store.tasks_read_at
+        since = (self._last_input - read_at).total_seconds() if read_at else math.inf
+        self._next_refresh.stop()
+        if since >= store.refresh_interval:
+            self.refresh_portal()
+        else:
+            self._next_refresh = self.set_timer(
+                store.refresh_interval - since, self.refresh_portal, name="refresh"
+            )
 
     def _start_theme(self) -> None:
         """Start with the theme last picked in the palette, else the config's ``theme``.

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from b24tui.action_queue import ActionQueue
 from b24tui.api import B24Client
-from b24tui.cache import SnapshotCache
+from b24tui.cache import Cached, SnapshotCache
 from b24tui.checklist_actions import ChecklistQueue
 from b24tui.clock import Clock
 from b24tui.config import DEFAULT_REFRESH_INTERVAL, NotifySettings, Settings
@@ -53,14 +53,20 @@ class Services:
         kinds = (NoticeKind(kind) for kind in self.notify.kinds)
         object.__setattr__(self, "news", Announcer(kinds))
 
-    def restore_snapshot(self) -> bool:
-        """Start from the snapshot cache, if it holds one for this portal and person: the
-        store knows what it knew, and the notices said then are not said again."""
-        cached = self.cache.load() if self.cache is not None else None
-        if cached is None:
+    def load_snapshot(self) -> Cached | None:
+        """The snapshot cache's content, if it holds one for this portal and person (a
+        read and parse of a file: safe off the event loop)."""
+        return self.cache.load() if self.cache is not None else None
+
+    def use_snapshot(self, cached: Cached) -> bool:
+        """Start from ``cached``, unless the portal has answered already (its answer is
+        newer): the store knows what it knew, and the notices said then are not said
+        again."""
+        store = self.store
+        if store.loaded or store.loading is not None:
             return False
         self.news.remember(cached.said)
-        self.store.restore(cached.snapshot)
+        store.restore(cached.snapshot)
         return True
 
     def keep_snapshot(self) -> bool:

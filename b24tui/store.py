@@ -38,6 +38,7 @@ from b24tui.api import (
     BadResponse,
     NotFound,
     OutcomeUnknown,
+    PacingPolicy,
     RateLimited,
     ScopeError,
     TransportError,
@@ -74,6 +75,12 @@ FIRST_PAGES = 8
 """List pages in the first request of the first load (two a role, 400 rows at most): a small
 answer that comes back soon, so a large portal's first rows show at once; the requests
 after it carry the 50 pages a batch holds."""
+IDLE_AFTER = 30 * 60.0
+"""Seconds without a key or a click after which the person is away: refreshes slow down."""
+IDLE_SLOWER = 5
+"""How many times the interval a refresh waits while the person is away."""
+LIMITS_SLOWER = 2
+"""How many times the interval it waits while the portal's limits slow calls down."""
 FIRST_RETRY = 5.0
 """Seconds before the first retry of a refresh that failed; doubled after each failure up
 to the refresh interval."""
@@ -762,11 +769,21 @@ class PortalStore:
         log.info("refresh failed (%s): %s", cause_of(error).value, error.title)
         self._emit(StoreChange(health=True))
 
-    def next_refresh_in(self) -> float | None:
-        """Seconds until the next refresh should run; ``None``: only when asked (``r``)."""
+    def next_refresh_in(self, *, idle: bool = False) -> float | None:
+        """Seconds until the next refresh should run; ``None``: only when asked (``r``).
+
+        The interval, longer while the person is away (``idle``: no key for
+        :data:`IDLE_AFTER`) and while the portal's limits slow calls down (a method
+        parked, or near its operating budget): the budget is shared with their browser.
+        """
         health = self._health
         if health.ok:
-            return self.refresh_interval
+            delay = self.refresh_interval * (IDLE_SLOWER if idle else 1)
+            policy = self.client.policy
+            near = isinstance(policy, PacingPolicy) and bool(policy.state().near_budget)
+            if near or policy.waiting() is not None:
+                delay *= LIMITS_SLOWER
+            return delay
         if health.retry_at is None:
             return None
         return max(0.0, (health.retry_at - self.clock.now()).total_seconds())

@@ -9,6 +9,7 @@ fields of an edit, rendered for either generation.
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -352,9 +353,11 @@ _ACTION_ALIASES: Final[Mapping[str, str]] = {
 }
 
 
+@functools.lru_cache(maxsize=512)
 def _normalize_action(name: str) -> str:
     """One spelling for an action name: ``checklist.add``, ``CHECKLIST.ADD``,
-    ``checklistAdd`` and ``checklist_add`` all become ``checklist_add``."""
+    ``checklistAdd`` and ``checklist_add`` all become ``checklist_add`` (the few names
+    there are, remembered: every task row brings the same thirty)."""
     snake = _CAMEL_BOUNDARY.sub("_", name.strip()).replace(".", "_").replace("-", "_")
     return snake.lower()
 
@@ -417,6 +420,16 @@ class TaskActions:
 
     @classmethod
     def _from_flags(cls, flags: Mapping[str, Any], *, v3: bool = False) -> TaskActions:
+        """The rights ``flags`` give; the same flags give the same (shared) object, since
+        thousands of rows carry a handful of different maps."""
+        try:
+            key = (v3, tuple(flags.items()))
+            return _shared_actions(key)
+        except TypeError:  # a value that cannot be hashed: read it as it is
+            return cls._read_flags(flags, v3=v3)
+
+    @classmethod
+    def _read_flags(cls, flags: Mapping[str, Any], *, v3: bool = False) -> TaskActions:
         explicit: dict[str, bool] = {}
         aliased: dict[str, bool] = {}
         for raw_key, raw_value in flags.items():
@@ -456,6 +469,12 @@ class TaskActions:
     def from_v3_rights(cls, data: object) -> TaskActions:
         """From a v3 ``rights`` map (``complete``, ``favorite``, ``checklistAdd``, ``deadline``)."""
         return cls._from_flags(to_mapping(data, "rights"), v3=True)
+
+
+@functools.lru_cache(maxsize=256)
+def _shared_actions(key: tuple[bool, tuple[tuple[str, Any], ...]]) -> TaskActions:
+    v3, items = key
+    return TaskActions._read_flags(dict(items), v3=v3)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 
 from b24tui.actions import TASK_ACTIONS_BY_ID
-from b24tui.api import B24Client, B24Error, NotFound, Webhook
+from b24tui.api import B24Client, B24Error, NotFound, PacingPolicy, Webhook
 from b24tui.clock import FrozenClock
 from b24tui.emulator import DEMO_USER_ID
 from b24tui.models import TaskStatus
-from b24tui.store import Cause, PortalStore, StoreChange
+from b24tui.store import IDLE_SLOWER, LIMITS_SLOWER, Cause, PortalStore, StoreChange
 from tests.conftest import ServedEmulator
 
 
@@ -231,3 +231,20 @@ async def test_full_records_are_bounded_but_the_open_task_keeps_its_own(
     assert second_task.description == ""
     assert store.is_full(third)
     assert store.is_full(fourth)
+
+
+class ParkedPolicy(PacingPolicy):
+    """The portal's pacing with one method parked (refused for its operating time)."""
+
+    def waiting(self) -> str | None:
+        return "waiting for tasks.task.list (portal limit), 40 s"
+
+
+async def test_refreshes_wait_longer_while_away_and_while_the_portal_limits_calls(
+    emulator: ServedEmulator, clock: FrozenClock
+) -> None:
+    webhook = Webhook.parse(emulator.webhook_url)
+    async with B24Client(webhook) as free, B24Client(webhook, policy=ParkedPolicy()) as held:
+        assert PortalStore(free, clock).next_refresh_in() == 60
+        assert PortalStore(free, clock).next_refresh_in(idle=True) == 60 * IDLE_SLOWER
+        assert PortalStore(held, clock).next_refresh_in() == 60 * LIMITS_SLOWER

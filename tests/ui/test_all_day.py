@@ -1,0 +1,43 @@
+"""Kept open all day: one request a tick, slower while the person is away, caught up at
+their first key."""
+
+from __future__ import annotations
+
+from b24tui.clock import FrozenClock
+from b24tui.store import IDLE_AFTER, IDLE_SLOWER
+from tests.conftest import ServedEmulator
+from tests.ui.conftest import AppFactory
+from tests.ui.waiting import settled
+
+
+async def test_away_the_refresh_slows_down_and_the_first_key_catches_it_up(
+    make_app: AppFactory, emulator: ServedEmulator, clock: FrozenClock
+) -> None:
+    journal = emulator.app.journal
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settled(pilot)
+        assert app.next_refresh_delay == 60
+        before = journal.http_requests
+        clock.advance(60)
+        app.refresh_portal()  # as its timer does
+        await settled(pilot)
+        assert journal.http_requests - before == 1, "one batched request a tick"
+        assert app.next_refresh_delay == 60
+
+        clock.advance(IDLE_AFTER)
+        app.refresh_portal()
+        await settled(pilot)
+        assert app.next_refresh_delay == 60 * IDLE_SLOWER, "nobody has pressed a key for long"
+
+        clock.advance(90)  # the refresh that was due at 60 s has not run
+        before = journal.http_requests
+        await pilot.press("j")
+        await settled(pilot)
+        assert journal.http_requests - before == 1, "the first key brings it at once"
+        assert app.next_refresh_delay == 60
+
+        clock.advance(30)
+        await pilot.press("k")
+        await settled(pilot)
+        assert journal.http_requests - before == 1, "a key while present changes nothing"
