@@ -75,6 +75,10 @@ FIRST_PAGES = 8
 """List pages in the first request of the first load (two a role, 400 rows at most): a small
 answer that comes back soon, so a large portal's first rows show at once; the requests
 after it carry the 50 pages a batch holds."""
+FULL_PASS_EVERY = 10
+"""Every this many refreshes, one reads all my tasks (the others, what changed)."""
+CHANGED_MARGIN = timedelta(minutes=2)
+"""How far before the latest change a refresh of what changed reads from."""
 IDLE_AFTER = 30 * 60.0
 """Seconds without a key or a click after which the person is away: refreshes slow down."""
 IDLE_SLOWER = 5
@@ -360,6 +364,9 @@ class PortalStore:
         checklist read before a change was kept does not replace it."""
         self.refreshing = False
         """Whether a refresh is under way."""
+        self._partial_reads: int | None = None
+        """Refreshes of only what changed since the last whole read of this run (``None``:
+        none has landed yet)."""
         self.from_cache = False
         """Whether what is known came from the snapshot cache and no refresh has landed
         since (the screens mark it stale)."""
@@ -606,7 +613,11 @@ class PortalStore:
                 riders["open"] = self.client.tasks.get_query(open_id, FULL_FIELDS)
                 riders["checklist"] = self.client.checklist.items_query(open_id)
             filters = VIEWS_BY_KEY["all"].filters(me.id)
-            if self.loaded:
+            since = self._changed_since()
+            if since is not None:  # only what changed: a page, not the thousands
+                changed = [{**each, ">CHANGED_DATE": since} for each in filters]
+                read = await self.client.tasks.read_lists(changed, ROW_FIELDS, riders=riders)
+            elif self.loaded:
                 read = await self.client.tasks.read_lists(filters, ROW_FIELDS, riders=riders)
             else:
                 seen: set[int] = set()
@@ -626,7 +637,26 @@ class PortalStore:
             self.refreshing, self._loading = False, None
             raise
         self.refreshing, self._loading = False, None
-        return self._refreshed(me, read.tasks, read.riders, open_id, began)
+        return self._refreshed(me, read.tasks, read.riders, open_id, began, complete=since is None)
+
+    def _changed_since(self) -> str | None:
+        """The moment a refresh may read from (only the tasks changed since), or ``None``
+        when it reads everything: until one whole read of this run has landed (a start
+        from cache does not count), then every :data:`FULL_PASS_EVERY` refreshes, which
+        notice tasks deleted or no longer mine (their changes no longer match my filters).
+
+        The portal's own clock: the latest change it reported, less a margin for changes
+        made in the same moments as the read.
+        """
+        if self._partial_reads is None or self._partial_reads + 1 >= FULL_PASS_EVERY:
+            return None
+        latest = max(
+            (task.changed_date for task in self._state.tasks.values() if task.changed_date),
+            default=None,
+        )
+        if latest is None:
+            return None
+        return (latest - CHANGED_MARGIN).isoformat(timespec="seconds")
 
     def _partly_read(self, part: ListsProgress, seen: set[int], began: int) -> None:
         """Keep what one request of the first load read, and tell the listeners."""
@@ -656,7 +686,11 @@ class PortalStore:
         riders: Mapping[str, object],
         open_id: int | None,
         began: int,
+        *,
+        complete: bool = True,
     ) -> StoreChange:
+        """Keep what a refresh read; ``complete``: every task of mine (those not read are
+        no longer mine), else only those changed since the last."""
         state = self._state
         now = self.clock.now()
         mine: dict[int, Task] = {task.id: task for tasks in lists for task in tasks}
@@ -674,7 +708,8 @@ class PortalStore:
             in_full = isinstance(opened, Task) and task_id == opened.id
             if self._keep_read(task, began, now, full=in_full):
                 changed.add(task_id)
-        for task_id in list(state.tasks):
+        self._partial_reads = 0 if complete else (self._partial_reads or 0) + 1
+        for task_id in list(state.tasks) if complete else ():
             if task_id in mine or self._is_newer(task_id, began):
                 continue
             if task_id in kept_open and not (

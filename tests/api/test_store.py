@@ -14,7 +14,14 @@ from b24tui.api import B24Client, B24Error, NotFound, PacingPolicy, Webhook
 from b24tui.clock import FrozenClock
 from b24tui.emulator import DEMO_USER_ID
 from b24tui.models import TaskStatus
-from b24tui.store import IDLE_SLOWER, LIMITS_SLOWER, Cause, PortalStore, StoreChange
+from b24tui.store import (
+    FULL_PASS_EVERY,
+    IDLE_SLOWER,
+    LIMITS_SLOWER,
+    Cause,
+    PortalStore,
+    StoreChange,
+)
 from tests.conftest import ServedEmulator
 
 
@@ -248,3 +255,52 @@ async def test_refreshes_wait_longer_while_away_and_while_the_portal_limits_call
         assert PortalStore(free, clock).next_refresh_in() == 60
         assert PortalStore(free, clock).next_refresh_in(idle=True) == 60 * IDLE_SLOWER
         assert PortalStore(held, clock).next_refresh_in() == 60 * LIMITS_SLOWER
+
+
+def _list_filters(emulator: ServedEmulator, since: int) -> list[dict[str, Any]]:
+    entries = emulator.app.journal.entries("tasks.task.list")[since:]
+    return [e.params["filter"] for e in entries if isinstance(e.params, dict)]
+
+
+async def test_refreshes_read_what_changed_and_every_tenth_reads_all(
+    store: PortalStore, emulator: ServedEmulator, clock: FrozenClock
+) -> None:
+    portal, journal = emulator.portal, emulator.app.journal
+    await store.refresh()
+    mine = sorted(_mine(emulator))
+    done, dropped = (portal.tasks[task_id] for task_id in mine[:2])
+    done.status = 5
+    portal.touch(done, 2)
+    # I am taken off a task: its change no longer matches my filters.
+    dropped.responsible_id = dropped.created_by = 2
+    dropped.accomplices, dropped.auditors = [], []
+    portal.touch(dropped, 2)
+    clock.advance(60)
+    seen = len(journal.entries("tasks.task.list"))
+    change = await store.refresh()
+    filters = _list_filters(emulator, seen)
+    assert filters
+    assert all(">CHANGED_DATE" in f for f in filters), "only what changed"
+    assert change.tasks == {done.id}
+    assert store.tasks[done.id].status is TaskStatus.COMPLETED
+    assert dropped.id in store.tasks, "not noticed by a read of what changed"
+    for _ in range(FULL_PASS_EVERY - 2):
+        clock.advance(60)
+        await store.refresh()
+    assert dropped.id in store.tasks
+    seen = len(journal.entries("tasks.task.list"))
+    change = await store.refresh()
+    assert not any(">CHANGED_DATE" in f for f in _list_filters(emulator, seen))
+    assert dropped.id in change.removed, "the whole read notices it"
+    assert dropped.id not in store.tasks
+
+
+async def test_a_start_from_cache_reads_everything_first(
+    store: PortalStore, client: B24Client, emulator: ServedEmulator, clock: FrozenClock
+) -> None:
+    await store.refresh()
+    again = PortalStore(client, clock)
+    again.restore(store.snapshot())
+    seen = len(emulator.app.journal.entries("tasks.task.list"))
+    await again.refresh()
+    assert not any(">CHANGED_DATE" in f for f in _list_filters(emulator, seen))

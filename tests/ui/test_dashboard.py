@@ -150,6 +150,7 @@ async def test_refresh_keeps_the_selected_task(
         # Someone makes a task of mine overdue for longer: it sorts to the top.
         last = _row_ids(table)[-1]
         emulator.portal.tasks[last].deadline = clock.now() - timedelta(days=30)
+        emulator.portal.touch(emulator.portal.tasks[last], 2)
         await pilot.press("r")
         await settled(pilot)
         await pilot.pause()
@@ -405,6 +406,7 @@ async def test_interval_refresh_updates_rows_in_place_and_keeps_the_view(
         assert chosen is not None
         assert scroll > 0
         emulator.portal.tasks[chosen].title = "Renamed while you looked"
+        emulator.portal.touch(emulator.portal.tasks[chosen], 2)
         lists_before = len(emulator.app.journal.entries("tasks.task.list"))
         clock.advance(5)
         app.refresh_portal()
