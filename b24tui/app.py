@@ -42,7 +42,7 @@ from b24tui.screens.help import HelpScreen, help_sections
 from b24tui.screens.task_form import TaskFormScreen
 from b24tui.screens.workday import WorkdayScreen
 from b24tui.services import Services
-from b24tui.store import IDLE_AFTER, StoreChange
+from b24tui.store import IDLE_AFTER, Cause, StoreChange, cause_of
 from b24tui.widgets import TaskTable
 from b24tui.workday_actions import WorkdayResult
 
@@ -153,6 +153,13 @@ class B24App(App[None]):
 
     def _say_workday_result(self, result: WorkdayResult) -> None:
         self.notify(result.message, title=result.title, severity=result.severity, markup=False)
+        self._check_connection(result.error)
+
+    def _check_connection(self, error: B24Error | None) -> None:
+        """A write that found no portal makes the header say OFFLINE now: a read goes out
+        at once (failing, it sets the badge and the retries), not at the next tick."""
+        if error is not None and cause_of(error) is Cause.OFFLINE and self.services.store.health.ok:
+            self.refresh_portal(tell_failure=False)
 
     def action_open_workday(self) -> None:
         """Show the workday screen (``w``, "Open workday"), unless it is showing."""
@@ -186,6 +193,7 @@ class B24App(App[None]):
         """A checklist change that was not done says why (a done one shows in the tree)."""
         if result.message:
             self.notify(result.message, severity="warning", timeout=UNDO_SECONDS, markup=False)
+        self._check_connection(result.error)
 
     def _say_result(self, result: ActionResult) -> None:
         self.notify(
@@ -195,6 +203,7 @@ class B24App(App[None]):
             timeout=5 if result.severity == "information" and not result.undoable else UNDO_SECONDS,
             markup=False,
         )
+        self._check_connection(result.error)
 
     # ------------------------------------------------------------------ notifications
 
@@ -283,18 +292,22 @@ class B24App(App[None]):
     def _refresh_requested(self) -> None:
         self.refresh_portal()
 
-    def refresh_portal(self) -> None:
+    def refresh_portal(self, *, tell_failure: bool = True) -> None:
         """Read the portal now (the store's one batched refresh), unless a refresh is
-        already under way; the next one is scheduled when this one ends."""
+        already under way; the next one is scheduled when this one ends.
+
+        ``tell_failure``: a first failure in a row is told in a toast (not when what
+        asked for the refresh has just told the same thing).
+        """
         if self.services.store.refreshing:
             return
         if self._next_refresh is not None:
             self._next_refresh.stop()
             self._next_refresh = None
-        self._refresh()
+        self._refresh(tell_failure)
 
     @work(group="refresh", exit_on_error=False)
-    async def _refresh(self) -> None:
+    async def _refresh(self, tell_failure: bool = True) -> None:
         """One refresh. Its first failure in a row is told in a toast; the screens show
         the rest (the header's badge, the table's place before the first load)."""
         store = self.services.store
@@ -307,7 +320,7 @@ class B24App(App[None]):
                 gc.collect()
                 gc.freeze()
         except B24Error as error:
-            if store.health.failures == 1:
+            if store.health.failures == 1 and tell_failure:
                 self.post_message(CallFailed(error))
         except Exception as error:  # a defect, not the portal: say so, keep running
             self.post_message(CallFailed(error))

@@ -3,10 +3,14 @@ their first key."""
 
 from __future__ import annotations
 
+from b24tui.api import B24Client, Webhook
 from b24tui.clock import FrozenClock
 from b24tui.store import IDLE_AFTER, IDLE_SLOWER
+from b24tui.widgets import AppHeader, TaskTable
 from tests.conftest import ServedEmulator
 from tests.ui.conftest import AppFactory
+from tests.ui.test_action_queue import my_pending_task
+from tests.ui.test_dashboard import SwitchableTransport
 from tests.ui.waiting import settled
 
 
@@ -41,3 +45,26 @@ async def test_away_the_refresh_slows_down_and_the_first_key_catches_it_up(
         await pilot.press("k")
         await settled(pilot)
         assert journal.http_requests - before == 1, "a key while present changes nothing"
+
+
+async def test_an_action_that_finds_no_network_says_so_and_the_header_at_once(
+    make_app: AppFactory, emulator: ServedEmulator
+) -> None:
+    transport = SwitchableTransport()
+    async with B24Client(Webhook.parse(emulator.webhook_url), transport=transport) as client:
+        app = make_app(client=client)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settled(pilot)
+            table = app.screen.query_one(TaskTable)
+            table.choose_task(my_pending_task(emulator))
+            await settled(pilot)
+            transport.down = True
+            await pilot.press("s")
+            await settled(pilot)
+            [toast] = app._notifications
+            assert "It was not sent" in str(toast.message)
+            assert app.screen.query_one(AppHeader).connection == "OFFLINE", "not a minute later"
+            transport.down = False
+            app.refresh_portal()
+            await settled(pilot)
+            assert app.screen.query_one(AppHeader).connection == ""
