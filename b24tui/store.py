@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import Enum
@@ -614,11 +614,15 @@ class PortalStore:
                 riders["checklist"] = self.client.checklist.items_query(open_id)
             filters = VIEWS_BY_KEY["all"].filters(me.id)
             since = self._changed_since()
-            if since is not None:  # only what changed: a page, not the thousands
+            if since is not None:  # only what changed: a page each, not the thousands
                 changed = [{**each, ">CHANGED_DATE": since} for each in filters]
-                read = await self.client.tasks.read_lists(changed, ROW_FIELDS, riders=riders)
+                read = await self.client.tasks.read_lists(
+                    changed, ROW_FIELDS, riders=riders, expected=[0] * len(changed)
+                )
             elif self.loaded:
-                read = await self.client.tasks.read_lists(filters, ROW_FIELDS, riders=riders)
+                read = await self.client.tasks.read_lists(
+                    filters, ROW_FIELDS, riders=riders, expected=self._expected(filters, me.id)
+                )
             else:
                 seen: set[int] = set()
                 read = await self.client.tasks.read_lists(
@@ -638,6 +642,17 @@ class PortalStore:
             raise
         self.refreshing, self._loading = False, None
         return self._refreshed(me, read.tasks, read.riders, open_id, began, complete=since is None)
+
+    def _expected(self, filters: Sequence[Mapping[str, Any]], me: int) -> list[int | None]:
+        """How many of the tasks known each role filter holds (``None`` for a filter of
+        any other shape): the pages a whole read asks for first."""
+        tasks = self._state.tasks.values()
+        expected: list[int | None] = []
+        for each in filters:
+            role = next(iter(each)) if len(each) == 1 else None
+            holds = _ROLE_FILTERS.get(role) if role is not None else None
+            expected.append(None if holds is None else sum(holds(t, me) for t in tasks))
+        return expected
 
     def _changed_since(self) -> str | None:
         """The moment a refresh may read from (only the tasks changed since), or ``None``
@@ -986,6 +1001,15 @@ class PortalStore:
             self._state.users[user.id] = user
         if seen:
             self._emit(StoreChange(users=seen))
+
+
+_ROLE_FILTERS: dict[str, Callable[[Task, int], bool]] = {
+    "RESPONSIBLE_ID": lambda task, me: task.responsible_id == me,
+    "ACCOMPLICE": lambda task, me: me in task.accomplices,
+    "AUDITOR": lambda task, me: me in task.auditors,
+    "CREATED_BY": lambda task, me: task.created_by == me,
+}
+"""The tasks each role filter of the lists holds, as the store can tell them."""
 
 
 def _takes_part(task: Task, me: int) -> bool:

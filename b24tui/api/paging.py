@@ -193,16 +193,29 @@ class _Chain:
     last_id: int | None
     rows: list[Row] = field(default_factory=list)
     done: bool = False
+    wanted: int | None = None
+    """Pages the first request asks for (enough for the rows expected and the short page
+    that ends them); ``None``: its share of the request."""
 
 
-def _share_pages(chains: Sequence[_Chain], pages: int) -> list[tuple[int, _Chain]]:
+def _share_pages(
+    chains: Sequence[_Chain], pages: int, *, first: bool = False
+) -> list[tuple[int, _Chain]]:
     """How many chained pages each unfinished chain gets in the next request (at least one,
-    the first chains taking what does not divide evenly; at most ``pages`` chains)."""
+    the first chains taking what does not divide evenly; at most ``pages`` chains). In the
+    ``first`` request a chain that expects few rows asks for no more pages than they need:
+    a page past the end still costs the portal a query."""
     open_chains = [chain for chain in chains if not chain.done][:pages]
     if not open_chains:
         return []
     each, extra = divmod(pages, len(open_chains))
-    return [(each + (1 if index < extra else 0), chain) for index, chain in enumerate(open_chains)]
+    shares = [each + (1 if index < extra else 0) for index in range(len(open_chains))]
+    if first:
+        shares = [
+            share if chain.wanted is None else min(share, chain.wanted)
+            for share, chain in zip(shares, open_chains, strict=True)
+        ]
+    return list(zip(shares, open_chains, strict=True))
 
 
 async def fetch_all_many(
@@ -251,6 +264,7 @@ async def fetch_lists(
     first_pages: int | None = None,
     max_rows: int | None = None,
     on_pages: PagesRead | None = None,
+    expected: Sequence[int | None] | None = None,
 ) -> tuple[list[list[Row]], BatchResult | None]:
     """:func:`fetch_all_many`, with other commands riding along in the first request.
 
@@ -264,17 +278,24 @@ async def fetch_lists(
             comes back sooner; the requests after it carry ``pages_per_request``).
         on_pages: told of each request's rows as it lands (see :data:`PagesRead`), so a
             caller can show what is read before the lists are whole.
+        expected: how many rows each filter is likely to hold (``None``: unknown), as a
+            refresh knows from the last read: the first request asks for the pages those
+            need and no more; a filter that holds more goes on in the next request.
     """
+    if expected is not None and len(expected) != len(filters):
+        raise ValueError("expected must give one figure per filter")
     if not 1 <= pages_per_request <= MAX_BATCH_COMMANDS:
         raise ValueError(f"pages_per_request must be 1..{MAX_BATCH_COMMANDS}")
     if first_pages is not None and first_pages < 1:
         raise ValueError("first_pages must be at least 1")
     start_key = f">{shape.id_filter}"
     chains: list[_Chain] = []
-    for given in filters:
+    for index, given in enumerate(filters):
         base_filter = dict(given)
         start = base_filter.pop(start_key, None)
-        chains.append(_Chain(base_filter, int(start) if start is not None else None))
+        rows = expected[index] if expected is not None else None
+        wanted = None if rows is None else rows // PAGE_SIZE + 1
+        chains.append(_Chain(base_filter, int(start) if start is not None else None, wanted=wanted))
     if len(riders) >= pages_per_request:
         raise ValueError(f"at most {pages_per_request - 1} riders fit beside the pages")
     wanted_select = _with_id(select, shape)
@@ -289,7 +310,7 @@ async def fetch_lists(
         room = pages_per_request - len(pending)
         if requests == 0 and first_pages is not None:
             room = min(room, first_pages)
-        for number, (pages, chain) in enumerate(_share_pages(chains, room)):
+        for number, (pages, chain) in enumerate(_share_pages(chains, room, first=requests == 0)):
             command_ids: list[str] = []
             for index in range(pages):
                 command_id = f"f{number}p{index}"

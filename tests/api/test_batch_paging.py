@@ -16,6 +16,7 @@ from b24tui.api import (
     fetch_all,
     fetch_all_many,
 )
+from b24tui.api.paging import fetch_lists
 from b24tui.clock import FrozenClock
 from b24tui.emulator import DEMO_USER_ID, Portal, build_portal
 from b24tui.models import Task, Workday
@@ -189,6 +190,21 @@ class TestLargePortal:
         )
         assert [int(row["id"]) for row in rows] == expected
         assert emulator.app.journal.http_requests == len(expected) // 200 + 1
+
+
+async def test_expected_sizes_ask_for_the_pages_they_need_and_a_wrong_guess_goes_on(
+    client: B24Client, emulator: ServedEmulator
+) -> None:
+    visible = visible_ids(emulator.portal)
+    journal = emulator.app.journal
+    assert len(visible) > 50
+    small: dict[str, object] = {">ID": visible[-3]}
+    everything: dict[str, object] = {}
+    rows, _ = await fetch_lists(client, TASKS, [small, everything], select=["ID"], expected=[2, 0])
+    assert [[int(row["id"]) for row in found] for found in rows] == [visible[-2:], visible]
+    first, second = (len(named(batch)["cmd"]) for batch in journal.entries("batch"))
+    assert first == 2, "a page each, as the sizes known said"
+    assert second == 50, "the large one, whose guess was short, takes the next request whole"
 
 
 async def test_fetch_all_works_for_user_get(client: B24Client, emulator: ServedEmulator) -> None:

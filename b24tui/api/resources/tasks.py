@@ -261,6 +261,7 @@ class TasksResource(Resource):
         count: Mapping[str, Any] | None = None,
         first_pages: int | None = None,
         on_read: Callable[[ListsProgress], None] | None = None,
+        expected: Sequence[int | None] | None = None,
     ) -> ListsRead:
         """Every task of each filter, the filters read together in shared batches (see
         :func:`~b24tui.api.paging.fetch_lists`), with single reads riding in the first
@@ -278,6 +279,8 @@ class TasksResource(Resource):
             on_read: told of the tasks each request read, as it lands, while more are to
                 come (the request that completes the lists is not told: its tasks are in
                 the answer).
+            expected: how many tasks each filter likely holds (see
+                :func:`~b24tui.api.paging.fetch_lists`).
         """
         queries = dict(riders or {})
         if count is not None and COUNT_ID in queries:
@@ -320,6 +323,7 @@ class TasksResource(Resource):
                 riders=commands,
                 first_pages=first_pages,
                 on_pages=pages_read,
+                expected=expected,
             )
             landed.put_nowait(None)
             await parsing
