@@ -8,8 +8,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from typing import ClassVar
 
-import rich
-from rich.traceback import Traceback
 from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
@@ -49,6 +47,11 @@ from b24tui.workday_actions import WorkdayResult
 SNAPSHOT_EVERY = 5.0
 """Seconds between a change of the store and its write to the snapshot cache (at most
 one write in this time, off the event loop)."""
+
+
+SNAPSHOT_AT_ONCE = 1_000_000
+"""Bytes of snapshot cache read before the first paint (a few hundred tasks: tens of ms);
+a larger one is read in a thread after it (7,000 tasks take half a second)."""
 
 
 class B24App(App[None]):
@@ -110,6 +113,9 @@ class B24App(App[None]):
         Textual's default shows each frame's locals; deep in a call those can hold the
         webhook URL or an access token, and a secret must never reach the screen.
         """
+        import rich  # here, not at the top: 60 ms of a start that rarely crashes
+        from rich.traceback import Traceback
+
         self.bell()
         self.panic(Traceback(show_locals=False, width=None, suppress=[rich]))
 
@@ -121,7 +127,12 @@ class B24App(App[None]):
         self._serve_actions()
         self.services.store.subscribe(self._tell_news)
         self.services.store.subscribe(self._keep_snapshot_soon)
-        if self.services.cache is not None:  # after the first paint, which it would delay
+        cache = self.services.cache
+        if cache is not None and cache.size() <= SNAPSHOT_AT_ONCE:
+            cached = self.services.load_snapshot()  # a few ms: in the first paint
+            if cached is not None:
+                self._use_snapshot(cached)
+        elif cache is not None:  # after the first paint, which it would delay
             self.call_after_refresh(self._start_from_snapshot)
         self.push_screen(DashboardScreen(self.services))
         if self.start_task_id is not None and self.start_on_checklist:

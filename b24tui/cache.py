@@ -59,6 +59,13 @@ class SnapshotCache:
         self.portal = portal
         self.user_id = user_id
 
+    def size(self) -> int:
+        """The file's size in bytes (0 when there is none)."""
+        try:
+            return self.path.stat().st_size
+        except OSError:
+            return 0
+
     def load(self) -> Cached | None:
         """The snapshot kept, or ``None`` (no file, or one that is ignored: logged)."""
         try:

@@ -42,13 +42,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal, NoReturn
-
-import tomlkit
-from tomlkit.items import Table
+from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
 from b24tui.paths import config_file
 from b24tui.state import write_atomically
+
+if TYPE_CHECKING:
+    from tomlkit import TOMLDocument
 
 __all__ = [
     "DEFAULT_KEYRING_TIMEOUT",
@@ -381,6 +381,10 @@ def save_profile(path: Path, profile: ProfileSettings, *, make_default: bool = F
     Raises:
         ConfigError: the existing file is not valid TOML or cannot be written.
     """
+    # tomlkit only here: reading the config (every start) needs only tomllib.
+    import tomlkit
+    from tomlkit.items import Table
+
     check_profile_name(profile.name)
     try:
         text = path.read_text(encoding="utf-8")
@@ -414,7 +418,9 @@ def save_profile(path: Path, profile: ProfileSettings, *, make_default: bool = F
     _write_atomically(path, tomlkit.dumps(document))
 
 
-def _new_document() -> tomlkit.TOMLDocument:
+def _new_document() -> TOMLDocument:
+    import tomlkit
+
     document = tomlkit.document()
     for line in _HEADER:
         document.add(tomlkit.comment(line))

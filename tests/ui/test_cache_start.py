@@ -27,9 +27,18 @@ def cached_app(client: B24Client, clock: FrozenClock, path: Path) -> B24App:
     return B24App(Services(client=client, clock=clock, cache=cache))
 
 
+@pytest.mark.parametrize("read_at_once", [True, False], ids=["small", "large"])
 async def test_the_next_start_shows_the_last_runs_tasks_at_once_then_what_changed(
-    ui_client: B24Client, emulator: ServedEmulator, clock: FrozenClock, tmp_path: Path
+    ui_client: B24Client,
+    emulator: ServedEmulator,
+    clock: FrozenClock,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    read_at_once: bool,
 ) -> None:
+    """A small cache is read before the first paint, a large one in a thread after it."""
+    if not read_at_once:
+        monkeypatch.setattr(app_module, "SNAPSHOT_AT_ONCE", 0)
     path = tmp_path / "cache" / "default.json"
     first = cached_app(ui_client, clock, path)
     async with first.run_test(size=(120, 36)) as pilot:
@@ -47,6 +56,8 @@ async def test_the_next_start_shows_the_last_runs_tasks_at_once_then_what_change
         screen = second.screen
         assert isinstance(screen, DashboardScreen)
         table = screen.query_one(TaskTable)
+        if read_at_once:
+            assert row_ids(table) == rows, "in the first paint"
         await until_held(pilot, emulator)
         await until(pilot, lambda: row_ids(table) == rows)  # the last run's, unanswered yet
         header = screen.query_one(AppHeader)
