@@ -96,6 +96,8 @@ class B24App(App[None]):
         """Whether the first load ends with ``gc.freeze()`` (the real run does; tests, which
         run many apps in one process, do not)."""
         self._next_refresh: Timer | None = None
+        self._refresh_asked = False
+        """Whether a refresh was started and has not ended (its worker may not have run yet)."""
         self._news_heard = False
         """Whether the portal has been read once, here or by the run the snapshot cache
         comes from (what it said first is no news)."""
@@ -310,11 +312,12 @@ class B24App(App[None]):
         ``tell_failure``: a first failure in a row is told in a toast (not when what
         asked for the refresh has just told the same thing).
         """
-        if self.services.store.refreshing:
-            return
+        if self.services.store.refreshing or self._refresh_asked:
+            return  # the one under way (or about to start: `r r` in one read) will do
         if self._next_refresh is not None:
             self._next_refresh.stop()
             self._next_refresh = None
+        self._refresh_asked = True
         self._refresh(tell_failure)
 
     @work(group="refresh", exit_on_error=False)
@@ -336,6 +339,7 @@ class B24App(App[None]):
         except Exception as error:  # a defect, not the portal: say so, keep running
             self.post_message(CallFailed(error))
         finally:
+            self._refresh_asked = False
             self._schedule_refresh()
 
     def _schedule_refresh(self) -> None:

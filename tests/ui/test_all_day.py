@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from b24tui.api import B24Client, Webhook
 from b24tui.clock import FrozenClock
+from b24tui.screens import DashboardScreen
 from b24tui.store import IDLE_AFTER, IDLE_SLOWER
 from b24tui.widgets import AppHeader, TaskTable
 from tests.conftest import ServedEmulator
@@ -68,3 +69,22 @@ async def test_an_action_that_finds_no_network_says_so_and_the_header_at_once(
             app.refresh_portal()
             await settled(pilot)
             assert app.screen.query_one(AppHeader).connection == ""
+
+
+async def test_r_pressed_twice_quickly_refreshes_once(
+    make_app: AppFactory, emulator: ServedEmulator
+) -> None:
+    journal = emulator.app.journal
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settled(pilot)
+        before = journal.http_requests
+        dashboard = app.screen
+        assert isinstance(dashboard, DashboardScreen)
+        # Both keys in one read of the terminal (over SSH, or a hurried hand): no pause
+        # between them for the first refresh to begin.
+        dashboard.action_refresh()
+        dashboard.action_refresh()
+        await pilot.press("escape")
+        await settled(pilot)
+        assert journal.http_requests - before == 1
