@@ -76,7 +76,8 @@ def seen_after(command: str, wanted: str, env: dict[str, str]) -> float:
     finally:
         tmux("send-keys", "-t", session, "q")
         for _ in range(300):
-            if subprocess.run(["tmux", "has-session", "-t", session], capture_output=True).returncode:
+            alive = subprocess.run(["tmux", "has-session", "-t", session], capture_output=True)
+            if alive.returncode:
                 break  # it quit (and the cache is written)
             time.sleep(0.02)
         else:

@@ -48,6 +48,10 @@ def empty_text(view: View, query: str, *, in_view: int) -> str:
     return f"No task in {view.label} now."
 
 
+TIMELY_VIEWS = ("overdue",)
+"""The views a task enters or leaves as time passes, with no change of its own."""
+
+
 class DashboardScreen(TaskActionsMixin, PortalScreen[None]):
     """Home: header, view tabs, the filter bar, the task table and (when wide) a task pane.
 
@@ -142,8 +146,12 @@ class DashboardScreen(TaskActionsMixin, PortalScreen[None]):
             before = self.tasks_by_id
             self.tasks = store.my_tasks()
             self.tasks_by_id = {task.id: task for task in self.tasks}
-            if change.loading and self.view_counts:
-                self._recount_views(change.tasks, before)  # a part of the first load
+            if self.view_counts and not change.me:
+                # A part of the first load, or a refresh: what changed moves the counts
+                # (7,000 tasks counted again for nine views took 110 ms a refresh); the
+                # views that time moves are counted again whole.
+                self._recount_views(change.tasks, before)
+                self._count_views(TIMELY_VIEWS)
             else:
                 self._count_views()
             self.show_view()
@@ -216,14 +224,18 @@ class DashboardScreen(TaskActionsMixin, PortalScreen[None]):
         self.query_one(FilterBar).counts = (len(shown), len(in_view))
         self._show_in_pane(self._selected_task())
 
-    def _count_views(self) -> None:
+    def _count_views(self, keys: Iterable[str] | None = None) -> None:
+        """Count the tasks of the views ``keys`` (default: all) again, from every task."""
         if self.me is None:
             return
         now = self.services.clock.now()
         me = self.me.id
-        self.view_counts = {
-            view.key: sum(1 for task in self.tasks if view.matches(task, me, now)) for view in VIEWS
+        counted = {
+            view.key: sum(1 for task in self.tasks if view.matches(task, me, now))
+            for view in VIEWS
+            if keys is None or view.key in keys
         }
+        self.view_counts = counted if keys is None else {**self.view_counts, **counted}
         self._label_tabs()
 
     def _recount_views(self, task_ids: Iterable[int], before: Mapping[int, Task]) -> None:

@@ -1,0 +1,172 @@
+"""Does anything a person does with 7,000 tasks on screen block the app? The longest stalls.
+
+Run: ``.venv/bin/python -m bench.stalls [--rounds N]``.
+
+Opens the app headless (120x36) on the emulated ``large`` portal (10,000 tasks, about
+7,300 of them the demo user's), served over loopback HTTP from a thread of its own (its
+work is not the app's: in the app's loop it would count as the app's stalls), waits for
+the first load, then repeats each
+interaction ``N`` times while a probe measures how late the event loop runs a callback it
+asked for every 5 ms (the time a keystroke would wait): a refresh of what changed (3 tasks
+changed on the portal meanwhile), a whole refresh (every tenth), a filter keystroke, a
+cursor move, a view switch, and opening a task and going back. Prints, per interaction, the
+longest stall and the p50/p95 of the per-round longest stall. The target is 50 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import statistics
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from textual.pilot import Pilot
+
+from b24tui.api import B24Client, Webhook
+from b24tui.app import B24App
+from b24tui.clock import FrozenClock
+from b24tui.emulator import EmulatorApp, Portal, build_portal
+from b24tui.emulator.credentials import Webhook as PortalWebhook
+from b24tui.emulator.seed import DEMO_USER_ID
+from b24tui.emulator.server import HOST, RunningEmulator, serve_in_thread
+from b24tui.emulator.state import Task as PortalTask
+from b24tui.screens import DashboardScreen, TaskDetailScreen
+from b24tui.services import Services
+from b24tui.store import FULL_PASS_EVERY
+
+PROBE_EVERY = 0.005
+"""Seconds between two of the probe's wake-ups."""
+
+
+@dataclass
+class Probe:
+    """Measures how late the loop wakes the probe: the longest lateness since a reset."""
+
+    worst: float = 0.0
+    running: bool = True
+    task: asyncio.Task[None] | None = field(default=None, repr=False)
+
+    async def run(self) -> None:
+        while self.running:
+            asked = time.perf_counter()
+            await asyncio.sleep(PROBE_EVERY)
+            self.worst = max(self.worst, time.perf_counter() - asked - PROBE_EVERY)
+
+    def reset(self) -> None:
+        self.worst = 0.0
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    app = pilot.app
+    for _ in range(50):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if not any(worker.is_running for worker in app.workers):
+            return
+
+
+async def measure(rounds: int) -> dict[str, list[float]]:
+    clock = FrozenClock(build_portal("empty").now())
+    portal = build_portal("large", seed=0, clock=clock)
+    mine = [task for task in portal.tasks.values() if task.responsible_id == DEMO_USER_ID]
+    someone = min(user_id for user_id in portal.users if user_id != DEMO_USER_ID)
+    rng = random.Random(0)
+    hook = next(h for h in portal.credentials.webhooks.values() if h.user_id == DEMO_USER_ID)
+    stalls: dict[str, list[float]] = {}
+    with serve_in_thread(EmulatorApp(portal, journal_size=100)) as served:
+        return await _measure(rounds, clock, portal, mine, someone, rng, served, hook, stalls)
+
+
+async def _measure(
+    rounds: int,
+    clock: FrozenClock,
+    portal: Portal,
+    mine: list[PortalTask],
+    someone: int,
+    rng: random.Random,
+    served: RunningEmulator,
+    hook: PortalWebhook,
+    stalls: dict[str, list[float]],
+) -> dict[str, list[float]]:
+    endpoint = Webhook.parse(f"http://{HOST}:{served.port}/rest/{hook.user_id}/{hook.code}/")
+    async with B24Client(endpoint) as client:
+        app = B24App(Services(client=client, clock=clock, demo=True), freeze_after_load=True)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            probe = Probe()
+            probe.task = asyncio.ensure_future(probe.run())
+            dashboard = app.screen
+            assert isinstance(dashboard, DashboardScreen)
+
+            async def refresh() -> None:
+                for task in rng.sample(mine, 3):
+                    task.title = f"{task.title.split(' · ')[0]} · changed"
+                    portal.touch(task, someone)
+                clock.advance(60)
+                app.refresh_portal()
+                await settle(pilot)
+
+            async def keystroke() -> None:
+                await pilot.press("slash", "r", "e", "v")
+                await settle(pilot)
+                await pilot.press("escape")
+                await settle(pilot)
+
+            async def cursor() -> None:
+                await pilot.press("j")
+
+            async def view() -> None:
+                await pilot.press("tab")
+                await settle(pilot)
+
+            async def open_task() -> None:
+                app.push_screen(TaskDetailScreen(app.services, rng.choice(mine).id))
+                await settle(pilot)
+                await pilot.press("escape")
+                await settle(pilot)
+
+            steps: list[tuple[str, Callable[[], Awaitable[None]]]] = [
+                ("refresh of what changed", refresh),
+                ("filter keystroke (4 keys)", keystroke),
+                ("cursor move", cursor),
+                ("view switch", view),
+                ("open a task, back", open_task),
+            ]
+            done_refreshes = 1
+            for _ in range(rounds):
+                for name, step in steps:
+                    key = name
+                    if name.startswith("refresh"):
+                        done_refreshes += 1
+                        if done_refreshes % FULL_PASS_EVERY == 0:
+                            key = "whole refresh (every tenth)"
+                    await pilot.pause()
+                    probe.reset()
+                    await step()
+                    stalls.setdefault(key, []).append(probe.worst)
+            probe.running = False
+            await probe.task
+    return stalls
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--rounds", type=int, default=20)
+    args = parser.parse_args(argv)
+    stalls = asyncio.run(measure(args.rounds))
+    out = sys.stdout.write
+    out("longest stall of the event loop, ms (per round: the longest; target 50)\n")
+    out(f"{'interaction':<30} {'rounds':>6} {'p50':>7} {'p95':>7} {'max':>7}\n")
+    for name, worst in stalls.items():
+        ms = sorted(w * 1000 for w in worst)
+        p95 = ms[min(len(ms) - 1, round(0.95 * (len(ms) - 1)))]
+        out(f"{name:<30} {len(ms):>6} {statistics.median(ms):7.1f} {p95:7.1f} {ms[-1]:7.1f}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
