@@ -280,16 +280,12 @@ class B24App(App[None]):
         if self.services.cache is None or self._snapshot_timer is not None:
             return
         if change.tasks or change.refreshed or change.workday or change.checklists:
-            self._snapshot_timer = self.set_timer(
-                SNAPSHOT_EVERY, self._keep_snapshot, name="snapshot"
-            )
+            self._snapshot_timer = self.set_timer(SNAPSHOT_EVERY, self._keep_snapshot)
 
     def _keep_snapshot(self) -> None:
         self._snapshot_timer = None
         if self.services.store.loading is not None:  # half a first load: wait for the rest
-            self._snapshot_timer = self.set_timer(
-                SNAPSHOT_EVERY, self._keep_snapshot, name="snapshot"
-            )
+            self._snapshot_timer = self.set_timer(SNAPSHOT_EVERY, self._keep_snapshot)
             return
         self.run_worker(
             self.services.snapshot_writer(),
@@ -342,8 +338,10 @@ class B24App(App[None]):
             self._refresh_asked = False
             self._schedule_refresh()
 
-    def _schedule_refresh(self) -> None:
-        delay = self.services.store.next_refresh_in(idle=self.away)
+    def _schedule_refresh(self, delay: float | None = None) -> None:
+        """Set the next refresh ``delay`` seconds from now (default: as the store says)."""
+        if delay is None:
+            delay = self.services.store.next_refresh_in(idle=self.away)
         self.next_refresh_delay = delay
         if delay is not None:  # None: only a new login helps; ``r`` still tries
             self._next_refresh = self.set_timer(delay, self.refresh_portal, name="refresh")
@@ -372,9 +370,7 @@ class B24App(App[None]):
         if since >= store.refresh_interval:
             self.refresh_portal()
         else:
-            self._next_refresh = self.set_timer(
-                store.refresh_interval - since, self.refresh_portal, name="refresh"
-            )
+            self._schedule_refresh(store.refresh_interval - since)
 
     def _start_theme(self) -> None:
         """Start with the theme last picked in the palette, else the config's ``theme``.
