@@ -4,11 +4,12 @@ Run: ``.venv/bin/python -m bench.big_description [--sizes 100000,1048576]``.
 
 Builds the demo portal plus one task per size whose description is that many characters
 of realistic BBCode (paragraphs, bold and italic runs, links, mentions, lists, quotes,
-code blocks, entities), opens the real app headless at 160x40 on the in-process emulator
-(wide enough for the dashboard's side pane) and, for each task, steps through what a
-person does: highlight the task (the pane fetches and shows it), refresh the dashboard
-three times and toggle the theme there and back with the pane on show, open the task's
-detail screen, press ``m`` ("show more") three times, go back.
+code blocks, entities), opens the real app headless at 160x40 (wide enough for the
+dashboard's side pane) against the emulator served over loopback HTTP from a process of
+its own, as a portal answers from another machine, and, for each task, steps through
+what a person does: highlight the task (the pane fetches and shows it), refresh the
+dashboard three times and toggle the theme there and back with the pane on show, open the
+task's detail screen, press ``m`` ("show more") three times, go back.
 
 Meanwhile a probe task sleeps 5 ms in a loop and records how late it wakes: every gap is
 a stall of the event loop, the time a keystroke would have waited. For each step the
@@ -29,6 +30,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import multiprocessing
 import os
 import random
 import sys
@@ -36,17 +38,26 @@ import threading
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import datetime
+from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import ClassVar
 
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
 from textual.dom import DOMNode
 from textual.pilot import Pilot
-from textual.widgets import Static
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Label, Static
 
+from b24tui.api import B24Client, Webhook
 from b24tui.app import B24App
 from b24tui.clock import FrozenClock
-from b24tui.demo import demo_client
-from b24tui.emulator import build_portal
+from b24tui.emulator import EmulatorApp, build_portal
 from b24tui.emulator.seed import DEMO_USER_ID
+from b24tui.emulator.server import HOST, serve_in_thread
 from b24tui.emulator.state import Portal
 from b24tui.screens import DashboardScreen, TaskDetailScreen
 from b24tui.services import Services
@@ -261,6 +272,43 @@ async def measure(
     )
 
 
+class BareScreen(Screen[None]):
+    """What opening a task's screen costs Textual alone: a screen of the same shape
+    (a header, a row of labels, a scrolling column of text, a footer of eight keys) and
+    nothing of ours in it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(key, "app.bell", f"Key {key}") for key in "abcdefgh"
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(classes="bare-labels"):
+            for number in range(8):
+                yield Label(f"label {number}")
+        with VerticalScroll():
+            yield Static("A task of about the same size")
+            with Horizontal(classes="bare-grid"):
+                yield Static("\n".join(f"field {n}: value" for n in range(8)))
+                yield Static("\n".join(f"person {n}" for n in range(8)))
+            yield Static(Text(big_description(2000)))
+        yield Footer()
+
+
+async def open_bare_screen(app: B24App, pilot: Pilot[None], probe: LagProbe) -> Step:
+    """The reference step: a :class:`BareScreen` opened in the same app (then closed)."""
+
+    async def open_bare() -> None:
+        app.push_screen(BareScreen())
+        await pilot.pause()
+        await pilot.pause()
+
+    step = await measure(probe, "reference: open a bare screen", open_bare)
+    app.pop_screen()
+    await pilot.pause()
+    return step
+
+
 async def run_task(
     app: B24App, pilot: Pilot[None], probe: LagProbe, task_id: int, size: int
 ) -> list[Step]:
@@ -329,21 +377,60 @@ async def run_task(
     return steps
 
 
-async def bench(
-    sizes: list[int], *, gc_off: bool = False
-) -> list[tuple[int, float, float, list[Step]]]:
+@dataclass(frozen=True)
+class ServedPortal:
+    """Where the portal of another process answers, and what the bench needs of it."""
+
+    url: str
+    now: datetime
+    task_ids: list[int]
+
+
+def serve_portal(sizes: list[int], conn: Connection) -> None:
+    """In a process of its own: the demo portal with one big task per size, served over
+    loopback HTTP until the bench sends a word on ``conn``.
+
+    A portal answers from another machine, so the bench keeps its work (encoding a
+    megabyte of JSON, for one) off the app's event loop and out of the app's memory.
+    """
     clock = FrozenClock(build_portal("empty").now())
     portal = build_portal("demo", seed=0, clock=clock)
     task_ids = add_big_tasks(portal, sizes)
+    hook = next(h for h in portal.credentials.webhooks.values() if h.user_id == DEMO_USER_ID)
+    with serve_in_thread(EmulatorApp(portal, journal_size=100)) as served:
+        url = f"http://{HOST}:{served.port}/rest/{hook.user_id}/{hook.code}/"
+        conn.send(ServedPortal(url, clock.now(), task_ids))
+        conn.recv()
+
+
+async def bench(
+    sizes: list[int], *, gc_off: bool = False
+) -> list[tuple[int, float, float, list[Step]]]:
+    context = multiprocessing.get_context("spawn")
+    ours, theirs = context.Pipe()
+    server = context.Process(target=serve_portal, args=(sizes, theirs), daemon=True)
+    server.start()
+    try:
+        served: ServedPortal = ours.recv()
+        return await _bench(served, sizes, gc_off=gc_off)
+    finally:
+        ours.send("done")
+        server.join(timeout=10)
+
+
+async def _bench(
+    served: ServedPortal, sizes: list[int], *, gc_off: bool
+) -> list[tuple[int, float, float, list[Step]]]:
+    clock = FrozenClock(served.now)
     results: list[tuple[int, float, float, list[Step]]] = []
-    async with demo_client(portal) as client:
+    async with B24Client(Webhook.parse(served.url)) as client:
         app = B24App(Services(client=client, clock=clock, demo=True), freeze_after_load=True)
         async with app.run_test(size=SIZE) as pilot:
             await app.workers.wait_for_complete()
             await pilot.pause()
             probe = LagProbe()
             probe.start()
-            for size, task_id in zip(sizes, task_ids, strict=True):
+            for size, task_id in zip(sizes, served.task_ids, strict=True):
                 gc.collect()
                 before = rss_mib()
                 if gc_off:
@@ -353,6 +440,7 @@ async def bench(
                 finally:
                     gc.enable()
                 gc.collect()
+                steps.append(await open_bare_screen(app, pilot, probe))
                 results.append((size, before, rss_mib(), steps))
             await probe.stop()
     return results
