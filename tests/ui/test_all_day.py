@@ -6,10 +6,10 @@ from __future__ import annotations
 from b24tui.api import B24Client, Webhook
 from b24tui.clock import FrozenClock
 from b24tui.screens import DashboardScreen
-from b24tui.store import IDLE_AFTER, IDLE_SLOWER
+from b24tui.store import FIRST_RETRY, IDLE_AFTER, IDLE_SLOWER
 from b24tui.widgets import AppHeader, TaskTable
 from tests.conftest import ServedEmulator
-from tests.ui.conftest import AppFactory
+from tests.ui.conftest import AppFactory, row_ids
 from tests.ui.test_action_queue import my_pending_task
 from tests.ui.test_dashboard import SwitchableTransport
 from tests.ui.waiting import settled
@@ -88,3 +88,43 @@ async def test_r_pressed_twice_quickly_refreshes_once(
         await pilot.press("escape")
         await settled(pilot)
         assert journal.http_requests - before == 1
+
+
+async def test_cut_connections_make_it_offline_and_it_comes_back_on_its_own_schedule(
+    make_app: AppFactory, emulator: ServedEmulator, clock: FrozenClock
+) -> None:
+    faults = emulator.app.faults
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settled(pilot)
+        header = app.screen.query_one(AppHeader)
+        table = app.screen.query_one(TaskTable)
+        rows = row_ids(table)
+        await pilot.press("j", "j")
+        chosen = table.selected_task_id
+
+        # The portal gets every request and cuts each connection before answering.
+        faults.rate, faults.kinds = 1.0, ("drop",)
+        delays = []
+        for _ in range(4):
+            clock.advance(app.next_refresh_delay or 0)
+            app.refresh_portal()  # as its timer does
+            await settled(pilot)
+            delays.append(app.next_refresh_delay)
+        assert header.connection == "OFFLINE"
+        assert delays == [FIRST_RETRY, FIRST_RETRY * 2, FIRST_RETRY * 4, FIRST_RETRY * 8]
+        assert row_ids(table) == rows, "the data stays"
+        assert table.selected_task_id == chosen
+        assert len(app._notifications) == 1, "the first failure is told, the rest shown"
+
+        faults.rate = 0.0  # the network is back; nobody presses a key
+        before = emulator.app.journal.http_requests
+        clock.advance(app.next_refresh_delay or 0)
+        app.refresh_portal()  # its timer, at the backed-off delay
+        await settled(pilot)
+        assert emulator.app.journal.http_requests - before == 1
+        assert header.connection == ""
+        assert header.status == "updated just now"
+        assert app.next_refresh_delay == app.services.store.refresh_interval
+        assert row_ids(table) == rows
+        assert table.selected_task_id == chosen
