@@ -202,6 +202,11 @@ def _single_test(
     return test
 
 
+def _never(task: Task) -> bool:
+    """The test of a comparison with no value: it holds for no task."""
+    return False
+
+
 def _negated(test: Callable[[Task], bool]) -> Callable[[Task], bool]:
     return lambda task: not test(task)
 
@@ -214,6 +219,8 @@ class TaskFilter:
         self.user_id = user_id
         self.now = now
         self.tests: list[Callable[[Task], bool]] = []
+        self.matches_nothing = False
+        """Whether one of the tests fails for every task (no need to look at any)."""
         if isinstance(raw, dict):
             for key, value in raw.items():
                 self._add(str(key), value)
@@ -233,6 +240,8 @@ class TaskFilter:
         test = self._field_test(name, op, wanted)
         if test is None:
             return
+        if test is _never and not negate:
+            self.matches_nothing = True
         self.tests.append(_negated(test) if negate else test)
 
     def _field_test(self, name: str, op: str, wanted: list[Any]) -> Callable[[Task], bool] | None:
@@ -267,6 +276,8 @@ class TaskFilter:
             if name == "MARK":
                 sample = ""
             targets = [_coerce(sample, item, tz) for item in wanted]
+            if op in _OPERATORS and op not in ("=", "@") and all(t is None for t in targets):
+                return _never  # compared with nothing (`>ID: ""`): no task is greater
             if len(targets) == 1 and targets[0] is not None and op in _OPERATORS:
                 return _single_test(scalar, _OPERATORS[op], targets[0])
 
@@ -356,6 +367,37 @@ def _sort_value(portal: Portal, user_id: int, key: str) -> Callable[[Task], Any]
         "IS_PINNED_IN_GROUP": lambda t: False,
     }
     return table[key]
+
+
+def id_order(order: object) -> bool | None:
+    """Whether ``order`` sorts by ID alone: ``True`` descending (also the default, no
+    order), ``False`` ascending, ``None`` by anything else."""
+    if not isinstance(order, dict) or not order:
+        return True
+    if len(order) != 1:
+        return None
+    [(key, direction)] = order.items()
+    if str(key).upper() != "ID":
+        return None
+    return str(direction).strip().lower() == "desc"
+
+
+def id_floor(raw: object) -> int | None:
+    """The smallest ID a task matching the filter ``raw`` can have, from its ``>ID`` or
+    ``>=ID`` (``None``: the filter sets none that is a plain number)."""
+    if not isinstance(raw, dict):
+        return None
+    floor: int | None = None
+    for key, value in raw.items():
+        prefix, name = _split(str(key))
+        if name != "ID" or prefix not in (">", ">="):
+            continue
+        text = str(value).strip() if isinstance(value, int | str) else ""
+        if not text.isdigit():
+            continue
+        bound = int(text) + (1 if prefix == ">" else 0)
+        floor = bound if floor is None else max(floor, bound)
+    return floor
 
 
 def sort_tasks(portal: Portal, user_id: int, tasks: list[Task], order: object) -> list[Task]:

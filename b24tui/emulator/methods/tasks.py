@@ -8,7 +8,8 @@ missing value is not an integer either. Permissions come from
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from bisect import bisect_left
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from b24tui.emulator.errors import RestError
@@ -22,7 +23,13 @@ from b24tui.emulator.methods._common import (
     php_bool,
     php_int,
 )
-from b24tui.emulator.methods._task_query import InvalidSortKey, TaskFilter, sort_tasks
+from b24tui.emulator.methods._task_query import (
+    InvalidSortKey,
+    TaskFilter,
+    id_floor,
+    id_order,
+    sort_tasks,
+)
 from b24tui.emulator.methods._task_view import View, is_overdue, normalize_select, task_v1
 from b24tui.emulator.registry import REGISTRY, Call, Page
 from b24tui.emulator.state import Portal, Task
@@ -95,19 +102,29 @@ def task_list(call: Call) -> Page:
     portal = call.portal
     view = _view(call)
     matches = TaskFilter(portal, call.user_id, view.now, params.get("filter"))
-    visible = [
-        task
-        for task in portal.tasks.values()
-        if matches(task) and portal.can_read(call.user_id, task)
-    ]
-    try:
-        ordered = sort_tasks(portal, call.user_id, visible, params.get("order"))
-    except InvalidSortKey:
-        raise _error("0", "Invalid sorting key (internal error)") from None
     raw_select = as_list(params.get("select"))
     select = normalize_select(raw_select) if raw_select else None
     extras = params.get("params") if isinstance(params.get("params"), dict) else None
     start = php_int(params.get("start", 0))
+    descending = id_order(params.get("order"))
+    if start == -1 and descending is not None:
+        # Uncounted and in ID order: the first page's rows, not a sort of every task.
+        rows = _first_rows(call, matches, descending, params.get("filter"))
+        tasks = [task_v1(view, task, select, for_get=False, params=extras) for task in rows]
+        return Page({"tasks": tasks}, 0, None)
+    visible = (
+        []
+        if matches.matches_nothing
+        else [
+            task
+            for task in portal.tasks.values()
+            if matches(task) and portal.can_read(call.user_id, task)
+        ]
+    )
+    try:
+        ordered = sort_tasks(portal, call.user_id, visible, params.get("order"))
+    except InvalidSortKey:
+        raise _error("0", "Invalid sorting key (internal error)") from None
     if start == -1:
         rows = ordered[:PAGE_SIZE]
         tasks = [task_v1(view, task, select, for_get=False, params=extras) for task in rows]
@@ -117,6 +134,35 @@ def task_list(call: Call) -> Page:
     tasks = [task_v1(view, task, select, for_get=False, params=extras) for task in rows]
     following = offset + PAGE_SIZE if offset + PAGE_SIZE < len(ordered) else None
     return Page({"tasks": tasks}, len(ordered), following)
+
+
+def _first_rows(
+    call: Call, matches: TaskFilter, descending: bool, raw_filter: object
+) -> list[Task]:
+    """The first :data:`PAGE_SIZE` tasks the caller may read that ``matches``, in ID order:
+    what the sorted list would start with, found by walking the IDs (from the filter's
+    ``>ID`` on, when ascending) and stopping at a page.
+
+    A chain of ``>ID`` pages over a big table costs a portal about the rows it returns;
+    sorting every task for each page made the emulator slower than its own cost model.
+    """
+    portal = call.portal
+    if matches.matches_nothing:
+        return []
+    ids = sorted(portal.tasks)
+    if descending:
+        walk: Iterable[int] = reversed(ids)
+    else:
+        floor = id_floor(raw_filter)
+        walk = ids[bisect_left(ids, floor) :] if floor is not None else ids
+    rows: list[Task] = []
+    for task_id in walk:
+        task = portal.tasks[task_id]
+        if matches(task) and portal.can_read(call.user_id, task):
+            rows.append(task)
+            if len(rows) == PAGE_SIZE:
+                break
+    return rows
 
 
 # Writing -------------------------------------------------------------------------------
