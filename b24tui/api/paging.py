@@ -7,6 +7,10 @@ command filters ``>ID`` on the previous command's last row through a
 ``$result[prev][tasks][49][id]`` reference, so one request reads up to 2,500 rows. The
 first command of the next request continues from the last id kept.
 
+A list longer than one request is read from both of its ends after the first request:
+one chain goes on up, another comes down from the top (``ID`` descending, ``<ID``), each
+bounded by the other, in two requests the portal serves side by side, until they meet.
+
 Paging stops at the first page with fewer than 50 rows. Rows of later commands are dropped
 (a reference past a short page does not resolve, may become an empty filter and repeat
 earlier rows), as is any row whose id is not above the last one kept.
@@ -14,8 +18,9 @@ earlier rows), as is any row whose id is not above the last one kept.
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,6 +58,9 @@ class ListShape:
     """The filter field of the id (the ``>`` prefix is added)."""
     order_params: Mapping[str, Any] = field(default_factory=dict)
     """The parameters that order by id ascending."""
+    reverse_params: Mapping[str, Any] | None = None
+    """The parameters that order by id descending (``None``: the list is read from its
+    low end only)."""
 
     def rows(self, result: Any) -> list[Row]:
         """The rows of one page's ``result`` (``[]`` and missing keys give none)."""
@@ -96,12 +104,21 @@ class ListShape:
         select: Sequence[str] | None,
         extra: Mapping[str, Any] | None,
         after: int | Ref | None,
+        *,
+        descending: bool = False,
     ) -> dict[str, Any]:
-        """The parameters of one page: id order, ``>ID`` after ``after``, ``start=-1``."""
+        """The parameters of one page: id order, ``>ID`` after ``after``, ``start=-1``.
+
+        ``descending``: the page reads down from the top instead, ``<ID`` below ``after``
+        (for a shape with :attr:`reverse_params`).
+        """
         page_filter = dict(filter)
         if after is not None:
-            page_filter[f">{self.id_filter}"] = after
-        params: dict[str, Any] = {**(extra or {}), **self.order_params, "filter": page_filter}
+            page_filter[f"{'<' if descending else '>'}{self.id_filter}"] = after
+        order = self.reverse_params if descending else self.order_params
+        if order is None:
+            raise ValueError(f"{self.method} is not read from the top down")
+        params: dict[str, Any] = {**(extra or {}), **order, "filter": page_filter}
         if select is not None:
             params["select"] = list(select)
         params["start"] = -1
@@ -113,6 +130,7 @@ TASKS = ListShape(
     rows_key="tasks",
     row_id_key="id",
     order_params={"order": {"ID": "asc"}},
+    reverse_params={"order": {"ID": "desc"}},
 )
 """``tasks.task.list``: ``{"tasks": [{"id": "8017", ...}]}``."""
 
@@ -158,6 +176,7 @@ async def fetch_all(
     extra: Mapping[str, Any] | None = None,
     pages_per_request: int = MAX_BATCH_COMMANDS,
     max_rows: int | None = None,
+    on_rows: Callable[[Sequence[Row]], None] | None = None,
 ) -> list[Row]:
     """Every row matching ``filter``, in id order, each id once.
 
@@ -169,10 +188,22 @@ async def fetch_all(
         extra: other parameters of the method (``params`` of ``tasks.task.list``).
         pages_per_request: pages chained in one batch (at most 50).
         max_rows: stop once this many rows are read.
+        on_rows: told of the rows read, each once, in pieces of :data:`TELL_EVERY`; when
+            the list is read from both ends, while the next requests are under way, so a
+            caller can make its models in the time the portal takes to answer.
+
+    A list of more than one request's rows (of a shape with :attr:`ListShape.reverse_params`,
+    and no ``max_rows``) is read from both ends at once after the first request: see
+    :func:`_fetch_from_both_ends`.
 
     Raises:
         B24Error: the batch failed, or one of its pages did (its translated error).
     """
+    told = _Teller(shape, on_rows)
+    if max_rows is None and shape.reverse_params is not None:
+        return await _fetch_from_both_ends(
+            client, shape, filter or {}, select, extra, pages_per_request, told
+        )
     (rows,) = await fetch_all_many(
         client,
         shape,
@@ -182,7 +213,120 @@ async def fetch_all(
         pages_per_request=pages_per_request,
         max_rows=max_rows,
     )
+    await told(rows)
     return rows
+
+
+TELL_EVERY = 250
+"""Rows told to ``on_rows`` at a time (the event loop has a turn between two pieces)."""
+
+
+class _Teller:
+    """Tells a caller's ``on_rows`` of rows not told yet, in pieces."""
+
+    def __init__(self, shape: ListShape, on_rows: Callable[[Sequence[Row]], None] | None):
+        self._shape = shape
+        self._on_rows = on_rows
+        self._told: set[int] = set()
+
+    async def __call__(self, rows: Sequence[Row]) -> None:
+        if self._on_rows is None:
+            return
+        fresh: list[Row] = []
+        for row in rows:
+            row_id = self._shape.row_id(row)
+            if row_id not in self._told:
+                self._told.add(row_id)
+                fresh.append(row)
+        for start in range(0, len(fresh), TELL_EVERY):
+            self._on_rows(fresh[start : start + TELL_EVERY])
+            await asyncio.sleep(0)
+
+
+async def _fetch_from_both_ends(
+    client: Caller,
+    shape: ListShape,
+    filter: Mapping[str, Any],
+    select: Sequence[str] | None,
+    extra: Mapping[str, Any] | None,
+    pages_per_request: int,
+    tell: _Teller,
+) -> list[Row]:
+    """Every row of ``filter``: one request up from the low end, then, while rows remain,
+    two requests side by side, one reading up and one reading down from the top, each
+    bounded by where the other stands, until they meet.
+
+    A portal serves independent requests on separate workers, so two chains halve the
+    wall time of a long read. The requests stay within ``rows / 2500 + 1`` whatever the
+    ids look like: every round after the first reads 5,000 new rows, except the last,
+    where both chains may read the same remaining ones.
+    """
+    base = dict(filter)
+    low_key, high_key = f">{shape.id_filter}", f"<{shape.id_filter}"
+    low, high = base.pop(low_key, None), base.pop(high_key, None)
+    up = _Chain(base, int(low) if low is not None else None)
+    down = _Chain(base, int(high) if high is not None else None)
+    wanted = _with_id(select, shape)
+
+    def request(chain: _Chain, *, descending: bool) -> Batch:
+        bound = up.last_id if descending else down.last_id
+        chain_filter = dict(chain.filter)
+        if bound is not None:
+            chain_filter[low_key if descending else high_key] = bound
+        batch = Batch()
+        for index in range(pages_per_request):
+            after: int | Ref | None = chain.last_id
+            if index:
+                after = shape.last_id_ref(f"p{index - 1}")
+            params = shape.page_params(chain_filter, wanted, extra, after, descending=descending)
+            batch.add(shape.method, params, id=f"p{index}")
+        return batch
+
+    def read(chain: _Chain, result: BatchResult, *, descending: bool) -> None:
+        pages = [result[f"p{index}"] for index in range(pages_per_request)]
+        _read_chain(shape, chain, pages, descending=descending)
+
+    read(up, await client.batch(request(up, descending=False)), descending=False)
+    requests = 1
+    untold: list[Row] = list(up.rows)
+    while not (up.done or down.done or _met(up, down)):
+        up_before, down_before = len(up.rows), len(down.rows)
+        upward, downward = request(up, descending=False), request(down, descending=True)
+        results = await _side_by_side(client, [upward, downward], meanwhile=tell(untold))
+        read(up, results[0], descending=False)
+        read(down, results[1], descending=True)
+        requests += 2
+        untold = up.rows[up_before:] + down.rows[down_before:]
+        if not untold and not (up.done or down.done):
+            raise BadResponse("The portal keeps sending the same list rows", method=shape.method)
+    await tell(untold)
+    log.debug("%s: read from both ends in %d requests", shape.method, requests)
+    if not down.rows:
+        return up.rows
+    merged = {shape.row_id(row): row for row in up.rows}
+    for row in down.rows:
+        merged.setdefault(shape.row_id(row), row)
+    return [merged[row_id] for row_id in sorted(merged)]
+
+
+def _met(up: _Chain, down: _Chain) -> bool:
+    """Whether the chain reading up has reached the one reading down."""
+    return up.last_id is not None and down.last_id is not None and up.last_id >= down.last_id
+
+
+async def _side_by_side(
+    client: Caller, batches: Sequence[Batch], *, meanwhile: Coroutine[Any, Any, None]
+) -> list[BatchResult]:
+    """The batches sent at once, and ``meanwhile`` run while they are under way; the
+    first failure is raised and the rest cancelled."""
+    try:
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(client.batch(batch)) for batch in batches]
+            await asyncio.sleep(0)  # the requests leave before ``meanwhile`` takes the loop
+            await meanwhile
+    except BaseExceptionGroup as failed:
+        raise failed.exceptions[0] from None
+    return [task.result() for task in tasks]
 
 
 @dataclass
@@ -348,18 +492,21 @@ async def fetch_lists(
     return [chain.rows for chain in chains], first
 
 
-def _read_chain(shape: ListShape, chain: _Chain, results: Sequence[Any]) -> None:
+def _read_chain(
+    shape: ListShape, chain: _Chain, results: Sequence[Any], *, descending: bool = False
+) -> None:
     """Keep the new rows of one chain's pages; stop at the first short page.
 
     Rows of later pages are dropped (a reference past a short page does not resolve, may
     become an empty filter and repeat earlier rows), as is any row whose id is not above
-    the last one kept.
+    the last one kept (below it, for a chain reading down).
     """
     for result in results:
         page = shape.rows(result)
         for row in page:
             row_id = shape.row_id(row)
-            if chain.last_id is None or row_id > chain.last_id:
+            last = chain.last_id
+            if last is None or (row_id < last if descending else row_id > last):
                 chain.rows.append(row)
                 chain.last_id = row_id
         if len(page) < PAGE_SIZE:

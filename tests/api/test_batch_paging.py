@@ -3,6 +3,11 @@ batches, against the emulated portal."""
 
 from __future__ import annotations
 
+import asyncio
+import math
+from collections.abc import Callable, Sequence
+from urllib.parse import unquote
+
 import pytest
 
 from b24tui.api import (
@@ -16,12 +21,21 @@ from b24tui.api import (
     fetch_all,
     fetch_all_many,
 )
-from b24tui.api.paging import fetch_lists
+from b24tui.api.paging import Row, fetch_lists
 from b24tui.clock import FrozenClock
 from b24tui.emulator import DEMO_USER_ID, Portal, build_portal
 from b24tui.models import Task, Workday
 from tests.api.conftest import named
 from tests.conftest import ServedEmulator
+
+
+async def until(condition: Callable[[], bool]) -> None:
+    """Until ``condition`` holds, letting the loop run (the emulator answers in a thread)."""
+    for _ in range(1000):
+        if condition():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the portal never got there")
 
 
 def visible_ids(portal: Portal, **wanted: int) -> list[int]:
@@ -138,7 +152,7 @@ class TestLargePortal:
     def portal(self, clock: FrozenClock) -> Portal:
         return build_portal("large", seed=0, clock=clock)
 
-    async def test_list_all_reads_every_task_once_in_the_fewest_requests(
+    async def test_list_all_reads_every_task_once_from_both_ends_in_few_requests(
         self, client: B24Client, emulator: ServedEmulator
     ) -> None:
         expected = visible_ids(emulator.portal)
@@ -146,10 +160,37 @@ class TestLargePortal:
         ids = [task.id for task in tasks]
         assert ids == expected
         assert len(set(ids)) == len(ids)
-        assert emulator.app.journal.http_requests == len(expected) // 2500 + 1
-        batches = emulator.app.journal.entries("batch")
-        first_of_second = named(batches[1])["cmd"]["f0p0"]
-        assert f"filter[>ID]={expected[2499]}&" in first_of_second
+        assert emulator.app.journal.http_requests <= math.ceil(len(expected) / 2500) + 1
+        first, *after = emulator.app.journal.entries("batch")
+        assert "filter[>ID]" not in named(first)["cmd"]["p0"]
+        assert "order[ID]=asc" in named(first)["cmd"]["p0"]
+        downward = [b for b in after if "order[ID]=desc" in named(b)["cmd"]["p0"]]
+        assert after
+        assert len(downward) * 2 == len(after), "then up and down in pairs"
+        up_again = next(b for b in after if "order[ID]=asc" in named(b)["cmd"]["p0"])
+        assert f"filter[>ID]={expected[2499]}&" in named(up_again)["cmd"]["p0"]
+
+    async def test_the_two_ends_are_read_side_by_side_while_rows_are_told(
+        self, client: B24Client, emulator: ServedEmulator
+    ) -> None:
+        journal = emulator.app.journal
+        told: list[int] = []
+
+        def on_rows(rows: Sequence[Row]) -> None:
+            told.extend(int(row["id"]) for row in rows)
+
+        reading = asyncio.ensure_future(fetch_all(client, TASKS, select=["ID"], on_rows=on_rows))
+        await until(lambda: len(journal.entries("batch")) == 1)
+        emulator.app.faults.inject("timeout", method="batch")  # the next one waits
+        await until(lambda: emulator.app.held == 1 and len(journal.entries("batch")) == 2)
+        # One end's answer is held back, and the other end was asked and answered anyway.
+        assert not reading.done()
+        expected = visible_ids(emulator.portal)
+        assert told == expected[:2500], "the first request's rows, told while waiting"
+        assert emulator.app.release_held() == 1
+        rows = await reading
+        assert [int(row["id"]) for row in rows] == expected
+        assert sorted(told) == expected, "every row told once"
 
     async def test_filters_of_different_sizes_share_the_requests(
         self, client: B24Client, emulator: ServedEmulator
@@ -189,7 +230,15 @@ class TestLargePortal:
             pages_per_request=4,
         )
         assert [int(row["id"]) for row in rows] == expected
-        assert emulator.app.journal.http_requests == len(expected) // 200 + 1
+        assert emulator.app.journal.http_requests <= math.ceil(len(expected) / 200) + 1
+        descending = [
+            batch
+            for batch in emulator.app.journal.entries("batch")
+            if "order[ID]=desc" in named(batch)["cmd"]["p0"]
+        ]
+        assert descending, "read from its top as well"
+        top = unquote(named(descending[0])["cmd"]["p0"])
+        assert f"filter[<=ID]={expected[-1]}&" in top, "below the bound it was given"
 
 
 async def test_expected_sizes_ask_for_the_pages_they_need_and_a_wrong_guess_goes_on(

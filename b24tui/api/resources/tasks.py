@@ -240,17 +240,25 @@ class TasksResource(Resource):
     ) -> tuple[Task, ...]:
         """Every task matching ``filter``, in id order, read by chained batches.
 
-        About 2,500 tasks per HTTP request (see :func:`~b24tui.api.paging.fetch_all`).
+        About 2,500 tasks per HTTP request (see :func:`~b24tui.api.paging.fetch_all`); the
+        rows of one request become tasks while the next requests are under way.
         """
-        rows = await fetch_all(
+        tasks: dict[int, Task] = {}
+
+        def take(rows: Sequence[Mapping[str, Any]]) -> None:
+            for task in parse("tasks.task.list", lambda: [Task.from_v1(row) for row in rows]):
+                tasks.setdefault(task.id, task)
+
+        await fetch_all(
             self._client,
             TASKS,
             filter=filter,
             select=select,
             extra={"params": dict(params)} if params else None,
             max_rows=max_rows,
+            on_rows=take,
         )
-        return parse("tasks.task.list", lambda: tuple(Task.from_v1(row) for row in rows))
+        return tuple(tasks[task_id] for task_id in sorted(tasks))
 
     async def read_lists(
         self,

@@ -385,19 +385,31 @@ def id_order(order: object) -> bool | None:
 def id_floor(raw: object) -> int | None:
     """The smallest ID a task matching the filter ``raw`` can have, from its ``>ID`` or
     ``>=ID`` (``None``: the filter sets none that is a plain number)."""
+    return _id_bound(raw, {">": 1, ">=": 0}, max)
+
+
+def id_ceiling(raw: object) -> int | None:
+    """The largest ID a task matching the filter ``raw`` can have, from its ``<ID`` or
+    ``<=ID`` (``None``: the filter sets none that is a plain number)."""
+    return _id_bound(raw, {"<": -1, "<=": 0}, min)
+
+
+def _id_bound(
+    raw: object, offsets: dict[str, int], tightest: Callable[[int, int], int]
+) -> int | None:
     if not isinstance(raw, dict):
         return None
-    floor: int | None = None
+    bound: int | None = None
     for key, value in raw.items():
         prefix, name = _split(str(key))
-        if name != "ID" or prefix not in (">", ">="):
+        if name != "ID" or prefix not in offsets:
             continue
         text = str(value).strip() if isinstance(value, int | str) else ""
         if not text.isdigit():
             continue
-        bound = int(text) + (1 if prefix == ">" else 0)
-        floor = bound if floor is None else max(floor, bound)
-    return floor
+        found = int(text) + offsets[prefix]
+        bound = found if bound is None else tightest(bound, found)
+    return bound
 
 
 def sort_tasks(portal: Portal, user_id: int, tasks: list[Task], order: object) -> list[Task]:

@@ -8,7 +8,7 @@ missing value is not an integer either. Permissions come from
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -26,6 +26,7 @@ from b24tui.emulator.methods._common import (
 from b24tui.emulator.methods._task_query import (
     InvalidSortKey,
     TaskFilter,
+    id_ceiling,
     id_floor,
     id_order,
     sort_tasks,
@@ -141,7 +142,7 @@ def _first_rows(
 ) -> list[Task]:
     """The first :data:`PAGE_SIZE` tasks the caller may read that ``matches``, in ID order:
     what the sorted list would start with, found by walking the IDs (from the filter's
-    ``>ID`` on, when ascending) and stopping at a page.
+    ``>ID`` up, or its ``<ID`` down) and stopping at a page.
 
     A chain of ``>ID`` pages over a big table costs a portal about the rows it returns;
     sorting every task for each page made the emulator slower than its own cost model.
@@ -151,7 +152,9 @@ def _first_rows(
         return []
     ids = sorted(portal.tasks)
     if descending:
-        walk: Iterable[int] = reversed(ids)
+        ceiling = id_ceiling(raw_filter)
+        below = ids[: bisect_right(ids, ceiling)] if ceiling is not None else ids
+        walk: Iterable[int] = reversed(below)
     else:
         floor = id_floor(raw_filter)
         walk = ids[bisect_left(ids, floor) :] if floor is not None else ids
