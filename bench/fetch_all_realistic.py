@@ -2,7 +2,7 @@
 against the peers, side by side in one run.
 
 Run: ``.venv/bin/python -m bench.fetch_all_realistic [--rtt-ms 40] [--repeat 1]
-[--latency realistic|instant] [--only NAME ...]``.
+[--latency realistic|instant] [--tasks 10000] [--only NAME ...]``.
 
 Each contender gets a fresh ``b24tui emulator --preset large --limits cloud --user 2
 --latency realistic --rtt-ms 40 --tls`` in its own process (10,000 tasks, read as the
@@ -138,9 +138,9 @@ class Run:
     """The seconds the emulator spent computing the answers, one request at a time."""
 
 
-def start_emulator(latency: str, rtt_ms: int) -> tuple[subprocess.Popen[str], str, str]:
+def start_emulator(latency: str, rtt_ms: int, tasks: int) -> tuple[subprocess.Popen[str], str, str]:
     """A fresh ``b24tui emulator`` over HTTPS; its process, the admin's webhook, the CA."""
-    options = ["--latency", latency]
+    options = ["--latency", latency, "--tasks", str(tasks)]
     if latency == "realistic":
         options += ["--rtt-ms", str(rtt_ms)]
     process = subprocess.Popen(
@@ -167,8 +167,8 @@ def stats_of(url: str, ca_file: str) -> dict[str, Any]:
     return stats
 
 
-def run_one(name: str, latency: str, rtt_ms: int) -> Run:
-    process, url, ca_file = start_emulator(latency, rtt_ms)
+def run_one(name: str, latency: str, rtt_ms: int, tasks: int) -> Run:
+    process, url, ca_file = start_emulator(latency, rtt_ms, tasks)
     try:
         child = subprocess.run(
             [sys.executable, "-m", "bench.fetch_all_realistic", "--contend", name, url, ca_file],
@@ -240,20 +240,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--latency", choices=["realistic", "instant"], default="realistic")
     parser.add_argument("--rtt-ms", type=int, default=40, help="the round trip (realistic)")
     parser.add_argument("--repeat", type=int, default=1, help="rounds over every contender")
+    parser.add_argument("--tasks", type=int, default=10_000, help="tasks of the portal")
     parser.add_argument("--only", nargs="+", choices=CONTENDERS, default=list(CONTENDERS))
     args = parser.parse_args(args_given)
     runs: list[Run] = []
     for round_ in range(1, args.repeat + 1):
         for name in args.only:
-            run = run_one(name, args.latency, args.rtt_ms)
+            run = run_one(name, args.latency, args.rtt_ms, args.tasks)
             runs.append(run)
             sys.stderr.write(f"round {round_}: {LABELS[name]} {run.wall:.2f} s\n")
             if run.unique != run.tasks:
                 raise SystemExit(f"{name} read {run.tasks - run.unique} tasks twice")
     rtt = f" --rtt-ms {args.rtt_ms}" if args.latency == "realistic" else ""
     sys.stdout.write(
-        f"emulator: b24tui emulator --preset large --limits cloud --user {ADMIN_USER_ID} "
-        f"--tls --latency {args.latency}{rtt} (a fresh one per run)\n\n{table(runs)}\n"
+        f"emulator: b24tui emulator --preset large --tasks {args.tasks} --limits cloud "
+        f"--user {ADMIN_USER_ID} --tls --latency {args.latency}{rtt} (a fresh one per run)"
+        f"\n\n{table(runs)}\n"
     )
     return 1 if any(run.refused for run in runs) else 0
 

@@ -23,7 +23,7 @@ from b24tui.emulator.app import EmulatorApp
 from b24tui.emulator.faults import Faults
 from b24tui.emulator.latency import DEFAULT_RTT_S, Latency
 from b24tui.emulator.oauth_server import GRANT_PATH, with_oauth
-from b24tui.emulator.seed import ADMIN_USER_ID, DEMO_USER_ID, build_portal
+from b24tui.emulator.seed import ADMIN_USER_ID, DEMO_USER_ID, LARGE_TASK_COUNT, build_portal
 from b24tui.emulator.server import HOST, serve
 from b24tui.emulator.tls import TlsMaterial, throwaway_tls
 
@@ -43,6 +43,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--port", type=int, default=0, help="port to listen on (0: any free)")
     parser.add_argument("--preset", choices=("demo", "large", "empty"), default="demo")
+    parser.add_argument(
+        "--tasks",
+        type=int,
+        default=None,
+        metavar="N",
+        help=f"how many tasks the large preset has (default: {LARGE_TASK_COUNT:,})",
+    )
     parser.add_argument("--seed", type=int, default=0, help="seed for the generated data")
     parser.add_argument(
         "--limits",
@@ -103,6 +110,10 @@ def _problem(options: argparse.Namespace) -> str | None:
         return "--rtt-ms needs --latency realistic"
     if options.rtt_ms is not None and options.rtt_ms < 0:
         return "--rtt-ms cannot be negative"
+    if options.tasks is not None and options.preset != "large":
+        return "--tasks needs --preset large"
+    if options.tasks is not None and options.tasks < 0:
+        return "--tasks cannot be negative"
     if not 0 <= options.port <= 65535:
         return "--port must be between 0 and 65535"
     return None
@@ -172,7 +183,12 @@ def main(argv: Sequence[str]) -> int:
     logging.basicConfig(
         stream=sys.stderr, level=logging.INFO, format="%(asctime)s %(name)s %(message)s"
     )
-    portal = build_portal(options.preset, seed=options.seed, clock=OffsetClock())
+    portal = build_portal(
+        options.preset,
+        seed=options.seed,
+        clock=OffsetClock(),
+        large_tasks=LARGE_TASK_COUNT if options.tasks is None else options.tasks,
+    )
     if options.user not in portal.users:
         sys.stderr.write(
             f"b24tui emulator: the {options.preset} portal has no user {options.user}\n"

@@ -558,17 +558,17 @@ def _add_activity(portal: Portal, rng: random.Random) -> None:
         portal.recount_time_spent(task)
 
 
-def _add_large_tasks(portal: Portal, rng: random.Random) -> None:
-    """Ten thousand plain tasks (no checklists, a creation entry only) built quickly."""
+def _add_large_tasks(portal: Portal, rng: random.Random, count: int) -> None:
+    """``count`` plain tasks (no checklists, a creation entry only) built quickly."""
     now = portal.now()
     me = DEMO_USER_ID
     user_ids = list(portal.users)
     statuses = (2, 2, 3, 3, 4, 5, 5, 6)
-    for index in range(LARGE_TASK_COUNT):
+    for index in range(count):
         creator = rng.choice(user_ids)
         responsible = me if index % 3 else rng.choice(user_ids)
         status = statuses[index % len(statuses)]
-        created = now - timedelta(minutes=LARGE_TASK_COUNT - index)
+        created = now - timedelta(minutes=count - index)
         due_days = rng.randrange(-20, 40)
         task = Task(
             id=portal.next_id("task"),
@@ -628,7 +628,13 @@ def _add_workdays(portal: Portal, rng: random.Random) -> None:
     )
 
 
-def build_portal(preset: Preset = "demo", seed: int = 0, clock: Clock | None = None) -> Portal:
+def build_portal(
+    preset: Preset = "demo",
+    seed: int = 0,
+    clock: Clock | None = None,
+    *,
+    large_tasks: int = LARGE_TASK_COUNT,
+) -> Portal:
     """Build a seeded portal.
 
     Args:
@@ -637,7 +643,10 @@ def build_portal(preset: Preset = "demo", seed: int = 0, clock: Clock | None = N
             or ``"empty"`` (people only).
         seed: Drives every random choice; the same seed and clock give the same portal.
         clock: The portal's clock; dates are placed relative to its current moment.
+        large_tasks: how many tasks the ``"large"`` preset has.
     """
+    if large_tasks < 0:
+        raise ValueError("a portal cannot have fewer than no tasks")
     if preset not in ("demo", "large", "empty"):
         raise ValueError(f"unknown preset {preset!r}")
     portal = Portal(clock or SystemClock())
@@ -656,6 +665,6 @@ def build_portal(preset: Preset = "demo", seed: int = 0, clock: Clock | None = N
         _add_workdays(portal, rng)
         _add_activity(portal, random.Random(f"activity-{seed}"))
     elif preset == "large":
-        _add_large_tasks(portal, rng)
+        _add_large_tasks(portal, rng, large_tasks)
         _add_workdays(portal, rng)
     return portal

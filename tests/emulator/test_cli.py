@@ -35,6 +35,8 @@ TLS_OPTIONS = ("--seed", "3", "--tls", "--limits", "cloud")
         (["--delay-ms", "-1"], "--delay-ms cannot be negative"),
         (["--port", "70000"], "--port must be between 0 and 65535"),
         (["--user", "999999"], "the demo portal has no user 999999"),
+        (["--tasks", "100"], "--tasks needs --preset large"),
+        (["--preset", "large", "--tasks", "-1"], "--tasks cannot be negative"),
     ],
 )
 def test_unusable_option_values_exit_2_with_one_line(

@@ -177,6 +177,13 @@ def test_empty_preset_has_people_only() -> None:
     assert not portal.checklist_items
 
 
+def test_the_large_preset_has_as_many_tasks_as_asked() -> None:
+    portal = build_portal("large", seed=3, clock=FrozenClock(FIXED_NOW), large_tasks=120)
+    assert len(portal.tasks) == 120
+    assert len({task.guid for task in portal.tasks.values()}) == 120
+    assert max(task.created_date for task in portal.tasks.values()) < FIXED_NOW
+
+
 def test_large_preset_is_quick_to_build() -> None:
     started = time.perf_counter()
     portal = build_portal("large", seed=3, clock=FrozenClock(FIXED_NOW))
