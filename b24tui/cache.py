@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -125,24 +125,35 @@ class SnapshotCache:
         (a failure is logged, never raised)."""
         if snapshot.me is None or snapshot.tasks_read_at is None:
             return False
-        text = json.dumps(self._content(snapshot, said, now), ensure_ascii=False)
         try:
-            write_atomically(self.path, text, private=True)
+            write_atomically(self.path, self._pieces(snapshot, said, now), private=True)
         except OSError as error:
             log.warning("cache %s not written: %s", self.path, error.strerror)
             return False
         return True
 
+    def _pieces(self, snapshot: StoreSnapshot, said: Sequence[str], now: datetime) -> Iterator[str]:
+        """The file's JSON in pieces: everything but the tasks, then one task at a time.
+
+        Encoded whole, the tasks of a large portal took some 90 MB at once (10,000 of them
+        as dicts, then as one string), which the process kept for the rest of the day.
+        """
+        head = json.dumps(self._content(snapshot, said, now), ensure_ascii=False)
+        yield head[:-1] + ', "tasks": ['
+        for index, task in enumerate(snapshot.tasks.values()):
+            yield ("," if index else "") + "\n" + json.dumps(task.to_v1(), ensure_ascii=False)
+        yield "\n]}"
+
     def _content(
         self, snapshot: StoreSnapshot, said: Sequence[str], now: datetime
     ) -> dict[str, Any]:
+        """Everything the file holds but the tasks (see :meth:`_pieces`)."""
         assert snapshot.me is not None
         return {
             "version": CACHE_VERSION,
             "portal": self.portal,
             "written_at": now.isoformat(),
             "me": snapshot.me.to_api(),
-            "tasks": [task.to_v1() for task in snapshot.tasks.values()],
             "full": sorted(snapshot.full),
             "users": [user.to_api() for user in snapshot.users.values()],
             "workday": snapshot.workday.to_api() if snapshot.workday is not None else None,

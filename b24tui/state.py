@@ -14,6 +14,7 @@ import json
 import logging
 import os
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -114,9 +115,11 @@ class StateFile:
         return Remembered.from_json(data)
 
 
-def write_atomically(path: Path, text: str, *, private: bool = False) -> None:
+def write_atomically(path: Path, text: str | Iterable[str], *, private: bool = False) -> None:
     """Write ``text`` to a temporary file beside ``path``, then put it in its place.
 
+    ``text`` may come in pieces (an iterable of strings), written as they come, so a large
+    file is never whole in memory.
     ``private``: the file is readable by its owner only, in a directory only they can enter
     (when this makes it).
     """
@@ -126,7 +129,10 @@ def write_atomically(path: Path, text: str, *, private: bool = False) -> None:
         if private:
             os.fchmod(handle, 0o600)
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
+            if isinstance(text, str):
+                stream.write(text)
+            else:
+                stream.writelines(text)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
