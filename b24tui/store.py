@@ -621,7 +621,11 @@ class PortalStore:
                 )
             elif self.loaded:
                 read = await self.client.tasks.read_lists(
-                    filters, ROW_FIELDS, riders=riders, expected=self._expected(filters, me.id)
+                    filters,
+                    ROW_FIELDS,
+                    riders=riders,
+                    expected=self._expected(filters, me.id),
+                    same=self._same_as_kept,
                 )
             else:
                 seen: set[int] = set()
@@ -642,6 +646,13 @@ class PortalStore:
             raise
         self.refreshing, self._loading = False, None
         return self._refreshed(me, read.tasks, read.riders, open_id, began, complete=since is None)
+
+    def _same_as_kept(self, task: Task) -> Task:
+        """The kept copy of ``task`` when it is equal: a whole read (every tenth refresh)
+        of 10,000 unchanged tasks otherwise built 10,000 new ones beside them, and the
+        process kept the 40 MB that took."""
+        kept = self._state.tasks.get(task.id)
+        return kept if kept is not None and kept == task else task
 
     def _expected(self, filters: Sequence[Mapping[str, Any]], me: int) -> list[int | None]:
         """How many of the tasks known each role filter holds (``None`` for a filter of
@@ -799,9 +810,11 @@ class PortalStore:
         else:
             state.full.discard(task_id)
             self._full_order.pop(task_id, None)
+        if old is not None and task is not old and old == task:
+            task = old  # the same record: no second copy (see _same_as_kept)
         state.tasks[task_id] = task
         state.task_read_at[task_id] = now
-        return old != task
+        return task is not old
 
     def _failed(self, error: B24Error) -> None:
         now = self.clock.now()

@@ -297,6 +297,26 @@ async def test_refreshes_read_what_changed_and_every_tenth_reads_all(
     assert dropped.id not in store.tasks
 
 
+async def test_a_whole_read_keeps_the_copies_of_unchanged_tasks(
+    store: PortalStore, emulator: ServedEmulator, clock: FrozenClock
+) -> None:
+    portal = emulator.portal
+    await store.refresh()
+    before = dict(store.tasks)
+    changed = portal.tasks[sorted(_mine(emulator))[0]]
+    changed.title = "Renamed before the whole read"
+    portal.touch(changed, 2)
+    for _ in range(FULL_PASS_EVERY):
+        clock.advance(60)
+        await store.refresh()
+    assert store.tasks[changed.id].title == "Renamed before the whole read"
+    unchanged = [task_id for task_id in before if task_id != changed.id]
+    assert unchanged
+    assert all(store.tasks[task_id] is before[task_id] for task_id in unchanged), (
+        "no second copy of a task that did not change"
+    )
+
+
 async def test_a_start_from_cache_reads_everything_first(
     store: PortalStore, client: B24Client, emulator: ServedEmulator, clock: FrozenClock
 ) -> None:

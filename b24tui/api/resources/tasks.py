@@ -179,12 +179,16 @@ PARSE_TURN = 0.008
 thousands of rows are read without holding a key press for more than a few milliseconds."""
 
 
-async def _tasks_of(rows: Sequence[Row]) -> tuple[Task, ...]:
-    """The tasks of list ``rows``, yielding to the event loop every :data:`PARSE_TURN`."""
+async def _tasks_of(
+    rows: Sequence[Row], same: Callable[[Task], Task] | None = None
+) -> tuple[Task, ...]:
+    """The tasks of list ``rows``, yielding to the event loop every :data:`PARSE_TURN`;
+    each through ``same`` when given (see :meth:`TasksResource.read_lists`)."""
     tasks: list[Task] = []
     turn_began = time.monotonic()
     for row in rows:
-        tasks.append(parse("tasks.task.list", partial(Task.from_v1, row)))
+        task = parse("tasks.task.list", partial(Task.from_v1, row))
+        tasks.append(task if same is None else same(task))
         if time.monotonic() - turn_began > PARSE_TURN:
             await asyncio.sleep(0)
             turn_began = time.monotonic()
@@ -270,6 +274,7 @@ class TasksResource(Resource):
         first_pages: int | None = None,
         on_read: Callable[[ListsProgress], None] | None = None,
         expected: Sequence[int | None] | None = None,
+        same: Callable[[Task], Task] | None = None,
     ) -> ListsRead:
         """Every task of each filter, the filters read together in shared batches (see
         :func:`~b24tui.api.paging.fetch_lists`), with single reads riding in the first
@@ -289,6 +294,9 @@ class TasksResource(Resource):
                 the answer).
             expected: how many tasks each filter likely holds (see
                 :func:`~b24tui.api.paging.fetch_lists`).
+            same: given each task read, the caller's own copy when it is equal (else the
+                task itself), so a whole read of unchanged tasks keeps no second copy of
+                them alive while the lists are read.
         """
         queries = dict(riders or {})
         if count is not None and COUNT_ID in queries:
@@ -305,7 +313,7 @@ class TasksResource(Resource):
         async def turn_into_tasks() -> None:
             while (item := await landed.get()) is not None:
                 gained, total, done = item
-                tasks = tuple([await _tasks_of(rows) for rows in gained])
+                tasks = tuple([await _tasks_of(rows, same) for rows in gained])
                 for kept, new in zip(read, tasks, strict=True):
                     kept.extend(new)
                 if on_read is not None and not done:
