@@ -326,6 +326,8 @@ async def _side_by_side(
             await meanwhile
     except BaseExceptionGroup as failed:
         raise failed.exceptions[0] from None
+    finally:
+        meanwhile.close()  # never awaited when a request failed first: no warning for it
     return [task.result() for task in tasks]
 
 
