@@ -8,6 +8,7 @@ from datetime import datetime
 import pytest
 from rich.text import Text
 from textual.pilot import Pilot
+from textual.widgets import Input, TextArea
 
 from b24tui.api import B24Client, Webhook
 from b24tui.app import B24App
@@ -21,6 +22,19 @@ from tests.conftest import ServedEmulator
 from tests.ui.hosts import BareApp
 
 AppFactory = Callable[..., B24App]
+
+
+@pytest.fixture(autouse=True)
+def _steady_cursor(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In a snapshot the cursor stays lit, as at the moment its field took focus.
+
+    Inputs and text areas blink every half second: on a busy machine the moment a
+    snapshot is taken falls on either phase, and the snapshot would flicker with it.
+    """
+    if "snap_compare" not in request.fixturenames:
+        return
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
+    monkeypatch.setattr(TextArea, "_toggle_cursor_blink_visible", lambda self: None)
 
 
 @pytest.fixture
