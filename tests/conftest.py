@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 import textual._wait as textual_wait
+import textual.constants as textual_constants
 
 from b24tui.clock import FrozenClock
 from b24tui.emulator import DEMO_USER_ID, EmulatorApp, Portal, build_portal
@@ -29,6 +30,11 @@ from b24tui.emulator.server import AppSlot, RunningEmulator, serve_in_thread
 # tests; what a test must wait for, it waits for explicitly (tests/ui/waiting.py).
 textual_wait.SLEEP_GRANULARITY = 0.005
 textual_wait.SLEEP_IDLE = textual_wait.SLEEP_GRANULARITY / 20
+
+# Pilot's key presses wait for every animation to end: a tab's underline slides for
+# 0.3 s, a scroll glides. Without animations each ends where it would have ended, at
+# once, so a test sees the same screens and none of the waiting.
+vars(textual_constants)["TEXTUAL_ANIMATIONS"] = "none"
 
 FIXED_NOW = datetime(2026, 3, 16, 9, 30, tzinfo=timezone(timedelta(hours=2)))
 """The moment every test's clock starts at: a Monday morning in the portal's timezone."""
