@@ -19,7 +19,7 @@ from b24tui.widgets import AppHeader, TaskTable
 from tests.conftest import ServedEmulator
 from tests.ui.conftest import row_ids
 from tests.ui.test_notifications import colleague, new_task, toasts
-from tests.ui.waiting import settled, until, until_held
+from tests.ui.waiting import next_frame, settled, until, until_held
 
 
 def cached_app(client: B24Client, clock: FrozenClock, path: Path) -> B24App:
@@ -62,6 +62,7 @@ async def test_the_next_start_shows_the_last_runs_tasks_at_once_then_what_change
         await until(pilot, lambda: row_ids(table) == rows)  # the last run's, unanswered yet
         header = screen.query_one(AppHeader)
         assert header.connection == "CACHED"
+        await next_frame(pilot)  # the badge is painted on the frame after it is set
         assert "CACHED" in second.export_screenshot()
         assert toasts(second) == []
 
