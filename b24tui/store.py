@@ -810,8 +810,7 @@ class PortalStore:
         else:
             state.full.discard(task_id)
             self._full_order.pop(task_id, None)
-        if old is not None and task is not old and old == task:
-            task = old  # the same record: no second copy (see _same_as_kept)
+        task = self._same_as_kept(task)
         state.tasks[task_id] = task
         state.task_read_at[task_id] = now
         return task is not old
