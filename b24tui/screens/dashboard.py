@@ -362,7 +362,9 @@ class DashboardScreen(TaskActionsMixin, PortalScreen[None]):
 
     @on(TaskTable.RowSelected, "#tasks")
     def _open_selected(self, event: TaskTable.RowSelected) -> None:
-        if event.row_key.value is not None:
+        # A second enter read with the first reaches the table after the task's screen
+        # went up: it would open the task again, and one escape would not be the way back.
+        if event.row_key.value is not None and self.is_active:
             self.open_task(int(event.row_key.value))
 
     def on_screen_resume(self) -> None:
