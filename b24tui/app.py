@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import math
 from collections.abc import Callable, Iterable, Sequence
@@ -37,7 +38,6 @@ from b24tui.screens import DashboardScreen, TaskDetailScreen
 from b24tui.screens.checklist import ChecklistScreen
 from b24tui.screens.confirm import ConfirmScreen
 from b24tui.screens.help import HelpScreen, help_sections
-from b24tui.screens.task_form import TaskFormScreen
 from b24tui.screens.workday import WorkdayScreen
 from b24tui.services import Services
 from b24tui.store import IDLE_AFTER, Cause, StoreChange, cause_of
@@ -108,6 +108,10 @@ class B24App(App[None]):
         """The seconds the next refresh was set to wait, as it was set."""
         self._remember_themes = False
         """Whether a theme set now is the person's pick (not the one the app starts with)."""
+        self._first_paint = asyncio.Event()
+        """Set once the first screen is on the terminal: the first read of the portal waits
+        for it (making the connection pool and reading the root certificates took some
+        25 ms, spent before the snapshot's first paint)."""
 
     def _fatal_error(self) -> None:
         """Exit after an unhandled exception, showing the traceback *without* local variables.
@@ -141,6 +145,7 @@ class B24App(App[None]):
             self.push_screen(ChecklistScreen(self.services, self.start_task_id))
         elif self.start_task_id is not None:
             self.push_screen(TaskDetailScreen(self.services, self.start_task_id))
+        self.call_after_refresh(self._first_paint.set)
         self.refresh_portal()
 
     # ------------------------------------------------------------------ task actions
@@ -193,6 +198,8 @@ class B24App(App[None]):
         if self.services.read_only:
             self.notify(READ_ONLY_MESSAGE, severity="warning", markup=False)
             return
+        from b24tui.screens.task_form import TaskFormScreen  # 15 ms the first paint spares
+
         if not isinstance(self.screen, TaskFormScreen):
             self.push_screen(TaskFormScreen(self.services), self._created)
 
@@ -322,6 +329,7 @@ class B24App(App[None]):
         the rest (the header's badge, the table's place before the first load)."""
         store = self.services.store
         first = not store.loaded
+        await self._first_paint.wait()
         try:
             await store.refresh()
             if first and self.freeze_after_load:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from b24tui.action_queue import ActionQueue
 from b24tui.api import B24Client
@@ -14,8 +15,10 @@ from b24tui.config import DEFAULT_REFRESH_INTERVAL, NotifySettings, Settings
 from b24tui.notifications import Announcer, NoticeKind
 from b24tui.state import StateFile
 from b24tui.store import PortalStore
-from b24tui.task_form import DraftBox
 from b24tui.workday_actions import WorkdayDesk
+
+if TYPE_CHECKING:
+    from b24tui.task_form import DraftBox
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,8 @@ class Services:
         choices (``None`` when nothing is remembered)."""
         if self.remembered is None:
             return None
+        from b24tui.task_form import DraftBox  # with the form: not needed for a first paint
+
         return DraftBox.beside(self.remembered.path)
 
     @property

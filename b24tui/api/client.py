@@ -215,23 +215,15 @@ class B24Client:
         self._sleep = sleep
         self.generations = ApiGenerations()
         """Which API generation each portal answers task writes on (learned, per host)."""
-        verify: ssl.SSLContext | bool = True  # a transport handed in does its own checking
-        if ca_file:
-            verify = ssl.create_default_context(cafile=ca_file)
-        elif transport is None:
-            verify = trusted_roots()
-        _guard_httpx_logging()
-        self._http = httpx.AsyncClient(
-            transport=transport,
-            timeout=timeout,
-            follow_redirects=False,
-            verify=verify,
-            headers={
-                "Accept": "application/json",
-                "Content-Type": "application/json",
-                "User-Agent": user_agent,
-            },
-        )
+        self._transport = transport
+        self._timeout = timeout
+        self._user_agent = user_agent
+        self._extra_roots = ssl.create_default_context(cafile=ca_file) if ca_file else None
+        self._pool: httpx.AsyncClient | None = None
+        """The connection pool, made by the first call: reading the root certificates and
+        building the pool take some 25 ms, which a start from the snapshot cache would
+        otherwise spend before its first paint."""
+        self._closed = False
         self.tasks = TasksResource(self)
         """Tasks: list, get, add, update, status actions, watch/mute/favourite, history."""
         self.checklist = ChecklistResource(self)
@@ -271,7 +263,32 @@ class B24Client:
     @property
     def closed(self) -> bool:
         """Whether :meth:`aclose` has run."""
-        return self._http.is_closed
+        return self._closed
+
+    @property
+    def _http(self) -> httpx.AsyncClient:
+        """The connection pool (made on first use)."""
+        if self._closed:
+            raise RuntimeError("Cannot send a request, as the client has been closed.")
+        if self._pool is None:
+            verify: ssl.SSLContext | bool = True  # a transport handed in does its own checks
+            if self._extra_roots is not None:
+                verify = self._extra_roots
+            elif self._transport is None:
+                verify = trusted_roots()
+            _guard_httpx_logging()
+            self._pool = httpx.AsyncClient(
+                transport=self._transport,
+                timeout=self._timeout,
+                follow_redirects=False,
+                verify=verify,
+                headers={
+                    "Accept": "application/json",
+                    "Content-Type": "application/json",
+                    "User-Agent": self._user_agent,
+                },
+            )
+        return self._pool
 
     async def __aenter__(self) -> B24Client:
         return self
@@ -286,7 +303,9 @@ class B24Client:
 
     async def aclose(self) -> None:
         """Close the connection pool."""
-        await self._http.aclose()
+        self._closed = True
+        if self._pool is not None:
+            await self._pool.aclose()
 
     def __repr__(self) -> str:
         return f"B24Client({self._endpoint!r})"

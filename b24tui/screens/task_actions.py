@@ -43,7 +43,6 @@ from b24tui.actions import task_url as make_task_url
 from b24tui.models import Task, User
 from b24tui.screens.checklist import ChecklistScreen
 from b24tui.screens.confirm import ConfirmScreen
-from b24tui.screens.task_form import TaskFormScreen
 from b24tui.screens.user_picker import UserPickerScreen
 from b24tui.services import Services
 from b24tui.text import clean
@@ -210,6 +209,8 @@ class TaskActionsMixin(Screen[Any]):
             return
         title = clean(task.title, single_line=True)
         if action.form:
+            from b24tui.screens.task_form import TaskFormScreen  # not needed for a first paint
+
             self.app.push_screen(TaskFormScreen(self.services, task.id))
         elif action.id == "open_checklist":
             self.app.push_screen(ChecklistScreen(self.services, task.id))

@@ -459,11 +459,8 @@ async def test_a_parked_user_current_does_not_hold_the_task_screen(
     async with B24Client(Webhook.parse(emulator.webhook_url), policy=policy) as client:
         app = B24App(Services(client=client, clock=clock), task_id=task.id)
         async with app.run_test(size=(120, 36)) as pilot:
-            for _ in range(100):
-                if isinstance(app.screen, TaskDetailScreen) and app.screen.current_task():
-                    break
-                await pilot.pause(0.01)
-            assert policy.state().parked, "user.current is still held by the limits"
+            await until(pilot, lambda: bool(policy.state().parked))  # user.current waits
             await until(pilot, lambda: f"#{task.id} {task.title}" in shown_text(app))
+            assert policy.state().parked, "user.current is still held by the limits"
             waits.release()
             await settled(pilot)

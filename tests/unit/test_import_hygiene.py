@@ -41,3 +41,25 @@ def test_demo_does_not_import_the_server_or_tls() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "", f"the demo imported: {done.stdout.strip()}"
+
+
+def test_a_start_loads_neither_the_task_form_nor_the_connection_pool() -> None:
+    """What a first paint does not need waits for its first use: the task form (some
+    15 ms of imports) until a form opens, the connection pool and the root certificates
+    (some 25 ms) until the first call."""
+    code = (
+        "import sys\n"
+        "import b24tui.app, b24tui.cli, b24tui.services\n"
+        "from b24tui.api import B24Client, Webhook\n"
+        "client = B24Client(Webhook.parse('https://example.bitrix24.com/rest/1/code/'))\n"
+        "leaked = sorted(\n"
+        "    m for m in sys.modules\n"
+        "    if m in ('b24tui.task_form', 'b24tui.screens.task_form', 'httpcore', 'h11')\n"
+        ")\n"
+        "print(','.join(leaked))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "", f"loaded before the first paint: {done.stdout.strip()}"
