@@ -6,6 +6,15 @@ import subprocess
 import sys
 
 
+def printed_by(code: str) -> str:
+    """What ``code`` prints, run in a fresh interpreter (which must not fail)."""
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
 def test_core_packages_do_not_import_textual() -> None:
     code = (
         "import sys\n"
@@ -15,11 +24,8 @@ def test_core_packages_do_not_import_textual() -> None:
         "print(','.join(leaked))\n"
         "assert 'b24tui.api.client' in sys.modules\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "", f"Textual imported by the core: {done.stdout.strip()}"
+    printed = printed_by(code)
+    assert printed == "", f"Textual imported by the core: {printed}"
 
 
 def test_demo_does_not_import_the_server_or_tls() -> None:
@@ -36,11 +42,8 @@ def test_demo_does_not_import_the_server_or_tls() -> None:
         "print(','.join(leaked))\n"
         "assert 'b24tui.emulator.app' in sys.modules\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "", f"the demo imported: {done.stdout.strip()}"
+    printed = printed_by(code)
+    assert printed == "", f"the demo imported: {printed}"
 
 
 def test_a_start_loads_neither_the_task_form_nor_the_connection_pool() -> None:
@@ -58,8 +61,5 @@ def test_a_start_loads_neither_the_task_form_nor_the_connection_pool() -> None:
         ")\n"
         "print(','.join(leaked))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "", f"loaded before the first paint: {done.stdout.strip()}"
+    printed = printed_by(code)
+    assert printed == "", f"loaded before the first paint: {printed}"
