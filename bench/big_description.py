@@ -30,7 +30,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
-import multiprocessing
 import os
 import random
 import sys
@@ -63,6 +62,7 @@ from b24tui.screens import DashboardScreen, TaskDetailScreen
 from b24tui.services import Services
 from b24tui.widgets import TaskDetail, TaskTable
 from b24tui.widgets.task_pane import TaskPane
+from bench.portal_process import portal_process
 
 SIZE = (160, 40)
 TICK = 0.005
@@ -406,16 +406,8 @@ def serve_portal(sizes: list[int], conn: Connection) -> None:
 async def bench(
     sizes: list[int], *, gc_off: bool = False
 ) -> list[tuple[int, float, float, list[Step]]]:
-    context = multiprocessing.get_context("spawn")
-    ours, theirs = context.Pipe()
-    server = context.Process(target=serve_portal, args=(sizes, theirs), daemon=True)
-    server.start()
-    try:
-        served: ServedPortal = ours.recv()
+    with portal_process(serve_portal, sizes) as (served, _):
         return await _bench(served, sizes, gc_off=gc_off)
-    finally:
-        ours.send("done")
-        server.join(timeout=10)
 
 
 async def _bench(

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import multiprocessing
 import random
 import statistics
 import sys
@@ -38,6 +37,7 @@ from b24tui.emulator.server import HOST, serve_in_thread
 from b24tui.screens import DashboardScreen, TaskDetailScreen
 from b24tui.services import Services
 from b24tui.store import FULL_PASS_EVERY
+from bench.portal_process import portal_process
 
 PROBE_EVERY = 0.005
 """Seconds between two of the probe's wake-ups."""
@@ -107,16 +107,8 @@ def serve_portal(conn: Connection) -> None:
 
 
 async def measure(rounds: int) -> dict[str, list[float]]:
-    context = multiprocessing.get_context("spawn")
-    ours, theirs = context.Pipe()
-    server = context.Process(target=serve_portal, args=(theirs,), daemon=True)
-    server.start()
-    try:
-        served: ServedPortal = ours.recv()
-        return await _measure(rounds, served, ours)
-    finally:
-        ours.send("done")
-        server.join(timeout=10)
+    with portal_process(serve_portal) as (served, portal):
+        return await _measure(rounds, served, portal)
 
 
 async def _measure(rounds: int, served: ServedPortal, portal: Connection) -> dict[str, list[float]]:
