@@ -12,8 +12,7 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-
-import httpx
+from typing import TYPE_CHECKING
 
 from b24tui.api import Endpoint, TokenRefresher
 from b24tui.api.oauth import OAuthApp, TokenServerRefresher
@@ -30,6 +29,9 @@ from b24tui.auth.oauth import oauth_token_url
 from b24tui.config import ConfigError, Settings, load_settings
 from b24tui.paths import profile_cache_file, profile_state_file
 from b24tui.state import StateFile
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = ["RunPlan", "endpoint_for_run", "plan_run"]
 

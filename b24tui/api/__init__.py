@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from b24tui.api.batch import MAX_BATCH_COMMANDS, Batch, BatchCommand, BatchResult, Params
 from b24tui.api.caller import Caller
-from b24tui.api.client import DEFAULT_TIMEOUT, B24Client
+from b24tui.api.client import DEFAULT_TIMEOUT, B24Client, HttpTimeout
 from b24tui.api.endpoint import (
     ApiGeneration,
     Endpoint,
@@ -74,6 +74,7 @@ __all__ = [
     "ConnectionDropped",
     "Endpoint",
     "EndpointError",
+    "HttpTimeout",
     "HttpsRequired",
     "ListShape",
     "MethodInfo",

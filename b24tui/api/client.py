@@ -29,10 +29,7 @@ from contextvars import ContextVar
 from datetime import date, datetime
 from enum import Enum
 from types import TracebackType
-from typing import Any, Literal
-
-import certifi
-import httpx
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from b24tui import __version__
 from b24tui.api.batch import Batch, BatchResult, Params
@@ -70,6 +67,9 @@ from b24tui.api.resources import (
 )
 from b24tui.api.response import Response
 
+if TYPE_CHECKING:
+    import httpx
+
 log = logging.getLogger(__name__)
 
 Phase = Literal["waiting", "sending"]
@@ -82,8 +82,14 @@ nothing of it can have reached the portal (held by pacing, or between retries af
 answer that says it did not run), ``"sending"`` once it may have. A queue of actions uses
 it to cancel only what was never sent."""
 
-DEFAULT_TIMEOUT = httpx.Timeout(65.0, connect=10.0)
-"""The cloud ends a request after 60 s; wait a little longer than that for the answer."""
+HttpTimeout: TypeAlias = "float | tuple[float, float, float, float] | httpx.Timeout"
+"""Seconds for the whole request, or (connect, read, write, wait for a pooled connection),
+or an ``httpx.Timeout``: what ``httpx`` takes as ``timeout``. The defaults are tuples, so
+that httpx (some 40 ms with what it loads) is imported by the first call, not at start."""
+
+DEFAULT_TIMEOUT: HttpTimeout = (10.0, 65.0, 65.0, 65.0)
+"""The cloud ends a request after 60 s; wait a little longer than that for the answer
+(and 10 s to connect)."""
 
 ApiChoice = Literal["v1", "v3", "auto"]
 
@@ -166,6 +172,8 @@ def _trusted_roots(cert_file: str | None, cert_dir: str | None) -> ssl.SSLContex
         return ssl.create_default_context(cafile=cert_file)
     if cert_dir:
         return ssl.create_default_context(capath=cert_dir)
+    import certifi
+
     return ssl.create_default_context(cafile=certifi.where())
 
 
@@ -181,7 +189,7 @@ class B24Client:
         endpoint: a :class:`~b24tui.api.endpoint.Webhook` or
             :class:`~b24tui.api.endpoint.OAuthToken`.
         transport: an httpx transport (tests, the in-process emulator); default: the network.
-        timeout: seconds or an ``httpx.Timeout``.
+        timeout: see :data:`HttpTimeout`.
         user_agent: the ``User-Agent`` header.
         policy: pacing and retries (default :class:`~b24tui.api.policy.NoPolicy`, which
             never waits or retries; :class:`~b24tui.api.pacing.PacingPolicy` paces by the
@@ -198,7 +206,7 @@ class B24Client:
         endpoint: Endpoint,
         *,
         transport: httpx.AsyncBaseTransport | None = None,
-        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        timeout: HttpTimeout = DEFAULT_TIMEOUT,
         user_agent: str = f"b24tui/{__version__}",
         policy: RequestPolicy | None = None,
         token_refresher: TokenRefresher | None = None,
@@ -271,6 +279,8 @@ class B24Client:
         if self._closed:
             raise RuntimeError("Cannot send a request, as the client has been closed.")
         if self._pool is None:
+            import httpx
+
             verify: ssl.SSLContext | bool = True  # a transport handed in does its own checks
             if self._extra_roots is not None:
                 verify = self._extra_roots
@@ -529,6 +539,8 @@ class B24Client:
         shown_url = redact(url, secrets)
         content, query = self._request_parts(endpoint, params, api)
         headers = {IDEMPOTENCY_HEADER: idempotency_key} if idempotency_key is not None else None
+        import httpx  # with the first call, not at start (see HttpTimeout)
+
         started = time.monotonic()
         try:
             answer = await self._http.post(

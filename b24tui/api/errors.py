@@ -17,11 +17,12 @@ import re
 import ssl
 import urllib.parse
 from collections.abc import Mapping
-from typing import Any, ClassVar
-
-import httpx
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from b24tui.api.endpoint import ApiGeneration, redact
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = [
     "AccessDenied",
@@ -730,6 +731,8 @@ def translate_transport(
     exc: httpx.HTTPError, method: str, api: ApiGeneration, *, secrets: tuple[str, ...] = ()
 ) -> TransportError:
     """The :class:`TransportError` for an httpx exception (raise it ``from None``)."""
+    import httpx  # loaded by then: ``exc`` is one of its exceptions
+
     common: dict[str, Any] = {
         "method": method,
         "api": api,

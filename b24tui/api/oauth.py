@@ -19,12 +19,10 @@ import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from b24tui import __version__
-from b24tui.api.client import _guard_httpx_logging
+from b24tui.api.client import HttpTimeout, _guard_httpx_logging
 from b24tui.api.endpoint import EndpointError, OAuthToken, is_loopback_host, redact
 from b24tui.api.errors import (
     AccessDenied,
@@ -35,6 +33,9 @@ from b24tui.api.errors import (
     ScopeError,
     translate_transport,
 )
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = [
     "DEFAULT_TOKEN_URL",
@@ -49,8 +50,8 @@ log = logging.getLogger(__name__)
 
 DEFAULT_TOKEN_URL = "https://oauth.bitrix.info/oauth/token/"
 """The Bitrix24 token server."""
-TOKEN_TIMEOUT = httpx.Timeout(20.0, connect=10.0)
-"""How long a token exchange may take."""
+TOKEN_TIMEOUT: HttpTimeout = (10.0, 20.0, 20.0, 20.0)
+"""How long a token exchange may take (connect, read, write, pool)."""
 _METHOD = "oauth.token"
 """The name token-server errors carry in ``method``."""
 
@@ -134,7 +135,7 @@ class TokenServerRefresher:
         app: the app's keys and token server.
         transport: an httpx transport (tests, the in-process emulator); default: the network.
         ca_file: an extra CA bundle to trust (the emulator's ``--tls`` certificate).
-        timeout: seconds or an ``httpx.Timeout``.
+        timeout: see :data:`~b24tui.api.client.HttpTimeout`.
     """
 
     def __init__(
@@ -143,7 +144,7 @@ class TokenServerRefresher:
         *,
         transport: httpx.AsyncBaseTransport | None = None,
         ca_file: str | None = None,
-        timeout: float | httpx.Timeout = TOKEN_TIMEOUT,
+        timeout: HttpTimeout = TOKEN_TIMEOUT,
     ) -> None:
         self.app = app
         self._transport = transport
@@ -185,11 +186,15 @@ class TokenServerRefresher:
             "client_secret": self.app.client_secret,
             key: value,
         }
+        import httpx  # with the first exchange, not at start
+
+        from b24tui.api.borrowed import Borrowed
+
         _guard_httpx_logging()
         verify: ssl.SSLContext | bool = True
         if self._ca_file is not None:
             verify = ssl.create_default_context(cafile=self._ca_file)
-        transport = _Borrowed(self._transport) if self._transport is not None else None
+        transport = Borrowed(self._transport) if self._transport is not None else None
         async with httpx.AsyncClient(
             transport=transport,
             timeout=self._timeout,
@@ -206,19 +211,6 @@ class TokenServerRefresher:
         grant = _grant_from_answer(answer, secrets)
         log.info("the token server issued a new token pair (%s)", grant_type)
         return grant
-
-
-class _Borrowed(httpx.AsyncBaseTransport):
-    """A transport the caller owns: the per-exchange client must not close it."""
-
-    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
-        self._inner = inner
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        return await self._inner.handle_async_request(request)
-
-    async def aclose(self) -> None:
-        return None
 
 
 def _grant_from_answer(answer: httpx.Response, secrets: tuple[str, ...]) -> TokenGrant:

@@ -13,9 +13,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, TextIO
-
-import httpx
+from typing import TYPE_CHECKING, Literal, TextIO
 
 from b24tui.api import (
     ApiError,
@@ -37,6 +35,9 @@ from b24tui.auth.store import ENV_WEBHOOK, Credential, EnvStore, KeyringStore, S
 from b24tui.config import ConfigError, Settings, load_settings
 from b24tui.debug_log import active_log_file
 from b24tui.paths import config_file, log_file
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = ["Finding", "diagnose", "run_doctor"]
 

@@ -17,9 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import ClassVar, Protocol, TextIO
-
-import httpx
+from typing import TYPE_CHECKING, ClassVar, Protocol, TextIO
 
 from b24tui.api import (
     AuthError,
@@ -28,6 +26,7 @@ from b24tui.api import (
     BadResponse,
     ConnectError,
     EndpointError,
+    HttpTimeout,
     PortalMoved,
     TransportError,
     Webhook,
@@ -52,6 +51,9 @@ from b24tui.config import (
 )
 from b24tui.models import Profile
 
+if TYPE_CHECKING:
+    import httpx
+
 __all__ = [
     "LOGIN_TIMEOUT",
     "LOGIN_TRIES",
@@ -75,7 +77,7 @@ REQUIRED_SCOPES: tuple[str, ...] = ("task", "user", "timeman")
 _SCOPE_ALTERNATIVES: Mapping[str, frozenset[str]] = {
     "user": frozenset({"user_basic", "user_brief"})
 }
-LOGIN_TIMEOUT = httpx.Timeout(20.0, connect=10.0)
+LOGIN_TIMEOUT: HttpTimeout = (10.0, 20.0, 20.0, 20.0)
 """How long a login check waits for the portal (much less than a normal call's 65 s)."""
 
 WEBHOOK_HELP = (
@@ -207,7 +209,7 @@ async def verify_webhook(
     credential: WebhookCredential,
     *,
     transport: httpx.AsyncBaseTransport | None = None,
-    http_timeout: float | httpx.Timeout = LOGIN_TIMEOUT,
+    http_timeout: HttpTimeout = LOGIN_TIMEOUT,
     ca_file: str | None = None,
 ) -> VerifiedLogin:
     """Check the URL's shape, then ask the portal who it is and what it may do.

@@ -22,14 +22,13 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar, TextIO
-
-import httpx
+from typing import TYPE_CHECKING, ClassVar, TextIO
 
 from b24tui.api import (
     B24Client,
     B24Error,
     EndpointError,
+    HttpTimeout,
     OAuthToken,
     TokenRefresher,
     TransportError,
@@ -54,6 +53,9 @@ from b24tui.config import (
     load_settings,
 )
 from b24tui.models import Profile
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = [
     "ENV_OAUTH_TOKEN_URL",
@@ -187,6 +189,8 @@ def _token_server_error(error: B24Error, token_url: str) -> LoginError:
             "or belong to another app; get a new one from the app.",
         )
     if isinstance(error, TransportError):
+        import httpx  # loaded by the failed exchange
+
         host = httpx.URL(token_url).host
         return LoginError(
             LoginProblem.UNREACHABLE,
@@ -208,7 +212,7 @@ async def verify_oauth_login(
     *,
     token_url: str = DEFAULT_TOKEN_URL,
     transport: httpx.AsyncBaseTransport | None = None,
-    http_timeout: float | httpx.Timeout = LOGIN_TIMEOUT,
+    http_timeout: HttpTimeout = LOGIN_TIMEOUT,
     ca_file: str | None = None,
 ) -> VerifiedOAuthLogin:
     """Exchange the refresh token, then ask the portal who it is and what it may do.
@@ -237,6 +241,8 @@ async def verify_oauth_login(
     except B24Error as error:
         raise _token_server_error(error, token_url) from None
     token = grant.token()
+    import httpx  # loaded by the exchange
+
     if httpx.URL(token.base_url) != httpx.URL(portal):
         log.info("the token server names %s as the portal for %s", token.host, portal)
     async with B24Client(
