@@ -15,7 +15,6 @@ from textual.binding import Binding, BindingType
 from textual.command import Provider
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Input, TextArea
 from textual.worker import Worker, WorkerState
 
 from b24tui.action_queue import UNDO_SECONDS, ActionResult, PendingAction
@@ -23,7 +22,6 @@ from b24tui.actions import READ_ONLY_MESSAGE
 from b24tui.api import B24Error
 from b24tui.cache import Cached
 from b24tui.checklist_actions import ChecklistResult
-from b24tui.commands import PaletteCommands
 from b24tui.humanize import ShownZone
 from b24tui.messages import CallFailed, RefreshRequested, TaskChosen
 from b24tui.notifications import (
@@ -54,6 +52,13 @@ SNAPSHOT_AT_ONCE = 1_000_000
 a larger one is read in a thread after it (7,000 tasks take half a second)."""
 
 
+def _palette_commands() -> type[Provider]:
+    """The palette's provider, imported when the palette first opens."""
+    from b24tui.commands import PaletteCommands
+
+    return PaletteCommands
+
+
 class B24App(App[None]):
     """b24tui: my Bitrix24 tasks, checklists and workday in one terminal dashboard."""
 
@@ -69,9 +74,10 @@ class B24App(App[None]):
         Binding("n", "new_task", "New task", show=False, priority=True, id="new_task"),
     ]
 
-    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {PaletteCommands}
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {_palette_commands}
     """One provider, so the palette lists its commands in the same order every time: the
-    task on screen's actions, "Go to task…", "Refresh", then :meth:`get_system_commands`."""
+    task on screen's actions, "Go to task…", "Refresh", then :meth:`get_system_commands`.
+    It is imported when the palette first opens, not at start."""
 
     SYSTEM_COMMANDS: ClassVar[dict[str, str]] = {"Theme": "Change theme"}
     """Textual's system commands the product offers, by Textual's title, with our name.
@@ -188,8 +194,8 @@ class B24App(App[None]):
         """`n` opens a new task on the list and on a task, never while a field or a dialog
         takes the letter."""
         if action == "new_task":
-            return isinstance(self.screen, DashboardScreen | TaskDetailScreen) and not isinstance(
-                self.focused, Input | TextArea
+            return isinstance(self.screen, DashboardScreen | TaskDetailScreen) and not (
+                self.focused is not None and self.focused.check_consume_key("n", "n")
             )
         return super().check_action(action, parameters)
 

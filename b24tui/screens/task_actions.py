@@ -28,7 +28,6 @@ from typing import Any, ClassVar
 from textual import events, on
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Input, TextArea
 
 from b24tui.actions import (
     READ_ONLY_MESSAGE,
@@ -165,7 +164,10 @@ class TaskActionsMixin(Screen[Any]):
     def _typing(self) -> bool:
         """Whether a text field here has the focus, or a dialog is over this screen (a
         priority key must leave them its letter)."""
-        return self.app.screen is not self or isinstance(self.focused, Input | TextArea)
+        focused = self.focused
+        return self.app.screen is not self or (
+            focused is not None and focused.check_consume_key("a", "a")
+        )
 
     def action_undo(self) -> None:
         """Key handler: cancel the latest action while nothing of it was sent, or undo it
