@@ -9,6 +9,7 @@ import argparse
 import asyncio
 import gc
 import logging
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from b24tui.api import B24Client
+    from b24tui.auth import KeyringProbe
     from b24tui.clock import Clock
     from b24tui.config import Settings
     from b24tui.state import StateFile
@@ -253,14 +255,19 @@ def _run_portal(
 ) -> int:
     from b24tui.api import B24Client
     from b24tui.api.pacing import PacingPolicy
-    from b24tui.auth import CredentialsUnavailable
+    from b24tui.auth import CredentialsUnavailable, probe_keyring
     from b24tui.clock import SystemClock
     from b24tui.startup import plan_run
 
+    early = _early_probe(profile)
     try:
-        plan = plan_run(profile)
+        _import_the_app()
+        plan = plan_run(profile, probe=early or probe_keyring)
     except CredentialsUnavailable as error:
         return _fail(str(error))
+    finally:
+        if early is not None:
+            early.close()
     client = B24Client(
         plan.endpoint,
         policy=PacingPolicy(plan.settings.plan),
@@ -282,6 +289,39 @@ def _run_portal(
     )
 
 
+def _early_probe(profile: str | None) -> KeyringProbe | None:
+    """The keyring's probe, started now: its child (a Python, keyring and D-Bus: some
+    300 ms) checks the keyring and reads the profile's entry on another core while this
+    one imports the dashboard. None when the webhook is in the environment, or the config
+    cannot be read (the start then says why)."""
+    from b24tui.auth import KeyringProbe
+    from b24tui.config import ConfigError, load_settings
+
+    if os.environ.get(ENV_WEBHOOK, "").strip():
+        return None
+    try:
+        settings = load_settings()
+    except ConfigError:
+        return None
+    return KeyringProbe(profile=profile or settings.default_profile)
+
+
+def _import_the_app() -> None:
+    """Import the dashboard, Textual and all (some 150 ms the first time).
+
+    Textual is imported only here, so --version and the emulator start fast. What the
+    imports make (modules, classes, functions) lives as long as the process, so the
+    collector is off meanwhile and then never walks it: without the freeze, its first
+    passes over those objects took some 90 ms of the time to the first paint.
+    """
+    gc.disable()
+    try:
+        from b24tui import app, cache, services  # noqa: F401
+    finally:
+        gc.freeze()
+        gc.enable()
+
+
 async def _run_app(
     client: B24Client,
     clock: Clock,
@@ -298,18 +338,10 @@ async def _run_app(
     """Run the app until it quits; its exit code (1 after a crash, whose traceback Textual
     has printed). The snapshot cache at ``cache`` is read to start from and written as the
     app quits (``user_id``: whose it must be, when the profile says)."""
-    # Textual is imported only here, so --version and the emulator start fast. What the
-    # imports make (modules, classes, functions) lives as long as the process, so the
-    # collector is off meanwhile and then never walks it: without the freeze, its first
-    # passes over those objects took some 90 ms of the time to the first paint.
-    gc.disable()
-    try:
-        from b24tui.app import B24App
-        from b24tui.cache import SnapshotCache
-        from b24tui.services import Services
-    finally:
-        gc.freeze()
-        gc.enable()
+    _import_the_app()
+    from b24tui.app import B24App
+    from b24tui.cache import SnapshotCache
+    from b24tui.services import Services
 
     snapshots = (
         SnapshotCache(cache, portal=client.host, user_id=user_id) if cache is not None else None

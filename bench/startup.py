@@ -1,12 +1,16 @@
 """How soon does a person see their tasks? b24tui's start from cache against a bare Textual app.
 
-Run: ``.venv/bin/python -m bench.startup [--runs N]`` (needs tmux).
+Run: ``.venv/bin/python -m bench.startup [--runs N] [--keyring]`` (needs tmux; ``--keyring``
+needs dbus-daemon and gnome-keyring-daemon).
 
 Both are started the same way, in a fresh tmux window of 120x36, and timed as a person
 sees them: from the window's start until ``tmux capture-pane`` shows a task title. The
 bare app is a header, a 20-row table and a footer (its first row's title is what is
 waited for); b24tui runs against ``b24tui emulator`` with a snapshot cache written by a
 previous run (its first cached title). The target: b24tui within 1.3 times the bare app.
+With ``--keyring`` b24tui reads its webhook from a Secret Service (a private
+gnome-keyring-daemon), as a person who ran ``b24tui login`` does, instead of from
+``B24TUI_WEBHOOK_URL``.
 
 Then where b24tui's import time goes (``python -X importtime``), by package.
 """
@@ -24,6 +28,7 @@ import tempfile
 import textwrap
 import time
 from collections import defaultdict
+from contextlib import ExitStack
 from pathlib import Path
 
 POLL = 0.01
@@ -96,6 +101,25 @@ def start_emulator(env: dict[str, str]) -> tuple[subprocess.Popen[str], str]:
     return process, process.stdout.readline().split()[0]
 
 
+def keep_in_keyring(url: str, home: str, stack: ExitStack, env: dict[str, str]) -> str:
+    """Start a private Secret Service, keep ``url`` in it as the default profile's
+    webhook; its bus address."""
+    from tests.auth.conftest import running_secret_service
+
+    service = stack.enter_context(running_secret_service(Path(home, "secrets")))
+    store = (
+        "import sys\n"
+        "from b24tui.auth import KeyringStore, WebhookCredential\n"
+        "KeyringStore().save('default', WebhookCredential(sys.argv[1]))\n"
+    )
+    subprocess.run(
+        [sys.executable, "-c", store, url],
+        check=True,
+        env={**env, "DBUS_SESSION_BUS_ADDRESS": service.bus_address},
+    )
+    return service.bus_address
+
+
 def import_times() -> dict[str, float]:
     """Milliseconds of cumulative import time of b24tui.app by top-level package."""
     result = subprocess.run(
@@ -122,8 +146,11 @@ def import_times() -> dict[str, float]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--keyring", action="store_true", help="b24tui reads its webhook from a Secret Service"
+    )
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="b24tui-startup-") as home:
+    with tempfile.TemporaryDirectory(prefix="b24tui-startup-") as home, ExitStack() as stack:
         env = {
             "XDG_CACHE_HOME": f"{home}/cache",
             "XDG_STATE_HOME": f"{home}/state",
@@ -137,7 +164,10 @@ def main(argv: list[str] | None = None) -> int:
         bare.write_text(BARE_APP, encoding="utf-8")
         emulator, url = start_emulator(full_env)
         try:
-            env["B24TUI_WEBHOOK_URL"] = url
+            if args.keyring:
+                env["DBUS_SESSION_BUS_ADDRESS"] = keep_in_keyring(url, home, stack, full_env)
+            else:
+                env["B24TUI_WEBHOOK_URL"] = url
             b24tui = f"{sys.executable} -m b24tui"
             seen_after(b24tui, "updated", env)  # a first run writes the cache as it quits
             cache = Path(home, "cache", "b24tui", "profiles", "default.json")
@@ -157,7 +187,8 @@ def main(argv: list[str] | None = None) -> int:
     out = sys.stdout.write
     out(f"first task title on screen, median of {args.runs} (tmux 120x36):\n")
     out(f"  bare Textual app (header, 20-row table, footer)  {bare_median * 1000:6.0f} ms\n")
-    out(f"  b24tui, from its snapshot cache                   {ours * 1000:6.0f} ms\n")
+    source = "the keyring" if args.keyring else "B24TUI_WEBHOOK_URL"
+    out(f"  b24tui, from its snapshot cache ({source})  {ours * 1000:6.0f} ms\n")
     out(f"  ratio {ours / bare_median:.2f} (target 1.30)\n")
     out("import time of b24tui.app by package (ms, own time summed):\n")
     times = sorted(import_times().items(), key=lambda item: -item[1])

@@ -20,6 +20,7 @@ from b24tui.auth.login import (
 from b24tui.auth.oauth import SavingTokenRefresher
 from b24tui.auth.probe import (
     CRYPTFILE_BACKEND,
+    KeyringProbe,
     KeyringStatus,
     Verdict,
     cryptfile_installed,
@@ -64,6 +65,7 @@ __all__ = [
     "CredentialsUnavailable",
     "EnvStore",
     "Finding",
+    "KeyringProbe",
     "KeyringStatus",
     "KeyringStore",
     "KeyringTimeout",

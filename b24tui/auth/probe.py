@@ -27,6 +27,7 @@ from b24tui.auth.store import ENV_WEBHOOK, KEYRING_SERVICE
 
 __all__ = [
     "CRYPTFILE_BACKEND",
+    "KeyringProbe",
     "KeyringStatus",
     "Verdict",
     "cryptfile_installed",
@@ -60,10 +61,13 @@ _PLAINTEXT = frozenset(
 )
 _PROBE_USER = "__b24tui_probe__"
 
-# Runs in the child: report the backend keyring chose and whether one read works.
+# Runs in the child: report the backend keyring chose and whether one read works. The
+# read is of an entry nobody has, or of the profile named on the command line, whose
+# entry the report then carries (through the pipe to the parent, nowhere else).
 _CHILD = f"""
 import json, sys
 report = {{}}
+profile = sys.argv[1] if len(sys.argv) > 1 else None
 try:
     import keyring
     from keyring.backends.chainer import ChainerBackend
@@ -73,8 +77,10 @@ try:
     report["backend"] = name(chosen)
     if isinstance(chosen, ChainerBackend):
         report["chain"] = [name(member) for member in chosen.backends]
-    chosen.get_password({KEYRING_SERVICE!r}, {_PROBE_USER!r})
+    entry = chosen.get_password({KEYRING_SERVICE!r}, profile or {_PROBE_USER!r})
     report["ok"] = True
+    if profile is not None:
+        report["entry"] = entry
 except BaseException as error:
     report["error_type"] = type(error).__name__
     report["error"] = str(error).splitlines()[0][:200] if str(error) else ""
@@ -134,43 +140,114 @@ def probe_keyring(
         timeout: seconds before the child is killed and the keyring called not answering.
         environ: the child's environment (default: this process's).
     """
-    env = dict(os.environ if environ is None else environ)
-    started = time.monotonic()
+    probe = KeyringProbe(environ)
     try:
-        finished = subprocess.run(
-            [sys.executable, "-c", _CHILD],
+        return probe(allow_plaintext=allow_plaintext, timeout=timeout)
+    finally:
+        probe.close()
+
+
+class KeyringProbe:
+    """The probe's child, started before its answer is needed.
+
+    The child takes some 200 ms (a Python, keyring, a D-Bus round trip); started before
+    the dashboard's imports, it runs on another core meanwhile. Called like
+    :func:`probe_keyring` (it is a :data:`~b24tui.auth.resolve.Prober`), it waits for the
+    answer, the deadline counting from the start. :meth:`close` stops a child that is
+    still running.
+
+    Args:
+        environ: the child's environment (default: this process's).
+        profile: the profile whose entry the child reads (see :meth:`entry`), so that
+            this process need not load keyring to start; default: an entry nobody has.
+    """
+
+    def __init__(
+        self, environ: Mapping[str, str] | None = None, *, profile: str | None = None
+    ) -> None:
+        self._env = dict(os.environ if environ is None else environ)
+        self.profile = profile
+        """The profile whose entry the child reads, if any."""
+        self._started = time.monotonic()
+        self._child = subprocess.Popen(
+            [sys.executable, "-c", _CHILD, *([profile] if profile is not None else [])],
             stdin=subprocess.DEVNULL,
-            capture_output=True,
-            env=env,
-            timeout=timeout,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=self._env,
             # No controlling terminal: a backend that asks for a password gets EOF, not the tty.
             start_new_session=True,
-            check=False,
         )
-    except subprocess.TimeoutExpired:
-        seconds = time.monotonic() - started
-        status = KeyringStatus(
-            "timeout",
-            env.get("PYTHON_KEYRING_BACKEND") or None,
-            f"the keyring did not answer within {timeout:g} s (a locked collection "
-            "waiting for an unlock prompt, or a stuck D-Bus service)",
-            seconds,
-        )
-        log.warning("keyring probe: %s", status.detail)
+        self._answer: tuple[dict[str, Any], float] | None = None
+        """The child's report and the seconds it took, once read."""
+        self._gave_up: KeyringStatus | None = None
+        """The finding once the deadline passed with no answer."""
+
+    def __call__(
+        self,
+        *,
+        allow_plaintext: bool = False,
+        timeout: float = 5.0,
+        environ: Mapping[str, str] | None = None,
+    ) -> KeyringStatus:
+        """The probe's finding (``environ`` is the one the child was started with)."""
+        if self._gave_up is not None:
+            return self._gave_up
+        if self._answer is None:
+            try:
+                output, _ = self._child.communicate(
+                    timeout=max(0.0, self._started + timeout - time.monotonic())
+                )
+            except subprocess.TimeoutExpired:
+                self.close()
+                self._gave_up = status = KeyringStatus(
+                    "timeout",
+                    self._env.get("PYTHON_KEYRING_BACKEND") or None,
+                    f"the keyring did not answer within {timeout:g} s (a locked collection "
+                    "waiting for an unlock prompt, or a stuck D-Bus service)",
+                    time.monotonic() - self._started,
+                )
+                log.warning("keyring probe: %s", status.detail)
+                return status
+            self._answer = (
+                _report(output, self._child.returncode),
+                time.monotonic() - self._started,
+            )
+        report, seconds = self._answer
+        status = _classify(report, allow_plaintext, seconds, self._env)
+        log.info("keyring probe (%.2f s): %s: %s", seconds, status.verdict, status.detail)
         return status
-    seconds = time.monotonic() - started
-    status = _classify(_report(finished), allow_plaintext, seconds, env)
-    log.info("keyring probe (%.2f s): %s: %s", seconds, status.verdict, status.detail)
-    return status
+
+    def entry(self) -> str | None:
+        """The text stored for :attr:`profile` (``None``: no entry), as the child read it.
+
+        Raises:
+            RuntimeError: the probe has not found the keyring usable, or read no profile.
+        """
+        if self._answer is None or self.profile is None or "entry" not in self._answer[0]:
+            raise RuntimeError("the probe read no entry")
+        entry = self._answer[0]["entry"]
+        return entry if isinstance(entry, str) else None
+
+    @property
+    def running(self) -> bool:
+        """Whether the child still runs."""
+        return self._child.poll() is None
+
+    def close(self) -> None:
+        """Stop the child if it still runs (its answer was not needed, or came too late)."""
+        if self.running:
+            self._child.kill()
+            self._child.communicate()
 
 
-def _report(finished: subprocess.CompletedProcess[bytes]) -> dict[str, Any]:
+def _report(output: bytes, returncode: int) -> dict[str, Any]:
     try:
-        report = json.loads(finished.stdout.decode("utf-8", "replace") or "null")
+        report = json.loads(output.decode("utf-8", "replace") or "null")
     except ValueError:
         report = None
     if not isinstance(report, dict):
-        return {"error_type": "ProbeFailed", "error": f"exit status {finished.returncode}"}
+        return {"error_type": "ProbeFailed", "error": f"exit status {returncode}"}
     return report
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from b24tui.api import EndpointError
-from b24tui.auth.probe import KeyringStatus, keyring_guidance, probe_keyring
+from b24tui.auth.probe import KeyringProbe, KeyringStatus, keyring_guidance, probe_keyring
 from b24tui.auth.store import (
     ENV_WEBHOOK,
     Credential,
@@ -114,7 +114,10 @@ def resolve_credential(
         return Resolution(name, from_env, credential, None)
     store, status = open_keyring(settings, environ=env, probe=probe)
     try:
-        stored = store.load(name)
+        if isinstance(probe, KeyringProbe) and probe.profile == name:
+            stored = store.decode(name, probe.entry())  # read by the probe's child
+        else:
+            stored = store.load(name)
     except StoreError as error:
         raise CredentialsUnavailable(str(error)) from None
     if stored is not None:

@@ -331,6 +331,10 @@ class KeyringStore:
     def load(self, profile: str) -> Credential | None:
         """The credential stored for ``profile``, or ``None``."""
         text = self._call(lambda backend: backend.get_password(self.service, profile), "read")
+        return self.decode(profile, text)
+
+    def decode(self, profile: str, text: object) -> Credential | None:
+        """The credential in ``text``, an entry read for ``profile`` (``None``: no entry)."""
         if text is None:
             return None
         return decode_credential(str(text), where=f"The keyring entry for profile {profile!r}")

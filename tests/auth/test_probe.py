@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 
 import pytest
 
 from b24tui.auth import (
+    KeyringProbe,
     KeyringStatus,
     Verdict,
     cryptfile_installed,
@@ -17,6 +20,7 @@ from tests.auth.conftest import Home, running_secret_service
 
 HANGING = "tests.auth.backends.HangingKeyring"
 PLAINTEXT = "tests.auth.backends.PlaintextKeyring"
+WEBHOOK = "https://portal.example.com/rest/1/f2394f2ef196bdff/"
 
 
 def test_without_any_keyring_the_probe_says_so_quickly(home: Home) -> None:
@@ -117,3 +121,81 @@ def test_the_guidance_offers_every_way_out() -> None:
 def test_the_guidance_for_a_plaintext_backend_names_the_config_file(home: Home) -> None:
     text = keyring_guidance(_status("plaintext"), config_path=home.config_file)
     assert f"allow_plaintext_keyring = true in {home.config_file}" in text
+
+
+def test_a_probe_started_early_answers_as_the_probe_does(
+    home: Home, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Started before the dashboard's imports, the probe's child runs meanwhile; asked
+    later, it gives the same finding, for each of the config's choices."""
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", PLAINTEXT)
+    probe = KeyringProbe()
+    try:
+        assert probe(timeout=10).verdict == "plaintext"
+        assert probe(allow_plaintext=True, timeout=10).verdict == "ok"
+    finally:
+        probe.close()
+
+
+def test_an_early_probe_that_never_answers_is_given_up_on_and_stopped(
+    home: Home, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", HANGING)
+    probe = KeyringProbe()
+    status = probe(timeout=1.0)
+    assert status.verdict == "timeout"
+    assert "did not answer within 1 s" in status.detail
+    assert probe(timeout=1.0) is status  # asked again: the same finding, no new wait
+    assert not probe.running  # the child is gone
+
+
+def test_an_early_probe_whose_answer_is_not_needed_is_stopped(
+    home: Home, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", HANGING)
+    probe = KeyringProbe()
+    assert probe.running
+    probe.close()
+    assert not probe.running
+
+
+def test_a_start_reads_its_entry_in_the_probe_and_loads_no_keyring_itself(
+    keyring_home: Home,
+) -> None:
+    """The probe's child reads the profile's entry as it checks the keyring, so the start
+    neither imports keyring (some 50 ms with its backends) nor asks D-Bus again."""
+    code = (
+        "import sys\n"
+        "from b24tui.auth import KeyringStore, WebhookCredential\n"
+        "KeyringStore().save('work', WebhookCredential(sys.argv[1]))\n"
+    )
+    subprocess.run([sys.executable, "-c", code, WEBHOOK], check=True, timeout=60)
+    code = (
+        "import sys\n"
+        "from b24tui.auth import KeyringProbe\n"
+        "from b24tui.startup import plan_run\n"
+        "probe = KeyringProbe(profile='work')\n"
+        "plan = plan_run('work', interactive=False, probe=probe)\n"
+        "print(plan.endpoint.host, 'keyring' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["portal.example.com", "False"]
+    assert "f2394f2ef196bdff" not in done.stdout + done.stderr
+
+
+def test_an_early_probe_for_another_profile_leaves_the_read_to_the_store(
+    keyring_home: Home,
+) -> None:
+    from b24tui.auth import KeyringStore, WebhookCredential
+    from b24tui.startup import plan_run
+
+    KeyringStore().save("work", WebhookCredential(WEBHOOK))
+    probe = KeyringProbe(profile="home")
+    try:
+        plan = plan_run("work", interactive=False, probe=probe)
+    finally:
+        probe.close()
+    assert plan.endpoint.host == "portal.example.com"
