@@ -36,7 +36,6 @@ from b24tui.emulator.seed import DEMO_USER_ID
 from b24tui.emulator.server import HOST, serve_in_thread
 from b24tui.screens import DashboardScreen, TaskDetailScreen
 from b24tui.services import Services
-from b24tui.store import FULL_PASS_EVERY
 from bench.portal_process import portal_process
 
 PROBE_EVERY = 0.005
@@ -116,7 +115,7 @@ async def _measure(rounds: int, served: ServedPortal, portal: Connection) -> dic
     rng = random.Random(0)
     stalls: dict[str, list[float]] = {}
     async with B24Client(Webhook.parse(served.url)) as client:
-        app = B24App(Services(client=client, clock=clock, demo=True), freeze_after_load=True)
+        app = B24App(Services(client=client, clock=clock, demo=True), manage_collector=True)
         async with app.run_test(size=(120, 36)) as pilot:
             await settle(pilot)
             probe = Probe()
@@ -157,14 +156,11 @@ async def _measure(rounds: int, served: ServedPortal, portal: Connection) -> dic
                 ("view switch", view),
                 ("open a task, back", open_task),
             ]
-            done_refreshes = 1
             for _ in range(rounds):
                 for name, step in steps:
                     key = name
-                    if name.startswith("refresh"):
-                        done_refreshes += 1
-                        if done_refreshes % FULL_PASS_EVERY == 0:
-                            key = "whole refresh (every tenth)"
+                    if name.startswith("refresh") and app.services.store.next_refresh_is_whole:
+                        key = "whole refresh (every tenth)"
                     await pilot.pause()
                     probe.reset()
                     await step()
