@@ -90,7 +90,7 @@ class B24App(App[None]):
         *,
         task_id: int | None = None,
         checklist: bool = False,
-        freeze_after_load: bool = False,
+        manage_collector: bool = False,
     ) -> None:
         super().__init__()
         self.services = services
@@ -98,9 +98,10 @@ class B24App(App[None]):
         """The task to open on start (``b24tui task ID``), above the dashboard."""
         self.start_on_checklist = checklist
         """Whether that task opens on its checklist (``--checklist``), not its details."""
-        self.freeze_after_load = freeze_after_load
-        """Whether the first load ends with ``gc.freeze()`` (the real run does; tests, which
-        run many apps in one process, do not)."""
+        self.manage_collector = manage_collector
+        """Whether the app keeps the garbage collector out of the dashboard's way: the first
+        load ends with ``gc.freeze()``, and whole reads run with the collector paused (the
+        real run does; tests, which run many apps in one process, do not)."""
         self._next_refresh: Timer | None = None
         self._refresh_asked = False
         """Whether a refresh was started and has not ended (its worker may not have run yet)."""
@@ -336,9 +337,19 @@ class B24App(App[None]):
         store = self.services.store
         first = not store.loaded
         await self._first_paint.wait()
+        # A whole read builds tens of thousands of objects, none of them garbage in a cycle
+        # (the rows, the tasks parsed from them): the collector's passes over them in the
+        # middle of the read stalled the loop for 60 to 70 ms. It waits for the read's end.
+        paused = self.manage_collector and store.next_refresh_is_whole and gc.isenabled()
+        if paused:
+            gc.disable()
         try:
-            await store.refresh()
-            if first and self.freeze_after_load:
+            try:
+                await store.refresh()
+            finally:
+                if paused:
+                    gc.enable()
+            if first and self.manage_collector:
                 # What the first load built lives all day: out of the collector's full
                 # passes, which otherwise walk it every time (100+ ms stalls on 2 cores).
                 gc.collect()

@@ -355,7 +355,7 @@ async def _run_app(
             remembered=remembered,
             cache=snapshots,
         )
-        app = B24App(services, task_id=task_id, checklist=checklist, freeze_after_load=True)
+        app = B24App(services, task_id=task_id, checklist=checklist, manage_collector=True)
         await app.run_async(headless=headless)
     services.keep_snapshot()
     return app.return_code or 0

@@ -665,6 +665,11 @@ class PortalStore:
             expected.append(None if holds is None else sum(holds(t, me) for t in tasks))
         return expected
 
+    @property
+    def next_refresh_is_whole(self) -> bool:
+        """Whether the next refresh reads every task of mine, not only what changed."""
+        return self._changed_since() is None
+
     def _changed_since(self) -> str | None:
         """The moment a refresh may read from (only the tasks changed since), or ``None``
         when it reads everything: until one whole read of this run has landed (a start

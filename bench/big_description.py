@@ -416,7 +416,7 @@ async def _bench(
     clock = FrozenClock(served.now)
     results: list[tuple[int, float, float, list[Step]]] = []
     async with B24Client(Webhook.parse(served.url)) as client:
-        app = B24App(Services(client=client, clock=clock, demo=True), freeze_after_load=True)
+        app = B24App(Services(client=client, clock=clock, demo=True), manage_collector=True)
         async with app.run_test(size=SIZE) as pilot:
             await app.workers.wait_for_complete()
             await pilot.pause()

@@ -68,7 +68,7 @@ async def soak(refreshes: int, preset: Preset, report_every: int) -> Day:
     endpoint = Webhook.parse(f"https://{portal.domain}/rest/{hook.user_id}/{hook.code}/")
     emulator = EmulatorApp(portal, journal_size=100)
     async with B24Client(endpoint, transport=httpx.ASGITransport(app=emulator)) as client:
-        app = B24App(Services(client=client, clock=clock, demo=True), freeze_after_load=True)
+        app = B24App(Services(client=client, clock=clock, demo=True), manage_collector=True)
         async with app.run_test(size=(120, 36)) as pilot:
             await app.workers.wait_for_complete()
             day.first_load = emulator.journal.http_requests
