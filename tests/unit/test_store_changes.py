@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from b24tui.api import AuthError, BadResponse, ConnectError, ScopeError, ServerError
 from b24tui.models import Task, TaskStatus
-from b24tui.store import Cause, TaskEventKind, cause_of, changes_between
+from b24tui.store import Cause, TaskEventKind, _events_since, _takes_part, cause_of, changes_between
 
 THEN = datetime(2026, 3, 16, 9, 0, tzinfo=UTC)
 NOW = THEN + timedelta(minutes=1)
@@ -95,3 +95,34 @@ def test_causes_of_failure_in_the_terms_a_person_acts_on() -> None:
     assert not Cause.REFUSED.retries
     assert not Cause.SCOPE.retries
     assert Cause.OFFLINE.retries
+
+
+def test_a_refresh_compares_only_what_it_changed_and_still_sees_every_deadline_pass() -> None:
+    """The store compares in full only the tasks a refresh touched; the others, the same
+    records before and after, can only have passed their deadline. The events are those
+    of comparing every task I take part in."""
+    due = THEN + timedelta(seconds=30)
+    later = NOW + timedelta(days=1)
+    same = [
+        _task(1, deadline=due),  # mine, its deadline passes: an event though untouched
+        _task(2, deadline=due, responsible_id=OTHER),  # not mine: nothing
+        _task(3, deadline=later),  # mine, not due yet: nothing
+        _task(4, deadline=due, status=TaskStatus.SUPPOSEDLY_COMPLETED),  # awaits control
+    ]
+    before = {t.id: t for t in [*same, _task(5), _task(6, responsible_id=OTHER, auditors=(ME,))]}
+    after = {t.id: t for t in same}
+    after[5] = _task(5, status=TaskStatus.IN_PROGRESS)  # touched: its status moved
+    after[7] = _task(7)  # touched: new and mine
+    touched = {5, 6, 7}  # 6 left my lists
+    incremental = _events_since(before, after, touched, ME, THEN, NOW)
+    mine = {
+        side: {i: t for i, t in tasks.items() if _takes_part(t, ME)}
+        for side, tasks in (("before", before), ("after", after))
+    }
+    assert incremental == changes_between(mine["before"], mine["after"], ME, THEN, NOW)
+    assert [(e.kind, e.task_id) for e in incremental] == [
+        (TaskEventKind.DEADLINE_PASSED, 1),
+        (TaskEventKind.STATUS, 5),
+        (TaskEventKind.LEFT, 6),
+        (TaskEventKind.ASSIGNED, 7),
+    ]
