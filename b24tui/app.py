@@ -6,6 +6,7 @@ import asyncio
 import gc
 import math
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import nullcontext
 from dataclasses import replace
 from typing import ClassVar
 
@@ -22,6 +23,7 @@ from b24tui.actions import READ_ONLY_MESSAGE
 from b24tui.api import B24Error
 from b24tui.cache import Cached
 from b24tui.checklist_actions import ChecklistResult
+from b24tui.heap import collector_paused, release_free_memory
 from b24tui.humanize import ShownZone
 from b24tui.messages import CallFailed, RefreshRequested, TaskChosen
 from b24tui.notifications import (
@@ -99,9 +101,10 @@ class B24App(App[None]):
         self.start_on_checklist = checklist
         """Whether that task opens on its checklist (``--checklist``), not its details."""
         self.manage_collector = manage_collector
-        """Whether the app keeps the garbage collector out of the dashboard's way: the first
-        load ends with ``gc.freeze()``, and whole reads run with the collector paused (the
-        real run does; tests, which run many apps in one process, do not)."""
+        """Whether the app keeps the process's heap out of the dashboard's way: the first
+        load ends with ``gc.freeze()``, whole reads run with the collector paused and give
+        the memory they freed back (the real run does; tests, which run many apps in one
+        process, do not)."""
         self._next_refresh: Timer | None = None
         self._refresh_asked = False
         """Whether a refresh was started and has not ended (its worker may not have run yet)."""
@@ -337,23 +340,17 @@ class B24App(App[None]):
         store = self.services.store
         first = not store.loaded
         await self._first_paint.wait()
-        # A whole read builds tens of thousands of objects, none of them garbage in a cycle
-        # (the rows, the tasks parsed from them): the collector's passes over them in the
-        # middle of the read stalled the loop for 60 to 70 ms. It waits for the read's end.
-        paused = self.manage_collector and store.next_refresh_is_whole and gc.isenabled()
-        if paused:
-            gc.disable()
+        whole = self.manage_collector and store.next_refresh_is_whole  # see b24tui.heap
         try:
-            try:
+            with collector_paused() if whole else nullcontext():
                 await store.refresh()
-            finally:
-                if paused:
-                    gc.enable()
             if first and self.manage_collector:
                 # What the first load built lives all day: out of the collector's full
                 # passes, which otherwise walk it every time (100+ ms stalls on 2 cores).
                 gc.collect()
                 gc.freeze()
+            if whole:
+                release_free_memory()
         except B24Error as error:
             if store.health.failures == 1 and tell_failure:
                 self.post_message(CallFailed(error))

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from b24tui import app as app_module
 from b24tui import store as store_module
 from b24tui.api import B24Client
 from b24tui.app import B24App
@@ -69,3 +70,19 @@ async def test_a_whole_read_runs_with_the_collector_paused(
         assert not app.services.store.refreshing
         assert app.services.store.loaded
     assert eager_collector == []
+
+
+async def test_a_whole_read_gives_back_the_memory_it_freed_and_a_partial_one_does_not(
+    ui_client: B24Client, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    given_back: list[bool] = []
+    monkeypatch.setattr(app_module, "release_free_memory", lambda: given_back.append(True))
+    monkeypatch.setattr(gc, "freeze", lambda: None)  # the first load's: not this process's
+    app = B24App(Services(client=ui_client, clock=clock), manage_collector=True)
+    async with app.run_test() as pilot:
+        await loaded(pilot)
+        assert given_back == [True]  # the first load reads everything
+        assert not app.services.store.next_refresh_is_whole
+        app.refresh_portal()
+        await loaded(pilot)
+        assert given_back == [True]
