@@ -271,7 +271,7 @@ def _events_since(
         if new is not None and _takes_part(new, me):
             mine_after[task_id] = new
     for task_id, task in after.items():
-        deadline = task.deadline
+        deadline = task.deadline_utc
         if (
             deadline is not None
             and then < deadline <= now

@@ -167,7 +167,7 @@ def order_key(now: datetime) -> Callable[[Task], tuple[int, float, int, int]]:
     """The default order: overdue first, then deadline (none last), priority high→low, id."""
 
     def key(task: Task) -> tuple[int, float, int, int]:
-        deadline = task.deadline.timestamp() if task.deadline is not None else float("inf")
+        deadline = task.deadline_utc.timestamp() if task.deadline_utc is not None else float("inf")
         return (0 if _overdue(task, now) else 1, deadline, -int(task.priority), task.id)
 
     return key

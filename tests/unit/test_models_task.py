@@ -639,3 +639,15 @@ def test_v1_form_uses_the_portal_spellings() -> None:
     assert data["group"] == []
     assert data["mark"] is None
     assert data["checklist"] == []
+
+
+def test_a_deadline_is_also_kept_on_utc_clocks_and_follows_a_replace() -> None:
+    portal_zone = timezone(timedelta(hours=2))
+    task = Task(id=1, deadline=datetime(2026, 3, 16, 18, 0, tzinfo=portal_zone))
+    assert task.deadline_utc == task.deadline
+    assert task.deadline_utc is not None
+    assert task.deadline_utc.tzinfo is UTC
+    moved = replace(task, deadline=datetime(2026, 3, 17, 9, 0, tzinfo=portal_zone))
+    assert moved.deadline_utc == datetime(2026, 3, 17, 7, 0, tzinfo=UTC)
+    assert replace(task, deadline=None).deadline_utc is None
+    assert task == replace(task)  # not a field that tells two tasks apart
