@@ -684,7 +684,9 @@ class PortalStore:
         of 10,000 unchanged tasks otherwise built 10,000 new ones beside them, and the
         process kept the 40 MB that took."""
         kept = self._state.tasks.get(task.id)
-        return kept if kept is not None and kept == task else task
+        if kept is None or kept is task:  # the read's own parse already chose the kept one
+            return task
+        return kept if kept == task else task
 
     def _expected(self, filters: Sequence[Mapping[str, Any]], me: int) -> list[int | None]:
         """How many of the tasks known each role filter holds (``None`` for a filter of
