@@ -28,7 +28,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
-from b24tui.api.batch import BatchCommand, BatchResult
+from b24tui.api.batch import MAX_BATCH_COMMANDS, BatchCommand, BatchResult
 from b24tui.api.errors import ApiError, B24Error, BadResponse, NotFound, OutcomeUnknown
 from b24tui.api.paging import TASKS, Row, fetch_all, fetch_lists, fetch_page
 from b24tui.api.resources._base import Query, Resource, parse
@@ -272,6 +272,7 @@ class TasksResource(Resource):
         riders: Mapping[str, Query[Any]] | None = None,
         count: Mapping[str, Any] | None = None,
         first_pages: int | None = None,
+        pages_per_request: int = MAX_BATCH_COMMANDS,
         on_read: Callable[[ListsProgress], None] | None = None,
         expected: Sequence[int | None] | None = None,
         same: Callable[[Task], Task] | None = None,
@@ -289,6 +290,8 @@ class TasksResource(Resource):
                 hold, told in :attr:`ListsProgress.total`.
             first_pages: at most this many pages in the first request, so its answer
                 comes back soon.
+            pages_per_request: at most this many pages in each request (fewer: smaller
+                answers, each decoded in less time, in more requests).
             on_read: told of the tasks each request read, as it lands, while more are to
                 come (the request that completes the lists is not told: its tasks are in
                 the answer).
@@ -338,6 +341,7 @@ class TasksResource(Resource):
                 select=select,
                 riders=commands,
                 first_pages=first_pages,
+                pages_per_request=pages_per_request,
                 on_pages=pages_read,
                 expected=expected,
             )
