@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import ClassVar
 
 from textual import events, on, work
@@ -50,6 +51,40 @@ def empty_text(view: View, query: str, *, in_view: int) -> str:
 
 TIMELY_VIEWS = ("overdue",)
 """The views a task enters or leaves as time passes, with no change of its own."""
+
+
+@dataclass(frozen=True)
+class Selection:
+    """A view's tasks in the default order, and what they were selected from and for."""
+
+    view: View
+    me: int
+    among: list[Task]
+    """The list of my tasks they were selected from (a change makes a new list)."""
+    since: datetime
+    until: datetime | None
+    """The next deadline after :attr:`since`: a task may turn overdue then, which moves it
+    in the order and into the Overdue view (``None``: no deadline ahead)."""
+    tasks: list[Task]
+
+    def holds(self, view: View, me: int, among: list[Task], now: datetime) -> bool:
+        """Whether these are still ``view``'s tasks among ``among`` at ``now``."""
+        return (
+            view is self.view
+            and me == self.me
+            and among is self.among
+            and self.since <= now
+            and (self.until is None or now < self.until)
+        )
+
+    @classmethod
+    def of(cls, view: View, me: int, among: list[Task], now: datetime) -> Selection:
+        """Select ``view``'s tasks among ``among`` at ``now``."""
+        until = min(
+            (due for task in among if (due := task.deadline_utc) is not None and due > now),
+            default=None,
+        )
+        return cls(view, me, among, now, until, view.select(among, me, now))
 
 
 class DashboardScreen(TaskActionsMixin, PortalScreen[None]):
@@ -104,6 +139,9 @@ class DashboardScreen(TaskActionsMixin, PortalScreen[None]):
         """Whether the table shows a list still filling: until the first load has landed."""
         self._detail_timer: Timer | None = None
         self._pending_detail: int | None = None
+        self._selection: Selection | None = None
+        """The view's tasks as last selected: typing a filter selected 3,500 of 7,300 tasks
+        again, and sorted them, for every key."""
 
     def compose(self) -> ComposeResult:
         yield AppHeader(id="header")
@@ -204,7 +242,10 @@ class DashboardScreen(TaskActionsMixin, PortalScreen[None]):
         if self.me is None:
             return
         now = self.services.clock.now()
-        in_view = self.view.select(self.tasks, self.me.id, now)
+        selection = self._selection
+        if selection is None or not selection.holds(self.view, self.me.id, self.tasks, now):
+            selection = self._selection = Selection.of(self.view, self.me.id, self.tasks, now)
+        in_view = selection.tasks
         shown = sort_tasks(filter_tasks(in_view, self.query_text), self.sort, self.me.id)
         table = self.query_one(TaskTable)
         loading = self.store.loading

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -565,3 +565,55 @@ async def test_after_an_action_the_next_row_offers_its_own_keys(
         await next_frame(pilot)  # the footer takes its new keys after a refresh
         assert "s" in footer_keys(app.screen)
         assert "p" not in footer_keys(app.screen)
+
+
+async def test_a_task_whose_deadline_passes_moves_up_the_next_time_the_list_is_shown(
+    make_app: AppFactory, emulator: ServedEmulator, clock: FrozenClock
+) -> None:
+    """The view's selection is kept while a filter is typed, and no longer than until the
+    next deadline: past it, the task is overdue, and first."""
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settled(pilot)
+        table = app.screen.query_one(TaskTable)
+        before = _expected_active(emulator.portal, clock.now())
+        await pilot.press("slash", "x")  # a filter: the view's tasks are selected once
+        await pilot.press("escape")
+        await pilot.pause()
+        assert _row_ids(table) == before
+        ahead = [
+            deadline
+            for task_id in before
+            if (deadline := emulator.portal.tasks[task_id].deadline) is not None
+            and deadline > clock.now()
+        ]
+        assert ahead, "the seeded demo has a deadline ahead"
+        clock.advance((min(ahead) - clock.now()).total_seconds() + 60)
+        await pilot.press("slash", "x")
+        await pilot.press("escape")
+        await pilot.pause()
+        after = _expected_active(emulator.portal, clock.now())
+        assert after != before
+        assert _row_ids(table) == after
+
+
+def test_a_selection_holds_until_the_next_deadline_and_for_the_same_tasks_only() -> None:
+    from b24tui.models import Task as Model
+    from b24tui.screens.dashboard import Selection
+    from b24tui.views import VIEWS_BY_KEY
+
+    now = datetime(2026, 3, 16, 9, 0, tzinfo=UTC)
+    due = now + timedelta(hours=2)
+    tasks = [
+        Model(id=1, title="later", responsible_id=DEMO_USER_ID, deadline=due),
+        Model(id=2, title="none", responsible_id=DEMO_USER_ID),
+        Model(id=3, title="late", responsible_id=DEMO_USER_ID, deadline=now - timedelta(1)),
+    ]
+    active = VIEWS_BY_KEY["active"]
+    selection = Selection.of(active, DEMO_USER_ID, tasks, now)
+    assert [task.id for task in selection.tasks] == [3, 1, 2]
+    assert selection.holds(active, DEMO_USER_ID, tasks, now + timedelta(hours=1))
+    assert not selection.holds(active, DEMO_USER_ID, tasks, due)  # task 1 is overdue now
+    assert not selection.holds(active, DEMO_USER_ID, list(tasks), now)  # other tasks
+    assert not selection.holds(VIEWS_BY_KEY["overdue"], DEMO_USER_ID, tasks, now)
+    assert not selection.holds(active, DEMO_USER_ID, tasks, now - timedelta(seconds=1))
