@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import bisect
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import ClassVar
@@ -31,6 +32,7 @@ from b24tui.views import (
     SortOrder,
     View,
     filter_tasks,
+    order_key,
     sort_tasks,
 )
 from b24tui.widgets import AppFooter, AppHeader, TaskTable
@@ -53,6 +55,10 @@ TIMELY_VIEWS = ("overdue",)
 """The views a task enters or leaves as time passes, with no change of its own."""
 
 
+MOVE_AT_MOST = 100
+"""Changed tasks a selection takes in one by one; more, and it is selected again."""
+
+
 @dataclass(frozen=True)
 class Selection:
     """A view's tasks in the default order, and what they were selected from and for."""
@@ -63,8 +69,8 @@ class Selection:
     """The list of my tasks they were selected from (a change makes a new list)."""
     since: datetime
     until: datetime | None
-    """The next deadline after :attr:`since`: a task may turn overdue then, which moves it
-    in the order and into the Overdue view (``None``: no deadline ahead)."""
+    """The first deadline from :attr:`since` on: a task turns overdue right after it, which
+    moves it in the order and into the Overdue view (``None``: no deadline ahead)."""
     tasks: list[Task]
 
     def holds(self, view: View, me: int, among: list[Task], now: datetime) -> bool:
@@ -74,14 +80,39 @@ class Selection:
             and me == self.me
             and among is self.among
             and self.since <= now
-            and (self.until is None or now < self.until)
+            and (self.until is None or now <= self.until)
         )
+
+    def moved(
+        self, changed: Collection[int], among: list[Task], by_id: Mapping[int, Task], now: datetime
+    ) -> Selection | None:
+        """The selection among ``among`` (``by_id``: the same tasks by id), which differs
+        from :attr:`among` only in the tasks ``changed``, at ``now``: those taken out and
+        put back where they go now, rather than all selected again. ``None`` when too
+        much changed, or a deadline has passed since (the order may have moved)."""
+        if len(changed) > MOVE_AT_MOST or not (
+            self.since <= now and (self.until is None or now <= self.until)
+        ):
+            return None
+        view, me, key = self.view, self.me, order_key(now)
+        tasks = [task for task in self.tasks if task.id not in changed]
+        until = self.until
+        for task_id in changed:
+            task = by_id.get(task_id)
+            if task is None:
+                continue
+            due = task.deadline_utc
+            if due is not None and due >= now and (until is None or due < until):
+                until = due
+            if view.matches(task, me, now):
+                bisect.insort(tasks, task, key=key)
+        return Selection(view, me, among, now, until, tasks)
 
     @classmethod
     def of(cls, view: View, me: int, among: list[Task], now: datetime) -> Selection:
         """Select ``view``'s tasks among ``among`` at ``now``."""
         until = min(
-            (due for task in among if (due := task.deadline_utc) is not None and due > now),
+            (due for task in among if (due := task.deadline_utc) is not None and due >= now),
             default=None,
         )
         return cls(view, me, among, now, until, view.select(among, me, now))
@@ -192,7 +223,7 @@ class DashboardScreen(TaskActionsMixin, PortalScreen[None]):
                 self._count_views(TIMELY_VIEWS)
             else:
                 self._count_views()
-            self.show_view()
+            self.show_view(changed=None if change.me else change.tasks)
             if (
                 was_listed
                 and chosen is not None
@@ -237,14 +268,24 @@ class DashboardScreen(TaskActionsMixin, PortalScreen[None]):
 
     # ------------------------------------------------------------------ showing
 
-    def show_view(self) -> None:
-        """Fill the table with the current view's tasks, filtered and sorted."""
+    def show_view(self, *, changed: Collection[int] | None = None) -> None:
+        """Fill the table with the current view's tasks, filtered and sorted; ``changed``:
+        the only tasks that changed since the list was last shown, if that is known."""
         if self.me is None:
             return
         now = self.services.clock.now()
-        selection = self._selection
-        if selection is None or not selection.holds(self.view, self.me.id, self.tasks, now):
-            selection = self._selection = Selection.of(self.view, self.me.id, self.tasks, now)
+        me, selection = self.me.id, self._selection
+        if selection is None or not selection.holds(self.view, me, self.tasks, now):
+            moved = None
+            if (
+                selection is not None
+                and changed is not None
+                and selection.view is self.view
+                and selection.me == me
+            ):
+                moved = selection.moved(changed, self.tasks, self.tasks_by_id, now)
+            selection = moved or Selection.of(self.view, me, self.tasks, now)
+            self._selection = selection
         in_view = selection.tasks
         shown = sort_tasks(filter_tasks(in_view, self.query_text), self.sort, self.me.id)
         table = self.query_one(TaskTable)

@@ -612,8 +612,59 @@ def test_a_selection_holds_until_the_next_deadline_and_for_the_same_tasks_only()
     active = VIEWS_BY_KEY["active"]
     selection = Selection.of(active, DEMO_USER_ID, tasks, now)
     assert [task.id for task in selection.tasks] == [3, 1, 2]
-    assert selection.holds(active, DEMO_USER_ID, tasks, now + timedelta(hours=1))
-    assert not selection.holds(active, DEMO_USER_ID, tasks, due)  # task 1 is overdue now
+    assert selection.holds(active, DEMO_USER_ID, tasks, due)
+    assert not selection.holds(active, DEMO_USER_ID, tasks, due + timedelta(seconds=1))
     assert not selection.holds(active, DEMO_USER_ID, list(tasks), now)  # other tasks
     assert not selection.holds(VIEWS_BY_KEY["overdue"], DEMO_USER_ID, tasks, now)
     assert not selection.holds(active, DEMO_USER_ID, tasks, now - timedelta(seconds=1))
+
+
+def test_a_selection_takes_changed_tasks_in_where_a_new_selection_puts_them() -> None:
+    import random
+
+    from b24tui.models import Task as Model
+    from b24tui.models import TaskStatus
+    from b24tui.screens.dashboard import Selection
+    from b24tui.views import VIEWS_BY_KEY
+
+    rng = random.Random(7)
+    now = datetime(2026, 3, 16, 9, 0, tzinfo=UTC)
+
+    def some_task(task_id: int) -> Model:
+        deadline = (
+            now + timedelta(minutes=rng.randint(-50, 50) * 30 + 15) if rng.random() < 0.7 else None
+        )
+        return Model(
+            id=task_id,
+            title=f"Task {task_id}",
+            responsible_id=DEMO_USER_ID if rng.random() < 0.8 else DEMO_USER_ID + 1,
+            status=rng.choice(list(TaskStatus)),
+            deadline=deadline,
+        )
+
+    tasks = [some_task(task_id) for task_id in range(1, 301)]
+    tried = 0
+    for key in ("active", "overdue", "in_progress") * 20:
+        view = VIEWS_BY_KEY[key]
+        selection = Selection.of(view, DEMO_USER_ID, tasks, now)
+        later = now + timedelta(seconds=rng.choice((0, 30, 60)))
+        changed = set(rng.sample(range(1, 320), 20))  # some new, some gone, some changed
+        by_id = {task.id: task for task in tasks}
+        for task_id in changed:
+            if task_id in by_id and rng.random() < 0.3:
+                del by_id[task_id]
+            else:
+                by_id[task_id] = some_task(task_id)
+        among = list(by_id.values())
+        moved = selection.moved(changed, among, by_id, later)
+        if moved is None:  # a deadline passed in that minute: selected again
+            assert selection.until is not None
+            assert selection.until < later
+            continue
+        tried += 1
+        again = Selection.of(view, DEMO_USER_ID, among, later)
+        assert [task.id for task in moved.tasks] == [task.id for task in again.tasks]
+        assert moved.until == again.until or (
+            moved.until is not None and again.until is not None and moved.until <= again.until
+        )
+    assert tried > 30
