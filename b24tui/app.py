@@ -49,6 +49,13 @@ SNAPSHOT_EVERY = 5.0
 one write in this time, off the event loop)."""
 
 
+TIDY_EVERY = 60.0
+"""Seconds between two looks at whether the heap can be tidied (see :meth:`B24App.keep_house`)."""
+QUIET_FOR = 5.0
+"""Seconds with no key or click before the heap is tidied."""
+FULL_TIDY_EVERY = 30
+"""One tidy in this many (half an hour apart at the least) walks the frozen objects too."""
+
 SNAPSHOT_AT_ONCE = 1_000_000
 """Bytes of snapshot cache read before the first paint (a few hundred tasks: tens of ms);
 a larger one is read in a thread after it (7,000 tasks take half a second)."""
@@ -118,6 +125,8 @@ class B24App(App[None]):
         """The seconds the next refresh was set to wait, as it was set."""
         self._remember_themes = False
         """Whether a theme set now is the person's pick (not the one the app starts with)."""
+        self._tidies = 0
+        """How many times :meth:`keep_house` has tidied the heap."""
         self._first_paint = asyncio.Event()
         """Set once the first screen is on the terminal: the first read of the portal waits
         for it (making the connection pool and reading the root certificates took some
@@ -157,6 +166,27 @@ class B24App(App[None]):
             self.push_screen(TaskDetailScreen(self.services, self.start_task_id))
         self.call_after_refresh(self._first_paint.set)
         self.refresh_portal()
+        if self.manage_collector:
+            self.set_interval(TIDY_EVERY, self.keep_house, name="tidy the heap")
+
+    def keep_house(self) -> None:
+        """Tidy the heap while the person is quiet: one full pass of the collector, then
+        what survived it frozen, so that the collector's own full passes walk only what is
+        made after (opening a task, a refresh) and not everything made since the first
+        load: those took 50 to 130 ms while tasks were opened. One tidy in
+        :data:`FULL_TIDY_EVERY` walks the frozen objects too (a screen frozen while open is
+        garbage once closed); that one takes longer, while no key is pressed.
+        """
+        store = self.services.store
+        quiet = (self.services.clock.now() - self._last_input).total_seconds()
+        if not self.manage_collector or not store.loaded or store.refreshing or quiet < QUIET_FOR:
+            return
+        self._tidies += 1
+        if self._tidies % FULL_TIDY_EVERY == 0:
+            gc.unfreeze()
+        gc.collect()
+        gc.freeze()
+        release_free_memory()
 
     # ------------------------------------------------------------------ task actions
 

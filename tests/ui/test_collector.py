@@ -86,3 +86,37 @@ async def test_a_whole_read_gives_back_the_memory_it_freed_and_a_partial_one_doe
         app.refresh_portal()
         await loaded(pilot)
         assert given_back == [True]
+
+
+async def test_the_heap_is_tidied_while_the_person_is_quiet_and_in_full_now_and_then(
+    ui_client: B24Client, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full pass of the collector walks every object not frozen: what opening tasks and
+    reading the portal made since the first load. Tidied while no key is pressed (a pass,
+    then a freeze), the collector's own full passes stay short; now and then the tidy
+    walks the frozen objects too, so that garbage frozen while in use is freed."""
+    done: list[str] = []
+
+    def collect(*_: object) -> int:
+        done.append("collect")
+        return 0
+
+    monkeypatch.setattr(gc, "collect", collect)
+    monkeypatch.setattr(gc, "freeze", lambda: done.append("freeze"))
+    monkeypatch.setattr(gc, "unfreeze", lambda: done.append("unfreeze"))
+    monkeypatch.setattr(app_module, "release_free_memory", lambda: done.append("release"))
+    app = B24App(Services(client=ui_client, clock=clock), manage_collector=True)
+    async with app.run_test() as pilot:
+        await loaded(pilot)
+        done.clear()
+        await pilot.press("j")  # the person is here
+        app.keep_house()
+        assert done == []
+        clock.advance(app_module.QUIET_FOR)
+        app.keep_house()
+        assert done == ["collect", "freeze", "release"]
+        done.clear()
+        for _ in range(app_module.FULL_TIDY_EVERY - 1):
+            app.keep_house()
+        assert done.count("unfreeze") == 1
+        assert done[-4:] == ["unfreeze", "collect", "freeze", "release"]
