@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 
 import pytest
@@ -17,6 +15,7 @@ from b24tui.auth import (
     probe_keyring,
 )
 from tests.auth.conftest import Home, running_secret_service
+from tests.fresh import printed_by
 
 HANGING = "tests.auth.backends.HangingKeyring"
 PLAINTEXT = "tests.auth.backends.PlaintextKeyring"
@@ -169,7 +168,7 @@ def test_a_start_reads_its_entry_in_the_probe_and_loads_no_keyring_itself(
         "from b24tui.auth import KeyringStore, WebhookCredential\n"
         "KeyringStore().save('work', WebhookCredential(sys.argv[1]))\n"
     )
-    subprocess.run([sys.executable, "-c", code, WEBHOOK], check=True, timeout=60)
+    printed_by(code, WEBHOOK)
     code = (
         "import sys\n"
         "from b24tui.auth import KeyringProbe\n"
@@ -178,12 +177,9 @@ def test_a_start_reads_its_entry_in_the_probe_and_loads_no_keyring_itself(
         "plan = plan_run('work', interactive=False, probe=probe)\n"
         "print(plan.endpoint.host, 'keyring' in sys.modules)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["portal.example.com", "False"]
-    assert "f2394f2ef196bdff" not in done.stdout + done.stderr
+    printed = printed_by(code)
+    assert printed.split() == ["portal.example.com", "False"]
+    assert "f2394f2ef196bdff" not in printed
 
 
 def test_an_early_probe_for_another_profile_leaves_the_read_to_the_store(

@@ -2,17 +2,7 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
-
-def printed_by(code: str) -> str:
-    """What ``code`` prints, run in a fresh interpreter (which must not fail)."""
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout.strip()
+from tests.fresh import printed_by
 
 
 def test_core_packages_do_not_import_textual() -> None:
