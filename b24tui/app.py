@@ -23,7 +23,7 @@ from b24tui.actions import READ_ONLY_MESSAGE
 from b24tui.api import B24Error
 from b24tui.cache import Cached
 from b24tui.checklist_actions import ChecklistResult
-from b24tui.heap import collector_paused, release_free_memory
+from b24tui.heap import collector_paused, forget_drawn_lines, release_free_memory
 from b24tui.humanize import ShownZone
 from b24tui.messages import CallFailed, RefreshRequested, TaskChosen
 from b24tui.notifications import (
@@ -175,7 +175,9 @@ class B24App(App[None]):
         made after (opening a task, a refresh) and not everything made since the first
         load: those took 50 to 130 ms while tasks were opened. One tidy in
         :data:`FULL_TIDY_EVERY` walks the frozen objects too (a screen frozen while open is
-        garbage once closed); that one takes longer, while no key is pressed.
+        garbage once closed); that one takes longer, while no key is pressed. Textual's
+        style caches of closed widgets go first (see
+        :func:`~b24tui.heap.forget_drawn_lines`).
         """
         store = self.services.store
         quiet = (self.services.clock.now() - self._last_input).total_seconds()
@@ -184,6 +186,7 @@ class B24App(App[None]):
         self._tidies += 1
         if self._tidies % FULL_TIDY_EVERY == 0:
             gc.unfreeze()
+        forget_drawn_lines()
         gc.collect()
         gc.freeze()
         release_free_memory()

@@ -6,7 +6,8 @@ so the collector's passes over them in the middle of the read are wasted, and ea
 stalled the event loop (60 to 70 ms on 2 cores): :func:`collector_paused`. Once the read
 is kept, its answers and rows are freed, but the C allocator holds the freed blocks (they
 sit between live ones), and the resident size stayed some 30 MB up after every whole
-read: :func:`release_free_memory` gives them back.
+read: :func:`release_free_memory` gives them back. And Textual keeps the style caches of
+closed widgets, with the lines they drew: :func:`forget_drawn_lines`.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-__all__ = ["collector_paused", "release_free_memory"]
+__all__ = ["collector_paused", "forget_drawn_lines", "release_free_memory"]
 
 
 @contextmanager
@@ -31,6 +32,22 @@ def collector_paused() -> Iterator[None]:
     finally:
         if was_on:
             gc.enable()
+
+
+def forget_drawn_lines() -> None:
+    """Let go of the style caches Textual keeps for widgets that are gone.
+
+    Textual's ``StylesCache.get_inner_outer`` is an ``lru_cache`` on a method
+    (Textualize/textual#6665): its keys keep up to 1,024 widgets' style caches alive, with
+    every line they drew, after the widgets are gone. Each task opened and closed left
+    some 2,400 objects there, which every full pass of the collector walked. Emptying it
+    costs one recomputation of two styles per widget on its next paint.
+    """
+    from textual._styles_cache import StylesCache
+
+    clear = getattr(getattr(StylesCache, "get_inner_outer", None), "cache_clear", None)
+    if callable(clear):  # a Textual that no longer caches it there has nothing to clear
+        clear()
 
 
 def release_free_memory() -> None:

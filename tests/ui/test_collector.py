@@ -12,17 +12,21 @@ be certain, not a matter of how much the small test portal allocates.
 from __future__ import annotations
 
 import gc
+import weakref
 from collections.abc import Iterator
 
 import pytest
+from textual.widget import Widget
 
 from b24tui import app as app_module
 from b24tui import store as store_module
 from b24tui.api import B24Client
 from b24tui.app import B24App
 from b24tui.clock import FrozenClock
+from b24tui.screens import TaskDetailScreen
 from b24tui.services import Services
 from tests.ui.conftest import loaded
+from tests.ui.test_memory import drop_cancelled_timers
 
 
 @pytest.fixture
@@ -120,3 +124,32 @@ async def test_the_heap_is_tidied_while_the_person_is_quiet_and_in_full_now_and_
             app.keep_house()
         assert done.count("unfreeze") == 1
         assert done[-4:] == ["unfreeze", "collect", "freeze", "release"]
+
+
+async def test_a_tidy_lets_go_of_the_lines_closed_screens_drew(
+    ui_client: B24Client, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Textual keeps the style cache of every widget that drew (up to 1,024 of them, with
+    the lines they drew) in an ``lru_cache`` on one of its methods, after the widgets are
+    gone (Textualize/textual#6665); each task opened added some 2,400 objects that every
+    full pass of the collector walked. A tidy empties it."""
+    monkeypatch.setattr(gc, "freeze", lambda: None)  # not this test process's heap
+    app = B24App(Services(client=ui_client, clock=clock), manage_collector=True)
+    async with app.run_test() as pilot:
+        await loaded(pilot)
+        task_id = next(iter(app.services.store.my_tasks())).id
+        app.push_screen(TaskDetailScreen(app.services, task_id))
+        await loaded(pilot)
+        drawn = [
+            weakref.ref(widget._styles_cache)
+            for widget in app.screen.walk_children(Widget)
+            if widget._styles_cache._cache  # it drew lines
+        ]
+        assert drawn
+        await pilot.press("escape")
+        await loaded(pilot)
+        clock.advance(app_module.QUIET_FOR)
+        app.keep_house()
+        await drop_cancelled_timers()
+        gc.collect()
+        assert [ref for ref in drawn if ref() is not None] == []
