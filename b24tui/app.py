@@ -110,8 +110,9 @@ class B24App(App[None]):
         self.manage_collector = manage_collector
         """Whether the app keeps the process's heap out of the dashboard's way: the first
         load ends with ``gc.freeze()``, whole reads run with the collector paused and give
-        the memory they freed back (the real run does; tests, which run many apps in one
-        process, do not)."""
+        the memory they freed back, and the heap is tidied while the person is quiet
+        (:meth:`keep_house`). The real run does; tests, which run many apps in one process,
+        do not."""
         self._next_refresh: Timer | None = None
         self._refresh_asked = False
         """Whether a refresh was started and has not ended (its worker may not have run yet)."""

@@ -75,26 +75,34 @@ class Selection:
 
     def holds(self, view: View, me: int, among: list[Task], now: datetime) -> bool:
         """Whether these are still ``view``'s tasks among ``among`` at ``now``."""
+        return among is self.among and self._orders(view, me, now)
+
+    def _orders(self, view: View, me: int, now: datetime) -> bool:
+        """Whether this is ``view``'s selection for ``me`` and its order stands at ``now``."""
         return (
             view is self.view
             and me == self.me
-            and among is self.among
             and self.since <= now
             and (self.until is None or now <= self.until)
         )
 
     def moved(
-        self, changed: Collection[int], among: list[Task], by_id: Mapping[int, Task], now: datetime
+        self,
+        view: View,
+        me: int,
+        changed: Collection[int],
+        among: list[Task],
+        by_id: Mapping[int, Task],
+        now: datetime,
     ) -> Selection | None:
-        """The selection among ``among`` (``by_id``: the same tasks by id), which differs
-        from :attr:`among` only in the tasks ``changed``, at ``now``: those taken out and
-        put back where they go now, rather than all selected again. ``None`` when too
-        much changed, or a deadline has passed since (the order may have moved)."""
-        if len(changed) > MOVE_AT_MOST or not (
-            self.since <= now and (self.until is None or now <= self.until)
-        ):
+        """``view``'s selection among ``among`` (``by_id``: the same tasks by id), which
+        differs from :attr:`among` only in the tasks ``changed``, at ``now``: those taken
+        out and put back where they go now, rather than all selected again. ``None`` when
+        it is another view's, too much changed, or a deadline has passed since (the order
+        may have moved)."""
+        if len(changed) > MOVE_AT_MOST or not self._orders(view, me, now):
             return None
-        view, me, key = self.view, self.me, order_key(now)
+        key = order_key(now)
         tasks = [task for task in self.tasks if task.id not in changed]
         until = self.until
         for task_id in changed:
@@ -274,18 +282,12 @@ class DashboardScreen(TaskActionsMixin, PortalScreen[None]):
         if self.me is None:
             return
         now = self.services.clock.now()
-        me, selection = self.me.id, self._selection
-        if selection is None or not selection.holds(self.view, me, self.tasks, now):
+        view, me, selection = self.view, self.me.id, self._selection
+        if selection is None or not selection.holds(view, me, self.tasks, now):
             moved = None
-            if (
-                selection is not None
-                and changed is not None
-                and selection.view is self.view
-                and selection.me == me
-            ):
-                moved = selection.moved(changed, self.tasks, self.tasks_by_id, now)
-            selection = moved or Selection.of(self.view, me, self.tasks, now)
-            self._selection = selection
+            if selection is not None and changed is not None:
+                moved = selection.moved(view, me, changed, self.tasks, self.tasks_by_id, now)
+            selection = self._selection = moved or Selection.of(view, me, self.tasks, now)
         in_view = selection.tasks
         shown = sort_tasks(filter_tasks(in_view, self.query_text), self.sort, self.me.id)
         table = self.query_one(TaskTable)

@@ -656,7 +656,7 @@ def test_a_selection_takes_changed_tasks_in_where_a_new_selection_puts_them() ->
             else:
                 by_id[task_id] = some_task(task_id)
         among = list(by_id.values())
-        moved = selection.moved(changed, among, by_id, later)
+        moved = selection.moved(view, DEMO_USER_ID, changed, among, by_id, later)
         if moved is None:  # a deadline passed in that minute: selected again
             assert selection.until is not None
             assert selection.until < later
