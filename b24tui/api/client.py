@@ -24,12 +24,12 @@ import logging
 import os
 import ssl
 import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from contextvars import ContextVar
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
+from contextvars import Context, ContextVar
 from datetime import date, datetime
 from enum import Enum
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypeVar
 
 from b24tui import __version__
 from b24tui.api.batch import Batch, BatchResult, Params
@@ -92,6 +92,30 @@ DEFAULT_TIMEOUT: HttpTimeout = (10.0, 65.0, 65.0, 65.0)
 (and 10 s to connect)."""
 
 ApiChoice = Literal["v1", "v3", "auto"]
+
+
+Answer = TypeVar("Answer")
+
+
+async def _apart(exchange: Coroutine[Any, Any, Answer]) -> Answer:
+    """Await ``exchange`` (an HTTP request) in a task of its own, in an empty context.
+
+    httpx's timeouts are timers of the event loop; once the answer is in, they are
+    cancelled, but a cancelled timer stays in the loop's schedule until it would have
+    fired (65 s for a read), and holds the context it was made in. Made in the caller's
+    context, that held the Textual worker the call ran in, and the screen that started
+    it: a closed task's screen stayed alive for a minute after it was gone. Cancelling
+    the caller cancels the exchange and waits for it to end, as before.
+    """
+    task = asyncio.create_task(exchange, context=Context())
+    try:
+        return await task
+    except asyncio.CancelledError:
+        task.cancel()
+        await asyncio.wait({task})  # its own clean-up, as when it ran in the caller
+        if not task.cancelled():
+            task.exception()  # seen: an error it ended with is the caller's no more
+        raise
 
 
 def _json_default(value: Any) -> Any:
@@ -543,8 +567,8 @@ class B24Client:
 
         started = time.monotonic()
         try:
-            answer = await self._http.post(
-                url, content=content, params=query or None, headers=headers
+            answer = await _apart(
+                self._http.post(url, content=content, params=query or None, headers=headers)
             )
         except httpx.HTTPError as exc:
             error = translate_transport(exc, method, api, secrets=secrets)
