@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import math
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import nullcontext
 from dataclasses import replace
@@ -23,9 +24,15 @@ from b24tui.actions import READ_ONLY_MESSAGE
 from b24tui.api import B24Error
 from b24tui.cache import Cached
 from b24tui.checklist_actions import ChecklistResult
-from b24tui.heap import collector_paused, forget_drawn_lines, release_free_memory
+from b24tui.heap import (
+    collector_paused,
+    forget_drawn_lines,
+    make_full_passes_rare,
+    release_free_memory,
+    tidy,
+)
 from b24tui.humanize import ShownZone
-from b24tui.messages import CallFailed, RefreshRequested, TaskChosen
+from b24tui.messages import CallFailed, RefreshRequested, ScreenClosed, TaskChosen
 from b24tui.notifications import (
     NOTICE_SECONDS,
     SUMMARY_AFTER,
@@ -35,6 +42,7 @@ from b24tui.notifications import (
     workday_notice,
 )
 from b24tui.screens import DashboardScreen, TaskDetailScreen
+from b24tui.screens.base import PortalScreen
 from b24tui.screens.checklist import ChecklistScreen
 from b24tui.screens.confirm import ConfirmScreen
 from b24tui.screens.help import HelpScreen, help_sections
@@ -56,6 +64,8 @@ QUIET_FOR = 5.0
 FULL_TIDY_EVERY = 30
 """One tidy in this many (half an hour apart at the least) walks the frozen objects too."""
 
+TICK_EVERY = 1.0
+"""Seconds between two ticks of the screens' clock (:meth:`B24App.tick_screens`)."""
 SNAPSHOT_AT_ONCE = 1_000_000
 """Bytes of snapshot cache read before the first paint (a few hundred tasks: tens of ms);
 a larger one is read in a thread after it (7,000 tasks take half a second)."""
@@ -110,9 +120,10 @@ class B24App(App[None]):
         self.manage_collector = manage_collector
         """Whether the app keeps the process's heap out of the dashboard's way: the first
         load ends with ``gc.freeze()``, whole reads run with the collector paused and give
-        the memory they freed back, and the heap is tidied while the person is quiet
-        (:meth:`keep_house`). The real run does; tests, which run many apps in one process,
-        do not."""
+        the memory they freed back, a closed screen's garbage is collected once the screen
+        under it is drawn, and the heap is tidied while the person is quiet
+        (:meth:`keep_house`; :mod:`b24tui.heap`). The real run does; tests, which run many
+        apps in one process, do not."""
         self._next_refresh: Timer | None = None
         self._refresh_asked = False
         """Whether a refresh was started and has not ended (its worker may not have run yet)."""
@@ -167,8 +178,21 @@ class B24App(App[None]):
             self.push_screen(TaskDetailScreen(self.services, self.start_task_id))
         self.call_after_refresh(self._first_paint.set)
         self.refresh_portal()
+        self.set_interval(TICK_EVERY, self.tick_screens, name="the screens' clock")
         if self.manage_collector:
             self.set_interval(TIDY_EVERY, self.keep_house, name="tidy the heap")
+
+    def tick_screens(self) -> None:
+        """Once a second: each open screen's :meth:`~b24tui.screens.base.PortalScreen.tick`
+        (its header's "updated 5s ago", the workday's clock).
+
+        One clock of the app's, not one per screen: a stopped timer's sleep stays in the
+        event loop's schedule until it would have ended, with its context, and the
+        screen that owned it in that; a closed screen stayed alive for up to a second,
+        past the moment its garbage is collected (:meth:`on_screen_closed`)."""
+        for screen in self.screen_stack:
+            if isinstance(screen, PortalScreen) and screen.is_mounted:
+                screen.tick()
 
     def keep_house(self) -> None:
         """Tidy the heap while the person is quiet: one full pass of the collector, then
@@ -176,9 +200,7 @@ class B24App(App[None]):
         made after (opening a task, a refresh) and not everything made since the first
         load: those took 50 to 130 ms while tasks were opened. One tidy in
         :data:`FULL_TIDY_EVERY` walks the frozen objects too (a screen frozen while open is
-        garbage once closed); that one takes longer, while no key is pressed. Textual's
-        style caches of closed widgets go first (see
-        :func:`~b24tui.heap.forget_drawn_lines`).
+        garbage once closed); that one takes longer, while no key is pressed.
         """
         store = self.services.store
         quiet = (self.services.clock.now() - self._last_input).total_seconds()
@@ -187,10 +209,27 @@ class B24App(App[None]):
         self._tidies += 1
         if self._tidies % FULL_TIDY_EVERY == 0:
             gc.unfreeze()
+        tidy()
+        release_free_memory()
+
+    def on_screen_closed(self, message: ScreenClosed) -> None:
+        """Collect what a closed screen leaves once the screen under it is drawn (see
+        :mod:`b24tui.heap`)."""
+        if self.manage_collector:
+            # After the refresh's callbacks, not among them: their list holds some of the
+            # closed screen's own while it runs.
+            self.call_after_refresh(self.call_later, self._collect_closed, message.screen)
+
+    def _collect_closed(self, closed: weakref.ref[Screen[object]]) -> None:
+        """A pass of the collector over a closed screen's widgets (garbage held in cycles:
+        some 10,000 objects for a task's screen), in a turn of the loop of its own (5 to
+        30 ms on 2 cores), then a freeze of what lives: unless something still holds the
+        closed screen, or another screen is open above the dashboard, whose garbage it
+        would freeze with it (those wait for the next pass)."""
         forget_drawn_lines()
         gc.collect()
-        gc.freeze()
-        release_free_memory()
+        if closed() is None and isinstance(self.screen, DashboardScreen):
+            gc.freeze()
 
     # ------------------------------------------------------------------ task actions
 
@@ -378,11 +417,17 @@ class B24App(App[None]):
         try:
             with collector_paused() if whole else nullcontext():
                 await store.refresh()
+                if whole and not first:
+                    # What it read lives until the next whole read: frozen with no pass
+                    # (some 100,000 objects: 50 to 70 ms), before the collector is back
+                    # and walks them. The tasks it replaced hold no cycles: they are
+                    # freed as they are dropped.
+                    gc.freeze()
             if first and self.manage_collector:
                 # What the first load built lives all day: out of the collector's full
                 # passes, which otherwise walk it every time (100+ ms stalls on 2 cores).
-                gc.collect()
-                gc.freeze()
+                tidy()
+                make_full_passes_rare()
             if whole:
                 release_free_memory()
         except B24Error as error:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
 
 from b24tui.store import StoreChange
 
@@ -34,3 +39,11 @@ class TaskChosen(Message):
     """The user asked to open the task ``task_id`` (from the palette's "Go to task…")."""
 
     task_id: int
+
+
+@dataclass
+class ScreenClosed(Message):
+    """A screen of the app is closed (posted to the app, which collects what it leaves).
+    ``screen`` refers to it weakly: whether it is gone can be seen."""
+
+    screen: weakref.ref[Screen[Any]]

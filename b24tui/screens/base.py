@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from datetime import datetime
 from typing import ClassVar, TypeVar
@@ -12,7 +13,7 @@ from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from b24tui.humanize import ShownZone, ago
-from b24tui.messages import CallFailed, RefreshRequested, StoreUpdated
+from b24tui.messages import CallFailed, RefreshRequested, ScreenClosed, StoreUpdated
 from b24tui.services import Services
 from b24tui.store import PortalStore, StoreChange
 from b24tui.widgets import AppHeader
@@ -21,8 +22,9 @@ ResultType = TypeVar("ResultType")
 
 
 class AppScreen(Screen[ResultType]):
-    """A screen whose failed workers are reported by the app, never fatal, and whose footer
-    tightens on narrow terminals so that more keys fit."""
+    """A screen whose failed workers are reported by the app, never fatal, whose footer
+    tightens on narrow terminals so that more keys fit, and which tells the app when it
+    is gone (:class:`~b24tui.messages.ScreenClosed`)."""
 
     COMPACT_FOOTER_BELOW: ClassVar[int] = 120
     """Below this width the footer drops the padding around each key."""
@@ -31,6 +33,9 @@ class AppScreen(Screen[ResultType]):
         compact = event.size.width < self.COMPACT_FOOTER_BELOW
         for footer in self.query(Footer):
             footer.compact = compact
+
+    def on_unmount(self) -> None:
+        self.app.post_message(ScreenClosed(weakref.ref(self)))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one hook for failed workers: screens override :meth:`worker_failed`, never
@@ -75,7 +80,6 @@ class PortalScreen(AppScreen[ResultType]):
             header.demo = self.services.demo
             header.read_only = self.services.read_only
         self._unsubscribe = self.store.subscribe(self._store_changed)
-        self.set_interval(1.0, self.tick)
 
     @on(events.Unmount)
     def _stop_listening(self) -> None:
@@ -104,7 +108,8 @@ class PortalScreen(AppScreen[ResultType]):
         """Repaint what this screen shows of ``change`` (each screen its own)."""
 
     def tick(self) -> None:
-        """Once a second, and after each change: the header's status."""
+        """Once a second (the app's clock: :meth:`~b24tui.app.B24App.tick_screens`), and
+        after each change: the header's status."""
         self.show_health(None)
 
     def shown_zone(self) -> ShownZone:
