@@ -417,12 +417,6 @@ class B24App(App[None]):
         try:
             with collector_paused() if whole else nullcontext():
                 await store.refresh()
-                if whole and not first:
-                    # What it read lives until the next whole read: frozen with no pass
-                    # (some 100,000 objects: 50 to 70 ms), before the collector is back
-                    # and walks them. The tasks it replaced hold no cycles: they are
-                    # freed as they are dropped.
-                    gc.freeze()
             if first and self.manage_collector:
                 # What the first load built lives all day: out of the collector's full
                 # passes, which otherwise walk it every time (100+ ms stalls on 2 cores).
