@@ -422,8 +422,8 @@ class B24App(App[None]):
                 # passes, which otherwise walk it every time (100+ ms stalls on 2 cores).
                 tidy()
                 make_full_passes_rare()
-            if whole:
-                release_free_memory()
+            if whole:  # in a thread: up to 60 ms, away from the keys (see the function)
+                await asyncio.to_thread(release_free_memory)
         except B24Error as error:
             if store.health.failures == 1 and tell_failure:
                 self.post_message(CallFailed(error))

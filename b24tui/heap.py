@@ -89,7 +89,9 @@ def forget_drawn_lines() -> None:
 
 def release_free_memory() -> None:
     """Hand the memory the C allocator holds free back to the system (glibc's
-    ``malloc_trim``: some 5 ms after a whole read); nothing where there is no glibc."""
+    ``malloc_trim``: 5 to 60 ms after a whole read, as much as the C allocator's free
+    lists take to walk; it lets go of Python's lock meanwhile, so the app runs it in a
+    thread); nothing where there is no glibc."""
     trim = _malloc_trim()
     if trim is not None:
         trim(0)
