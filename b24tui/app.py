@@ -189,7 +189,10 @@ class B24App(App[None]):
         One clock of the app's, not one per screen: a stopped timer's sleep stays in the
         event loop's schedule until it would have ended, with its context, and the
         screen that owned it in that; a closed screen stayed alive for up to a second,
-        past the moment its garbage is collected (:meth:`on_screen_closed`)."""
+        past the moment its garbage is collected (:meth:`on_screen_closed`). None while
+        the app closes: its screens' widgets are being taken down."""
+        if not self.is_running:
+            return
         for screen in self.screen_stack:
             if isinstance(screen, PortalScreen) and screen.is_mounted:
                 screen.tick()

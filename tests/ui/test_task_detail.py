@@ -216,6 +216,22 @@ async def test_a_listed_task_shows_at_once_while_its_full_record_loads(
         assert screen.query_one(AppHeader).status == "updated just now"
 
 
+async def test_the_screens_clock_ticks_no_screen_while_the_app_closes(
+    make_app: AppFactory, emulator: ServedEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app's clock ticks each open screen once a second; a tick that came while the
+    app was closing found the detail screen without its widgets and crashed the exit."""
+    task = next(t for t in emulator.portal.tasks.values() if t.responsible_id == DEMO_USER_ID)
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settled(pilot)
+        await app.push_screen(TaskDetailScreen(app.services, task.id))
+        await settled(pilot)
+        # The clock's tick comes as the detail's widgets are being taken down.
+        monkeypatch.setattr(TaskDetail, "_on_unmount", lambda _: app.tick_screens(), raising=False)
+    assert app.return_code in (None, 0)
+
+
 async def test_escape_goes_back_to_the_dashboard(
     make_app: AppFactory, emulator: ServedEmulator
 ) -> None:
