@@ -17,6 +17,7 @@ import weakref
 from collections.abc import Iterator
 
 import pytest
+from textual.pilot import Pilot
 from textual.widget import Widget
 
 from b24tui import app as app_module
@@ -63,6 +64,14 @@ def eager_collector() -> Iterator[list[int]]:
 
 
 watched: list[B24App] = []
+
+
+async def open_my_first_task(pilot: Pilot[None], app: B24App) -> None:
+    """Once the first load is in, the detail screen of my first task, loaded."""
+    await loaded(pilot)
+    task_id = next(iter(app.services.store.my_tasks())).id
+    app.push_screen(TaskDetailScreen(app.services, task_id))
+    await loaded(pilot)
 
 
 async def test_a_whole_read_runs_with_the_collector_paused(
@@ -150,10 +159,7 @@ async def test_a_tidy_lets_go_of_the_lines_closed_screens_drew(
     monkeypatch.setattr(gc, "freeze", lambda: None)  # not this test process's heap
     app = B24App(Services(client=ui_client, clock=clock), manage_collector=True)
     async with app.run_test() as pilot:
-        await loaded(pilot)
-        task_id = next(iter(app.services.store.my_tasks())).id
-        app.push_screen(TaskDetailScreen(app.services, task_id))
-        await loaded(pilot)
+        await open_my_first_task(pilot, app)
         drawn = [
             weakref.ref(widget._styles_cache)
             for widget in app.screen.walk_children(Widget)
@@ -179,10 +185,7 @@ async def test_a_closed_task_screen_is_collected_once_the_dashboard_is_drawn(
     portal calls it made, nor a clock of its own."""
     app = B24App(Services(client=ui_client, clock=clock), manage_collector=True)
     async with app.run_test() as pilot:
-        await loaded(pilot)
-        task_id = next(iter(app.services.store.my_tasks())).id
-        app.push_screen(TaskDetailScreen(app.services, task_id))
-        await loaded(pilot)
+        await open_my_first_task(pilot, app)
         widgets = [weakref.ref(widget) for widget in app.screen.walk_children(Widget)]
         screen = weakref.ref(app.screen)
         await pilot.press("escape")
