@@ -25,8 +25,8 @@ from b24tui.api import B24Error
 from b24tui.cache import Cached
 from b24tui.checklist_actions import ChecklistResult
 from b24tui.heap import (
+    collect,
     collector_paused,
-    forget_drawn_lines,
     make_full_passes_rare,
     release_free_memory,
     tidy,
@@ -229,8 +229,7 @@ class B24App(App[None]):
         30 ms on 2 cores), then a freeze of what lives: unless something still holds the
         closed screen, or another screen is open above the dashboard, whose garbage it
         would freeze with it (those wait for the next pass)."""
-        forget_drawn_lines()
-        gc.collect()
+        collect()
         if closed() is None and isinstance(self.screen, DashboardScreen):
             gc.freeze()
 

@@ -27,6 +27,7 @@ from contextlib import contextmanager
 
 __all__ = [
     "RARE_FULL_PASSES",
+    "collect",
     "collector_paused",
     "forget_drawn_lines",
     "make_full_passes_rare",
@@ -60,14 +61,19 @@ def make_full_passes_rare() -> None:
     gc.set_threshold(young, middle, RARE_FULL_PASSES)
 
 
-def tidy() -> None:
-    """One full pass of the collector, then what survived it frozen: the collector's
-    later passes walk only what is made after (see :func:`gc.freeze`). Objects frozen
-    are still freed as soon as nothing refers to them; only those that end up garbage
-    in a cycle wait for a :func:`gc.unfreeze`. Textual's style caches of closed widgets
-    go first (:func:`forget_drawn_lines`), or the widgets would not be garbage."""
+def collect() -> None:
+    """One full pass of the collector. Textual's style caches of closed widgets go first
+    (:func:`forget_drawn_lines`), or the widgets would not be garbage."""
     forget_drawn_lines()
     gc.collect()
+
+
+def tidy() -> None:
+    """One full pass of the collector (:func:`collect`), then what survived it frozen:
+    the collector's later passes walk only what is made after (see :func:`gc.freeze`).
+    Objects frozen are still freed as soon as nothing refers to them; only those that
+    end up garbage in a cycle wait for a :func:`gc.unfreeze`."""
+    collect()
     gc.freeze()
 
 
